@@ -1,0 +1,2 @@
+//! # ctisvr-core (being written: only the wire module for now)
+pub mod wire;
