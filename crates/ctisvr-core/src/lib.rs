@@ -1,2 +1,43 @@
-//! # ctisvr-core (being written: only the wire module for now)
+//! # ctisvr-core
+//!
+//! The rules of the CtiSVR softphone, with no browser, no I/O and no clock of
+//! its own. The caller feeds a [`Session`] with transport events, frames,
+//! user commands and the current time, and drains what it should do:
+//!
+//! ```
+//! use ctisvr_core::{Millis, Session, Settings, TransportEvent};
+//!
+//! let settings = Settings::from_attributes(|name| match name {
+//!     "ws-uri-a" => Some("ws://127.0.0.1:9006/".to_string()),
+//!     _ => None,
+//! });
+//! let mut session = Session::default();
+//! let now = Millis(0);
+//! session.configure(now, settings);
+//! let connect = session.poll_connect().unwrap();  // open a socket to connect.uri
+//! session.handle_transport(now, TransportEvent::Opened(connect.id));
+//! let first = session.poll_transmit().unwrap();   // and send this frame
+//! assert!(first.contains("myextension"));
+//! ```
+//!
+//! Modules: [`wire`] (the JSON protocol), [`settings`] (call center settings),
+//! [`session`] (the state machine), [`agent`] (agent state and its rules),
+//! [`connection`] (which server to use and when), [`effects`] (what the edge
+//! must do), [`time`] (the caller's clock).
+
+pub mod agent;
+pub mod connection;
+pub mod effects;
+pub mod session;
+pub mod settings;
+pub mod state;
+pub mod time;
 pub mod wire;
+
+pub use agent::{AgentAction, AgentCommand, AgentStatus};
+pub use connection::{ConnId, Connect, ConnectionPolicy, ConnectionStatus, ServerRole};
+pub use effects::{Effect, Notice, NoticeLevel};
+pub use session::{Command, Rejected, Session, SessionOptions, TransportEvent};
+pub use settings::{DialingPrefixes, Settings, SettingsError, WsUri};
+pub use state::{CallInfo, State};
+pub use time::Millis;

@@ -78,13 +78,7 @@ pub struct Event {
 
 impl Event {
     pub fn new(kind: EventKind) -> Event {
-        Event {
-            kind,
-            calling: None,
-            called: None,
-            orig_calling: None,
-            extra: Map::new(),
-        }
+        Event { kind, calling: None, called: None, orig_calling: None, extra: Map::new() }
     }
 
     pub fn calling(mut self, number: impl Into<String>) -> Event {
@@ -104,10 +98,7 @@ impl Event {
 
     /// The number the agent sees as the caller: `origcalling` when present.
     pub fn caller(&self) -> Option<&str> {
-        self.orig_calling
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .or(self.calling.as_deref())
+        self.orig_calling.as_deref().filter(|s| !s.is_empty()).or(self.calling.as_deref())
     }
 
     pub(crate) fn from_object(mut object: Map<String, Value>) -> Event {
@@ -125,21 +116,9 @@ impl Event {
         let mut object = self.extra.clone();
         object.insert("msgtype".into(), Value::from("event"));
         object.insert("eventtype".into(), Value::from(self.kind.as_wire()));
-        put(
-            &mut object,
-            "calling",
-            self.calling.clone().map(Value::String),
-        );
-        put(
-            &mut object,
-            "called",
-            self.called.clone().map(Value::String),
-        );
-        put(
-            &mut object,
-            "origcalling",
-            self.orig_calling.clone().map(Value::String),
-        );
+        put(&mut object, "calling", self.calling.clone().map(Value::String));
+        put(&mut object, "called", self.called.clone().map(Value::String));
+        put(&mut object, "origcalling", self.orig_calling.clone().map(Value::String));
         Value::Object(object)
     }
 
@@ -155,22 +134,19 @@ mod tests {
 
     #[test]
     fn unknown_event_types_pass_through_with_their_fields() {
-        let frame =
-            ServerFrame::decode(r#"{"msgtype":"event","eventtype":"divert","to":"3000"}"#).unwrap();
-        let ServerFrame::Event(event) = frame else {
-            panic!("not an event")
-        };
+        let frame = ServerFrame::decode(r#"{"msgtype":"event","eventtype":"divert","to":"3000"}"#).unwrap();
+        let ServerFrame::Event(event) = frame else { panic!("not an event") };
         assert_eq!(event.kind, EventKind::Unknown("divert".into()));
         assert_eq!(event.extra.get("to"), Some(&Value::from("3000")));
     }
 
     #[test]
     fn a_transferred_offer_shows_the_original_caller() {
-        let frame = ServerFrame::decode(r#"{"msgtype":"event","eventtype":"offer","calling":"2002","called":"2001","origcalling":"5551234"}"#)
-            .unwrap();
-        let ServerFrame::Event(event) = frame else {
-            panic!("not an event")
-        };
+        let frame = ServerFrame::decode(
+            r#"{"msgtype":"event","eventtype":"offer","calling":"2002","called":"2001","origcalling":"5551234"}"#,
+        )
+        .unwrap();
+        let ServerFrame::Event(event) = frame else { panic!("not an event") };
         assert_eq!(event.caller(), Some("5551234"));
     }
 }

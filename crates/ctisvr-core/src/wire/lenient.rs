@@ -36,9 +36,7 @@ pub(crate) fn take_text(object: &mut Map<String, Value>, key: &str) -> Option<St
 
 /// Removes `key` when it reads as a non-negative integer.
 pub(crate) fn take_u32(object: &mut Map<String, Value>, key: &str) -> Option<u32> {
-    take_with(object, key, |value| {
-        as_u64(value).and_then(|n| u32::try_from(n).ok())
-    })
+    take_with(object, key, |value| as_u64(value).and_then(|n| u32::try_from(n).ok()))
 }
 
 /// Removes `key` when `read` accepts its value; otherwise leaves it in place.
@@ -74,9 +72,7 @@ mod tests {
 
     #[test]
     fn ill_typed_fields_stay_where_they_are() {
-        let Value::Object(mut object) = json!({"numcall": [1], "extension": 2001}) else {
-            unreachable!()
-        };
+        let Value::Object(mut object) = json!({"numcall": [1], "extension": 2001}) else { unreachable!() };
         assert_eq!(take_u32(&mut object, "numcall"), None);
         assert_eq!(take_text(&mut object, "extension").as_deref(), Some("2001"));
         assert_eq!(Value::Object(object), json!({"numcall": [1]}));

@@ -32,10 +32,7 @@ fn text() -> impl Strategy<Value = String> {
 
 fn extra() -> impl Strategy<Value = Map<String, Value>> {
     proptest::collection::btree_map("[a-z]{1,8}", text(), 0..3).prop_map(|m| {
-        m.into_iter()
-            .filter(|(k, _)| !KNOWN_FIELDS.contains(&k.as_str()))
-            .map(|(k, v)| (k, Value::String(v)))
-            .collect()
+        m.into_iter().filter(|(k, _)| !KNOWN_FIELDS.contains(&k.as_str())).map(|(k, v)| (k, Value::String(v))).collect()
     })
 }
 
@@ -58,11 +55,7 @@ fn response() -> impl Strategy<Value = Response> {
             prop_oneof![Just(Outcome::Success), Just(Outcome::Error)],
             proptest::option::of(text()),
         ),
-        (
-            proptest::option::of(text()),
-            proptest::option::of(text()),
-            proptest::option::of(skill_mode()),
-        ),
+        (proptest::option::of(text()), proptest::option::of(text()), proptest::option::of(skill_mode())),
         (
             proptest::option::of(0u8..=99),
             proptest::option::of(prop_oneof![Just(TalkState::Idle), Just(TalkState::Call)]),
@@ -76,49 +69,31 @@ fn response() -> impl Strategy<Value = Response> {
         extra(),
     )
         .prop_map(
-            |(
-                (id, result, error),
-                (extension, device, skill),
-                (reason, talk),
-                (num, cli, calling, called),
-                extra,
-            )| Response {
-                id,
-                result,
-                error,
-                extension,
-                associated_device: device,
-                skill_mode: skill,
-                reason_code: reason.and_then(ReasonCode::new),
-                talk_state: talk,
-                num_call: num,
-                cli,
-                calling,
-                called,
-                extra,
+            |((id, result, error), (extension, device, skill), (reason, talk), (num, cli, calling, called), extra)| {
+                Response {
+                    id,
+                    result,
+                    error,
+                    extension,
+                    associated_device: device,
+                    skill_mode: skill,
+                    reason_code: reason.and_then(ReasonCode::new),
+                    talk_state: talk,
+                    num_call: num,
+                    cli,
+                    calling,
+                    called,
+                    extra,
+                }
             },
         )
 }
 
 fn event() -> impl Strategy<Value = Event> {
-    let kind = prop_oneof![
-        prop::sample::select(EventKind::KNOWN.to_vec()),
-        "x[a-z]{1,6}".prop_map(EventKind::Unknown),
-    ];
-    (
-        kind,
-        proptest::option::of(text()),
-        proptest::option::of(text()),
-        proptest::option::of(text()),
-        extra(),
-    )
-        .prop_map(|(kind, calling, called, orig_calling, extra)| Event {
-            kind,
-            calling,
-            called,
-            orig_calling,
-            extra,
-        })
+    let kind =
+        prop_oneof![prop::sample::select(EventKind::KNOWN.to_vec()), "x[a-z]{1,6}".prop_map(EventKind::Unknown),];
+    (kind, proptest::option::of(text()), proptest::option::of(text()), proptest::option::of(text()), extra())
+        .prop_map(|(kind, calling, called, orig_calling, extra)| Event { kind, calling, called, orig_calling, extra })
 }
 
 fn request() -> impl Strategy<Value = Request> {
@@ -127,23 +102,14 @@ fn request() -> impl Strategy<Value = Request> {
         Just(Request::MyExtension),
         ext.prop_map(|extension| Request::StartMonitor { extension }),
         ext.prop_map(|extension| Request::Snapshot { extension }),
-        ext.prop_map(|extension| Request::UserData {
-            extension,
-            kind: UserDataKind::Alert
-        }),
+        ext.prop_map(|extension| Request::UserData { extension, kind: UserDataKind::Alert }),
         (ext, text(), text()).prop_map(|(extension, agent_id, p)| Request::Login {
             extension,
             agent_id,
             passwd: Password::new(p)
         }),
-        (
-            ext,
-            text(),
-            text(),
-            work_mode(),
-            proptest::option::of(0u8..=99)
-        )
-            .prop_map(|(extension, agent_id, p, state, code)| {
+        (ext, text(), text(), work_mode(), proptest::option::of(0u8..=99)).prop_map(
+            |(extension, agent_id, p, state, code)| {
                 Request::SetState {
                     extension,
                     agent_id,
@@ -151,11 +117,9 @@ fn request() -> impl Strategy<Value = Request> {
                     state,
                     reason_code: code.and_then(ReasonCode::new),
                 }
-            }),
-        (ext, text()).prop_map(|(extension, destination)| Request::MakeCall {
-            extension,
-            destination
-        }),
+            }
+        ),
+        (ext, text()).prop_map(|(extension, destination)| Request::MakeCall { extension, destination }),
         (ext, text()).prop_map(|(extension, party)| Request::DropParty { extension, party }),
         (ext, text()).prop_map(|(extension, digits)| Request::Dtmf { extension, digits }),
         ("x[a-z]{1,8}", extra()).prop_map(|(name, fields)| Request::Unknown { name, fields }),

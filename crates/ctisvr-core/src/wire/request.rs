@@ -65,11 +65,7 @@ pub enum Request {
         agent_id: String,
         passwd: Password,
         state: WorkMode,
-        #[serde(
-            rename = "reasoncode",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "reasoncode", default, skip_serializing_if = "Option::is_none")]
         reason_code: Option<ReasonCode>,
     },
     MakeCall {
@@ -230,8 +226,7 @@ impl RequestFrame {
     /// [`Request::Unknown`]; a known name with missing or ill-typed fields is
     /// an error that says which request it was.
     pub fn decode(text: &str) -> Result<RequestFrame, DecodeError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| DecodeError::NotJson(e.to_string()))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| DecodeError::NotJson(e.to_string()))?;
         let Value::Object(mut object) = value else {
             return Err(DecodeError::NotAnObject);
         };
@@ -242,16 +237,11 @@ impl RequestFrame {
         };
         let known = KNOWN_REQUESTS.contains(&name.as_str());
         let request = if known {
-            serde_json::from_value(Value::Object(object)).map_err(|e| DecodeError::BadFields {
-                name: name.clone(),
-                reason: e.to_string(),
-            })?
+            serde_json::from_value(Value::Object(object))
+                .map_err(|e| DecodeError::BadFields { name: name.clone(), reason: e.to_string() })?
         } else {
             object.remove("request");
-            Request::Unknown {
-                name,
-                fields: object,
-            }
+            Request::Unknown { name, fields: object }
         };
         Ok(RequestFrame { id, request })
     }
@@ -268,10 +258,7 @@ mod tests {
 
     #[test]
     fn myextension_carries_no_extension() {
-        let frame = RequestFrame {
-            id: 0,
-            request: Request::MyExtension,
-        };
+        let frame = RequestFrame { id: 0, request: Request::MyExtension };
         assert_eq!(as_json(&frame), json!({"id": 0, "request": "myextension"}));
     }
 
@@ -311,36 +298,18 @@ mod tests {
 
     #[test]
     fn userdata_alert_and_dropparty_use_the_wire_field_names() {
-        let userdata = RequestFrame {
-            id: 7,
-            request: Request::UserData {
-                extension: "2001".into(),
-                kind: UserDataKind::Alert,
-            },
-        };
-        assert_eq!(
-            as_json(&userdata),
-            json!({"id": 7, "request": "userdata", "extension": "2001", "type": "alert"})
-        );
-        let drop = RequestFrame {
-            id: 18,
-            request: Request::DropParty {
-                extension: "2001".into(),
-                party: "2002".into(),
-            },
-        };
-        assert_eq!(
-            as_json(&drop),
-            json!({"id": 18, "request": "dropparty", "extension": "2001", "party": "2002"})
-        );
+        let userdata =
+            RequestFrame { id: 7, request: Request::UserData { extension: "2001".into(), kind: UserDataKind::Alert } };
+        assert_eq!(as_json(&userdata), json!({"id": 7, "request": "userdata", "extension": "2001", "type": "alert"}));
+        let drop =
+            RequestFrame { id: 18, request: Request::DropParty { extension: "2001".into(), party: "2002".into() } };
+        assert_eq!(as_json(&drop), json!({"id": 18, "request": "dropparty", "extension": "2001", "party": "2002"}));
     }
 
     #[test]
     fn unknown_requests_keep_their_fields() {
-        let frame = RequestFrame::decode(
-            r#"{"id": 4, "request": "pickupcall", "extension": "2001", "x": [1]}"#,
-        )
-        .unwrap();
+        let frame =
+            RequestFrame::decode(r#"{"id": 4, "request": "pickupcall", "extension": "2001", "x": [1]}"#).unwrap();
         assert_eq!(frame.request.name(), "pickupcall");
         assert_eq!(frame.request.extension(), Some("2001"));
         let again = RequestFrame::decode(&frame.encode()).unwrap();
@@ -349,21 +318,14 @@ mod tests {
 
     #[test]
     fn known_request_with_missing_fields_is_a_clear_error() {
-        let err = RequestFrame::decode(r#"{"id": 1, "request": "makecall", "extension": "2001"}"#)
-            .unwrap_err();
-        assert!(
-            matches!(err, DecodeError::BadFields { ref name, .. } if name == "makecall"),
-            "{err}"
-        );
+        let err = RequestFrame::decode(r#"{"id": 1, "request": "makecall", "extension": "2001"}"#).unwrap_err();
+        assert!(matches!(err, DecodeError::BadFields { ref name, .. } if name == "makecall"), "{err}");
         assert!(err.to_string().contains("destination"), "{err}");
     }
 
     #[test]
     fn ids_must_be_numbers() {
-        assert_eq!(
-            RequestFrame::decode(r#"{"request": "myextension"}"#),
-            Err(DecodeError::MissingId)
-        );
+        assert_eq!(RequestFrame::decode(r#"{"request": "myextension"}"#), Err(DecodeError::MissingId));
         assert!(RequestFrame::decode(r#"{"id": "1", "request": "myextension"}"#).is_ok());
     }
 }

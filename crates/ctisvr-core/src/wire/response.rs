@@ -6,8 +6,9 @@ use super::values::{ReasonCode, SkillMode, TalkState};
 use serde_json::{Map, Value};
 
 /// `result` of a response.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Outcome {
+    #[default]
     Success,
     Error,
     Unknown(String),
@@ -65,30 +66,15 @@ pub struct Response {
     pub extra: Map<String, Value>,
 }
 
-impl Default for Outcome {
-    fn default() -> Self {
-        Outcome::Success
-    }
-}
-
 impl Response {
     /// A bare success response to request `id`.
     pub fn success(id: RequestId) -> Response {
-        Response {
-            id: Some(id),
-            result: Outcome::Success,
-            ..Response::default()
-        }
+        Response { id: Some(id), result: Outcome::Success, ..Response::default() }
     }
 
     /// An error response to request `id` with the server's text.
     pub fn error(id: RequestId, text: impl Into<String>) -> Response {
-        Response {
-            id: Some(id),
-            result: Outcome::Error,
-            error: Some(text.into()),
-            ..Response::default()
-        }
+        Response { id: Some(id), result: Outcome::Error, error: Some(text.into()), ..Response::default() }
     }
 
     pub fn with_extension(mut self, extension: impl Into<String>) -> Response {
@@ -102,10 +88,7 @@ impl Response {
 
     /// The caller of `userdata`: `cli` when present, else `calling`.
     pub fn caller(&self) -> Option<&str> {
-        self.cli
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .or(self.calling.as_deref())
+        self.cli.as_deref().filter(|s| !s.is_empty()).or(self.calling.as_deref())
     }
 
     /// Reads the fields of a frame already known to be a response.
@@ -125,9 +108,7 @@ impl Response {
                 _ => None,
             }),
             reason_code: take_with(&mut object, "reasoncode", ReasonCode::from_json),
-            talk_state: take_with(&mut object, "talkstate", |v| {
-                v.as_str().map(TalkState::from_wire)
-            }),
+            talk_state: take_with(&mut object, "talkstate", |v| v.as_str().map(TalkState::from_wire)),
             num_call: take_u32(&mut object, "numcall"),
             cli: take_text(&mut object, "cli"),
             calling: take_text(&mut object, "calling"),
@@ -147,26 +128,10 @@ impl Response {
         }
         put(&mut object, "error", text(&self.error));
         put(&mut object, "extension", text(&self.extension));
-        put(
-            &mut object,
-            "associateddevice",
-            text(&self.associated_device),
-        );
-        put(
-            &mut object,
-            "skillmode",
-            self.skill_mode.as_ref().map(|m| Value::from(m.as_wire())),
-        );
-        put(
-            &mut object,
-            "reasoncode",
-            self.reason_code.map(|c| Value::from(c.value())),
-        );
-        put(
-            &mut object,
-            "talkstate",
-            self.talk_state.as_ref().map(|t| Value::from(t.as_wire())),
-        );
+        put(&mut object, "associateddevice", text(&self.associated_device));
+        put(&mut object, "skillmode", self.skill_mode.as_ref().map(|m| Value::from(m.as_wire())));
+        put(&mut object, "reasoncode", self.reason_code.map(|c| Value::from(c.value())));
+        put(&mut object, "talkstate", self.talk_state.as_ref().map(|t| Value::from(t.as_wire())));
         put(&mut object, "numcall", self.num_call.map(Value::from));
         put(&mut object, "cli", text(&self.cli));
         put(&mut object, "calling", text(&self.calling));
@@ -207,15 +172,9 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_kept() {
-        let r = response(
-            r#"{"msgtype":"response","id":1,"result":"success","ucid":"00001","numcall":"x"}"#,
-        );
+        let r = response(r#"{"msgtype":"response","id":1,"result":"success","ucid":"00001","numcall":"x"}"#);
         assert_eq!(r.extra.get("ucid"), Some(&Value::from("00001")));
-        assert_eq!(
-            r.extra.get("numcall"),
-            Some(&Value::from("x")),
-            "an unreadable known field is kept, not dropped"
-        );
+        assert_eq!(r.extra.get("numcall"), Some(&Value::from("x")), "an unreadable known field is kept, not dropped");
         assert_eq!(r.num_call, None);
     }
 
@@ -225,9 +184,7 @@ mod tests {
             r#"{"msgtype":"response","id":7,"result":"success","cli":"5551234","calling":"2002","called":"7000"}"#,
         );
         assert_eq!(r.caller(), Some("5551234"));
-        let r = response(
-            r#"{"msgtype":"response","id":7,"result":"success","calling":"2002","called":"7000"}"#,
-        );
+        let r = response(r#"{"msgtype":"response","id":7,"result":"success","calling":"2002","called":"7000"}"#);
         assert_eq!(r.caller(), Some("2002"));
     }
 }

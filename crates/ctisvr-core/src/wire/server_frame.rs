@@ -23,8 +23,7 @@ pub enum ServerFrame {
 impl ServerFrame {
     /// Decodes one text frame. Only text that is not a JSON object is an error.
     pub fn decode(text: &str) -> Result<ServerFrame, DecodeError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| DecodeError::NotJson(e.to_string()))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| DecodeError::NotJson(e.to_string()))?;
         let Value::Object(object) = value else {
             return Err(DecodeError::NotAnObject);
         };

@@ -24,12 +24,7 @@ pub enum WorkMode {
 
 impl WorkMode {
     /// All modes, in the order the softphone shows their buttons.
-    pub const ALL: [WorkMode; 4] = [
-        WorkMode::Auto,
-        WorkMode::Manual,
-        WorkMode::Acw,
-        WorkMode::Aux,
-    ];
+    pub const ALL: [WorkMode; 4] = [WorkMode::Auto, WorkMode::Manual, WorkMode::Acw, WorkMode::Aux];
 
     /// The wire spelling (`auto`, `manual`, `acw`, `aux`).
     pub fn as_wire(self) -> &'static str {
@@ -53,9 +48,7 @@ impl WorkMode {
 
     /// Parses the wire spelling; anything else is `None`.
     pub fn from_wire(text: &str) -> Option<WorkMode> {
-        WorkMode::ALL
-            .into_iter()
-            .find(|mode| mode.as_wire() == text)
+        WorkMode::ALL.into_iter().find(|mode| mode.as_wire() == text)
     }
 }
 
@@ -143,10 +136,7 @@ impl ReasonCode {
     /// Reads `3` or `"3"`; anything else is `None`.
     pub fn from_json(value: &serde_json::Value) -> Option<ReasonCode> {
         match value {
-            serde_json::Value::Number(n) => n
-                .as_u64()
-                .and_then(|v| u8::try_from(v).ok())
-                .and_then(ReasonCode::new),
+            serde_json::Value::Number(n) => n.as_u64().and_then(|v| u8::try_from(v).ok()).and_then(ReasonCode::new),
             serde_json::Value::String(s) => s.trim().parse::<u8>().ok().and_then(ReasonCode::new),
             _ => None,
         }
@@ -168,8 +158,7 @@ impl Serialize for ReasonCode {
 impl<'de> Deserialize<'de> for ReasonCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        ReasonCode::from_json(&value)
-            .ok_or_else(|| serde::de::Error::custom("reasoncode must be 0..=99"))
+        ReasonCode::from_json(&value).ok_or_else(|| serde::de::Error::custom("reasoncode must be 0..=99"))
     }
 }
 
@@ -209,10 +198,7 @@ mod tests {
     fn skill_mode_reads_the_string_null_as_not_logged_in() {
         assert_eq!(SkillMode::from_wire("null"), SkillMode::NotLoggedIn);
         assert_eq!(SkillMode::from_wire("aux"), SkillMode::Mode(WorkMode::Aux));
-        assert_eq!(
-            SkillMode::from_wire("breakfast"),
-            SkillMode::Unknown("breakfast".into())
-        );
+        assert_eq!(SkillMode::from_wire("breakfast"), SkillMode::Unknown("breakfast".into()));
     }
 
     #[test]

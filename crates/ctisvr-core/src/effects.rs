@@ -1,0 +1,47 @@
+//! What the edge must do besides sending frames and opening sockets:
+//! drained with [`Session::poll_event`](crate::Session::poll_event).
+
+use crate::state::CallInfo;
+use crate::wire::Event;
+use crate::AgentStatus;
+
+/// One side effect for the edge (CRM bridge, DOM events).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Turn the CRM's click-to-dial on (the session is ready) or off.
+    ClickToDial { enabled: bool },
+    /// Close the current socket without opening another (the session will
+    /// ask for a new one through `poll_connect` when it is time).
+    CloseSocket,
+    /// The agent's state changed (login, logout, work mode).
+    AgentChanged(AgentStatus),
+    /// The call shown to the agent appeared, changed or ended (`None`).
+    CallChanged(Option<CallInfo>),
+    /// Something the agent must be told; also kept in the state snapshot.
+    Notice(Notice),
+    /// Every event from the server, known or not, for pages that listen.
+    ServerEvent(Event),
+}
+
+/// A message for the agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: NoticeLevel,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeLevel {
+    Info,
+    Error,
+}
+
+impl Notice {
+    pub fn error(text: impl Into<String>) -> Notice {
+        Notice { level: NoticeLevel::Error, text: text.into() }
+    }
+
+    pub fn info(text: impl Into<String>) -> Notice {
+        Notice { level: NoticeLevel::Info, text: text.into() }
+    }
+}

@@ -1,0 +1,580 @@
+//! The softphone session: a sans-IO state machine in the manner of
+//! quinn-proto's `Connection`.
+//!
+//! Inputs go in through `configure`, `handle_transport`, `handle_frame`,
+//! `command` and `handle_timeout`, each with the caller's `now`. The caller
+//! then drains the outputs: [`Session::poll_connect`] (open a socket),
+//! [`Session::poll_transmit`] (send a frame), [`Session::poll_event`]
+//! (side effects) and [`Session::poll_timeout`] (when to call
+//! `handle_timeout`), and renders [`Session::state`].
+//!
+//! Start-up on every connection, as the vendor's sample does it:
+//! `myextension` -> `startmonitor` -> `querydeviceinfo`, then
+//! `queryagentstate` (an agent is logged in: `userdata` when on a call) or
+//! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
+
+use crate::agent::{AgentAction, AgentCommand, AgentStatus};
+use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy};
+use crate::effects::{Effect, Notice};
+use crate::settings::{Settings, SettingsError};
+use crate::state::{CallInfo, State};
+use crate::time::Millis;
+use crate::wire::{
+    Event, EventKind, Password, ReasonCode, Request, RequestFrame, RequestId, Response, ServerFrame, SkillMode,
+    TalkState, UserDataKind, WorkMode,
+};
+use std::collections::{BTreeMap, VecDeque};
+use std::time::Duration;
+
+/// Tunables of a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionOptions {
+    /// How long a request may wait for its response.
+    pub request_timeout: Duration,
+    pub connection: ConnectionPolicy,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions { request_timeout: Duration::from_secs(10), connection: ConnectionPolicy::default() }
+    }
+}
+
+/// What happened to a socket the session asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportEvent {
+    Opened(ConnId),
+    /// Closed or failed; `reason` is shown to the agent.
+    Closed {
+        id: ConnId,
+        reason: String,
+    },
+}
+
+/// What the agent (or the page's script) asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Agent(AgentCommand),
+    /// The agent closed the message.
+    DismissNotice,
+}
+
+/// Why a command was not sent. The text is shown to the agent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejected {
+    #[error("The softphone is not connected to CtiSVR.")]
+    NotConnected,
+    #[error("The softphone is still starting; try again in a moment.")]
+    NotReady,
+    #[error("Waiting for CtiSVR to answer the previous request.")]
+    Busy,
+    #[error("{0}")]
+    NotAllowed(&'static str),
+    #[error("Enter your agent ID.")]
+    MissingAgentId,
+    #[error("Enter your password.")]
+    MissingPassword,
+}
+
+/// The softphone's session with CtiSVR. See the module docs.
+#[derive(Debug)]
+pub struct Session {
+    options: SessionOptions,
+    settings: Option<Settings>,
+    connection: Connection,
+    next_id: RequestId,
+    pending: BTreeMap<RequestId, Pending>,
+    transmit: VecDeque<String>,
+    effects: VecDeque<Effect>,
+    extension: Option<String>,
+    ready: bool,
+    agent: AgentStatus,
+    /// In memory only, never in `State`, never in an effect.
+    password: Option<Password>,
+    call: Option<CallInfo>,
+    notice: Option<Notice>,
+}
+
+/// A request waiting for its response, and what to do with the response.
+#[derive(Debug)]
+struct Pending {
+    purpose: Purpose,
+    deadline: Millis,
+}
+
+#[derive(Debug)]
+enum Purpose {
+    MyExtension,
+    StartMonitor,
+    QueryDeviceInfo,
+    QueryAgentState,
+    Snapshot,
+    UserData,
+    Login { agent_id: String, password: Password },
+    Logout,
+    SetState { mode: WorkMode, reason: Option<ReasonCode>, password: Option<Password> },
+}
+
+impl Purpose {
+    /// An agent's own request (as opposed to the session's bookkeeping).
+    fn is_agent_command(&self) -> bool {
+        matches!(self, Purpose::Login { .. } | Purpose::Logout | Purpose::SetState { .. })
+    }
+
+    /// Part of the start-up sequence: without it the session is not usable.
+    fn is_startup_step(&self) -> bool {
+        matches!(self, Purpose::MyExtension | Purpose::StartMonitor | Purpose::QueryDeviceInfo)
+    }
+
+    /// How the agent would name it: "Login", "Change to AUX".
+    fn describe(&self) -> String {
+        match self {
+            Purpose::MyExtension => "Finding this workstation's extension".into(),
+            Purpose::StartMonitor => "Monitoring the extension".into(),
+            Purpose::QueryDeviceInfo => "Reading the extension's agent".into(),
+            Purpose::QueryAgentState => "Reading the agent state".into(),
+            Purpose::Snapshot => "Reading the extension's calls".into(),
+            Purpose::UserData => "Reading the call's numbers".into(),
+            Purpose::Login { .. } => "Login".into(),
+            Purpose::Logout => "Logout".into(),
+            Purpose::SetState { mode, .. } => format!("Change to {}", mode.label()),
+        }
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new(SessionOptions::default())
+    }
+}
+
+impl Session {
+    pub fn new(options: SessionOptions) -> Session {
+        Session {
+            connection: Connection::new(options.connection.clone()),
+            options,
+            settings: None,
+            next_id: 1,
+            pending: BTreeMap::new(),
+            transmit: VecDeque::new(),
+            effects: VecDeque::new(),
+            extension: None,
+            ready: false,
+            agent: AgentStatus::Unknown,
+            password: None,
+            call: None,
+            notice: None,
+        }
+    }
+
+    // ----- inputs -------------------------------------------------------
+
+    /// Settings arrived (from the CRM or the attributes). Valid settings
+    /// (re)start the connection at A; an error is shown to the agent.
+    pub fn configure(&mut self, now: Millis, settings: Result<Settings, SettingsError>) {
+        match settings {
+            Ok(settings) if self.settings.as_ref() == Some(&settings) => {}
+            Ok(settings) => {
+                if let Some(id) = self.connection.current() {
+                    self.effects.push_back(Effect::CloseSocket);
+                    self.connection.lost(now, id, "settings changed");
+                    self.connection_lost();
+                }
+                self.connection.configure(&settings);
+                self.settings = Some(settings);
+                self.clear_notice();
+            }
+            Err(error) => self.show(Notice::error(format!("Softphone not configured: {error}."))),
+        }
+    }
+
+    /// A socket opened or closed.
+    pub fn handle_transport(&mut self, now: Millis, event: TransportEvent) {
+        match event {
+            TransportEvent::Opened(id) => {
+                if self.connection.opened(id) {
+                    self.send(now, Request::MyExtension, Purpose::MyExtension);
+                }
+            }
+            TransportEvent::Closed { id, reason } => {
+                if self.connection.lost(now, id, &reason) {
+                    self.connection_lost();
+                }
+            }
+        }
+    }
+
+    /// A text frame arrived on socket `id`.
+    pub fn handle_frame(&mut self, now: Millis, id: ConnId, text: &str) {
+        if self.connection.current() != Some(id) {
+            return; // a late frame of a socket we already left
+        }
+        match ServerFrame::decode(text) {
+            Ok(ServerFrame::Response(response)) => self.on_response(now, response),
+            Ok(ServerFrame::Event(event)) => self.on_event(now, event),
+            // Another msgtype: nothing of ours, but not an error either.
+            Ok(ServerFrame::Unknown(_)) => {}
+            Err(error) => {
+                self.show(Notice::error(format!("CtiSVR sent a message the softphone cannot read ({error}).")))
+            }
+        }
+    }
+
+    /// The agent asks for something. A rejected command is also shown.
+    pub fn command(&mut self, now: Millis, command: Command) -> Result<(), Rejected> {
+        let result = match command {
+            Command::DismissNotice => {
+                self.clear_notice();
+                Ok(())
+            }
+            Command::Agent(command) => self.agent_command(now, command),
+        };
+        if let Err(rejected) = &result {
+            self.show(Notice::error(rejected.to_string()));
+        }
+        result
+    }
+
+    /// The time from [`Session::poll_timeout`] has come (early calls are harmless).
+    pub fn handle_timeout(&mut self, now: Millis) {
+        self.connection.handle_timeout(now);
+        let expired: Vec<RequestId> =
+            self.pending.iter().filter(|(_, p)| p.deadline <= now).map(|(id, _)| *id).collect();
+        for id in expired {
+            let Some(pending) = self.pending.remove(&id) else {
+                continue;
+            };
+            let seconds = self.options.request_timeout.as_secs();
+            if pending.purpose.is_agent_command() {
+                self.show(Notice::error(format!(
+                    "{}: CtiSVR did not answer within {seconds} s; it may not have been done.",
+                    pending.purpose.describe()
+                )));
+            } else if pending.purpose.is_startup_step() {
+                // Without these steps the softphone is useless: try again.
+                let reason = format!("CtiSVR did not answer within {seconds} s");
+                self.show(Notice::error(format!("{}: {reason}.", pending.purpose.describe())));
+                if let Some(conn) = self.connection.current() {
+                    self.effects.push_back(Effect::CloseSocket);
+                    self.connection.lost(now, conn, &reason);
+                    self.connection_lost();
+                }
+            } else {
+                self.finish_startup();
+            }
+        }
+    }
+
+    // ----- outputs ------------------------------------------------------
+
+    /// A socket to open (closing any other).
+    pub fn poll_connect(&mut self) -> Option<Connect> {
+        self.connection.poll_connect()
+    }
+
+    /// A text frame to send on the current socket.
+    pub fn poll_transmit(&mut self) -> Option<String> {
+        self.transmit.pop_front()
+    }
+
+    /// A side effect for the edge.
+    pub fn poll_event(&mut self) -> Option<Effect> {
+        self.effects.pop_front()
+    }
+
+    /// When to call [`Session::handle_timeout`] next.
+    pub fn poll_timeout(&self) -> Option<Millis> {
+        let requests = self.pending.values().map(|p| p.deadline).min();
+        match (requests, self.connection.deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// What the view renders.
+    pub fn state(&self) -> State {
+        State {
+            connection: self.connection.status().clone(),
+            extension: self.extension.clone(),
+            ready: self.ready,
+            agent: self.agent.clone(),
+            password_known: self.password.is_some(),
+            call: self.call.clone(),
+            busy: self.pending.values().any(|p| p.purpose.is_agent_command()),
+            notice: self.notice.clone(),
+        }
+    }
+
+    pub fn settings(&self) -> Option<&Settings> {
+        self.settings.as_ref()
+    }
+
+    // ----- logic --------------------------------------------------------
+
+    fn agent_command(&mut self, now: Millis, command: AgentCommand) -> Result<(), Rejected> {
+        if !self.connection.is_open() {
+            return Err(Rejected::NotConnected);
+        }
+        let Some(extension) = self.extension.clone().filter(|_| self.ready) else {
+            return Err(Rejected::NotReady);
+        };
+        if self.pending.values().any(|p| p.purpose.is_agent_command()) {
+            return Err(Rejected::Busy);
+        }
+        let (request, purpose) = match command {
+            AgentCommand::Login { agent_id, password } => {
+                if !self.agent.allows(AgentAction::Login) {
+                    return Err(Rejected::NotAllowed("An agent is already logged in at this extension."));
+                }
+                let agent_id = agent_id.trim().to_owned();
+                if agent_id.is_empty() {
+                    return Err(Rejected::MissingAgentId);
+                }
+                if password.is_empty() {
+                    return Err(Rejected::MissingPassword);
+                }
+                let request = Request::Login { extension, agent_id: agent_id.clone(), passwd: password.clone() };
+                (request, Purpose::Login { agent_id, password })
+            }
+            AgentCommand::Logout => {
+                let agent_id = self.logged_in_agent()?;
+                (Request::Logout { extension, agent_id }, Purpose::Logout)
+            }
+            AgentCommand::SetState { mode, reason, password } => {
+                let agent_id = self.logged_in_agent()?;
+                let given = password.filter(|p| !p.is_empty());
+                let passwd = given.clone().or_else(|| self.password.clone()).ok_or(Rejected::MissingPassword)?;
+                // The reason code belongs to AUX only; AUX without one is "0", no reason.
+                let reason = (mode == WorkMode::Aux).then(|| reason.or(ReasonCode::new(0))).flatten();
+                let request = Request::SetState { extension, agent_id, passwd, state: mode, reason_code: reason };
+                (request, Purpose::SetState { mode, reason, password: given })
+            }
+        };
+        self.clear_notice();
+        self.send(now, request, purpose);
+        Ok(())
+    }
+
+    fn logged_in_agent(&self) -> Result<String, Rejected> {
+        self.agent.agent_id().map(str::to_owned).ok_or(Rejected::NotAllowed("No agent is logged in at this extension."))
+    }
+
+    fn send(&mut self, now: Millis, request: Request, purpose: Purpose) {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        self.transmit.push_back(RequestFrame { id, request }.encode());
+        self.pending.insert(id, Pending { purpose, deadline: now + self.options.request_timeout });
+    }
+
+    /// Sends a request about our extension (known once `myextension` answered).
+    fn send_for_extension(&mut self, now: Millis, make: impl FnOnce(String) -> Request, purpose: Purpose) {
+        if let Some(extension) = self.extension.clone() {
+            self.send(now, make(extension), purpose);
+        }
+    }
+
+    fn on_response(&mut self, now: Millis, response: Response) {
+        let Some(pending) = response.id.and_then(|id| self.pending.remove(&id)) else {
+            // Unknown id: the answer to a request that already timed out.
+            return;
+        };
+        if response.is_success() {
+            self.on_success(now, pending.purpose, response);
+        } else {
+            self.on_error(pending.purpose, response);
+        }
+    }
+
+    fn on_success(&mut self, now: Millis, purpose: Purpose, response: Response) {
+        match purpose {
+            Purpose::MyExtension => match response.extension.filter(|e| !e.trim().is_empty()) {
+                Some(extension) => {
+                    self.extension = Some(extension);
+                    self.send_for_extension(
+                        now,
+                        |extension| Request::StartMonitor { extension },
+                        Purpose::StartMonitor,
+                    );
+                }
+                None => self.show(Notice::error("CtiSVR did not say which extension this workstation uses.")),
+            },
+            Purpose::StartMonitor => self.send_for_extension(
+                now,
+                |extension| Request::QueryDeviceInfo { extension },
+                Purpose::QueryDeviceInfo,
+            ),
+            Purpose::QueryDeviceInfo => {
+                match response.associated_device.filter(|a| !a.trim().is_empty()) {
+                    Some(agent_id) => {
+                        // Already logged in (a reload, or another softphone): ask how.
+                        let keep = self.agent.agent_id() == Some(agent_id.as_str());
+                        if !keep {
+                            self.password = None;
+                            self.set_agent(AgentStatus::LoggedIn { agent_id, mode: None, reason: None });
+                        }
+                        self.send_for_extension(
+                            now,
+                            |extension| Request::QueryAgentState { extension },
+                            Purpose::QueryAgentState,
+                        );
+                    }
+                    None => {
+                        self.password = None;
+                        self.set_agent(AgentStatus::LoggedOut);
+                        self.send_for_extension(now, |extension| Request::Snapshot { extension }, Purpose::Snapshot);
+                    }
+                }
+            }
+            Purpose::QueryAgentState => {
+                match (response.skill_mode, self.agent.agent_id().map(str::to_owned)) {
+                    (Some(SkillMode::NotLoggedIn), _) => {
+                        self.password = None;
+                        self.set_agent(AgentStatus::LoggedOut);
+                    }
+                    (Some(mode), Some(agent_id)) => {
+                        let reason = response.reason_code.filter(|_| mode == SkillMode::Mode(WorkMode::Aux));
+                        self.set_agent(AgentStatus::LoggedIn { agent_id, mode: Some(mode), reason });
+                    }
+                    _ => {}
+                }
+                match response.talk_state {
+                    Some(TalkState::Call) => self.request_userdata(now),
+                    Some(TalkState::Idle) => self.set_call(None),
+                    _ => {}
+                }
+                self.finish_startup();
+            }
+            Purpose::Snapshot => {
+                if response.num_call.unwrap_or(0) > 0 {
+                    self.request_userdata(now);
+                } else {
+                    self.set_call(None);
+                }
+                self.finish_startup();
+            }
+            Purpose::UserData => {
+                let caller = response.caller().unwrap_or_default().to_owned();
+                let dialled = response.called.unwrap_or_default();
+                self.set_call(Some(CallInfo { caller, dialled }));
+            }
+            Purpose::Login { agent_id, password } => {
+                self.password = Some(password);
+                self.set_agent(AgentStatus::LoggedIn { agent_id, mode: None, reason: None });
+                self.send_for_extension(
+                    now,
+                    |extension| Request::QueryAgentState { extension },
+                    Purpose::QueryAgentState,
+                );
+            }
+            Purpose::Logout => {
+                self.password = None;
+                self.set_agent(AgentStatus::LoggedOut);
+            }
+            Purpose::SetState { mode, reason, password } => {
+                if let Some(password) = password {
+                    self.password = Some(password);
+                }
+                if let Some(agent_id) = self.agent.agent_id().map(str::to_owned) {
+                    self.set_agent(AgentStatus::LoggedIn { agent_id, mode: Some(SkillMode::Mode(mode)), reason });
+                }
+            }
+        }
+    }
+
+    fn on_error(&mut self, purpose: Purpose, response: Response) {
+        let reason = response.error.filter(|e| !e.trim().is_empty()).unwrap_or_else(|| "no reason given".to_owned());
+        self.show(Notice::error(format!("{} failed: {reason}", purpose.describe())));
+        // Start-up steps after the essential ones still let the agent work.
+        if matches!(purpose, Purpose::QueryAgentState | Purpose::Snapshot) {
+            self.finish_startup();
+        }
+    }
+
+    fn on_event(&mut self, now: Millis, event: Event) {
+        self.effects.push_back(Effect::ServerEvent(event.clone()));
+        match event.kind {
+            EventKind::Offer => {
+                let caller = event.caller().unwrap_or_default().to_owned();
+                let dialled = event.called.clone().unwrap_or_default();
+                self.set_call(Some(CallInfo { caller, dialled }));
+            }
+            // An outbound call shows the number it went to.
+            EventKind::Alert | EventKind::Connect if self.call.is_none() => {
+                let dialled = event.called.clone().unwrap_or_default();
+                self.set_call(Some(CallInfo { caller: String::new(), dialled }));
+            }
+            EventKind::Idle => {
+                self.set_call(None);
+                // The ACD may have put the agent in ACW: ask.
+                if self.agent.agent_id().is_some() {
+                    self.send_for_extension(
+                        now,
+                        |extension| Request::QueryAgentState { extension },
+                        Purpose::QueryAgentState,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn request_userdata(&mut self, now: Millis) {
+        self.send_for_extension(
+            now,
+            |extension| Request::UserData { extension, kind: UserDataKind::Alert },
+            Purpose::UserData,
+        );
+    }
+
+    fn finish_startup(&mut self) {
+        if !self.ready && self.connection.is_open() {
+            self.ready = true;
+            self.effects.push_back(Effect::ClickToDial { enabled: true });
+        }
+    }
+
+    /// The current socket is gone: nothing in flight will be answered.
+    fn connection_lost(&mut self) {
+        self.transmit.clear();
+        let lost: Vec<String> =
+            self.pending.values().filter(|p| p.purpose.is_agent_command()).map(|p| p.purpose.describe()).collect();
+        self.pending.clear();
+        if !lost.is_empty() {
+            self.show(Notice::error(format!(
+                "{} was not confirmed: the connection to CtiSVR was lost. Check the state and try again.",
+                lost.join(", ")
+            )));
+        }
+        if self.ready {
+            self.ready = false;
+            self.effects.push_back(Effect::ClickToDial { enabled: false });
+        }
+    }
+
+    fn set_agent(&mut self, agent: AgentStatus) {
+        if self.agent != agent {
+            self.agent = agent.clone();
+            self.effects.push_back(Effect::AgentChanged(agent));
+        }
+    }
+
+    fn set_call(&mut self, call: Option<CallInfo>) {
+        if self.call != call {
+            self.call = call.clone();
+            self.effects.push_back(Effect::CallChanged(call));
+        }
+    }
+
+    fn show(&mut self, notice: Notice) {
+        self.notice = Some(notice.clone());
+        self.effects.push_back(Effect::Notice(notice));
+    }
+
+    fn clear_notice(&mut self) {
+        self.notice = None;
+    }
+}
+
+#[cfg(test)]
+#[path = "session_tests.rs"]
+mod tests;

@@ -1,0 +1,383 @@
+//! Session scenarios driven by scripted frames and a hand-moved clock.
+
+use super::*;
+use crate::connection::{ConnectionStatus, ServerRole};
+use crate::settings::WsUri;
+use serde_json::{json, Value};
+
+/// A session with a fake clock and a scripted server.
+struct Harness {
+    session: Session,
+    now: Millis,
+    conn: Option<Connect>,
+}
+
+impl Harness {
+    fn new() -> Harness {
+        let mut session = Session::default();
+        let settings = Settings {
+            ws_uri_a: WsUri::parse("a", "ws://a:9006").unwrap(),
+            ws_uri_b: Some(WsUri::parse("b", "ws://b:9008").unwrap()),
+            prefixes: Default::default(),
+        };
+        session.configure(Millis(0), Ok(settings));
+        Harness { session, now: Millis(0), conn: None }
+    }
+
+    fn open(&mut self) -> Connect {
+        let conn = self.session.poll_connect().expect("a socket to open");
+        self.session.handle_transport(self.now, TransportEvent::Opened(conn.id));
+        self.conn = Some(conn.clone());
+        conn
+    }
+
+    fn close(&mut self, reason: &str) {
+        let id = self.conn.as_ref().unwrap().id;
+        self.session.handle_transport(self.now, TransportEvent::Closed { id, reason: reason.into() });
+    }
+
+    /// The next frame sent, which must be `request`; returns its id and JSON.
+    fn sent(&mut self, request: &str) -> (u64, Value) {
+        let text = self.session.poll_transmit().unwrap_or_else(|| panic!("expected {request}, nothing was sent"));
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["request"], request, "sent {value}");
+        (value["id"].as_u64().unwrap(), value)
+    }
+
+    fn nothing_sent(&mut self) {
+        assert_eq!(self.session.poll_transmit(), None);
+    }
+
+    fn receive(&mut self, frame: Value) {
+        let id = self.conn.as_ref().unwrap().id;
+        self.session.handle_frame(self.now, id, &frame.to_string());
+    }
+
+    fn reply(&mut self, id: u64, fields: Value) {
+        let mut frame = json!({"msgtype": "response", "id": id, "result": "success"});
+        if let (Some(frame), Some(fields)) = (frame.as_object_mut(), fields.as_object()) {
+            frame.extend(fields.clone());
+        }
+        self.receive(frame);
+    }
+
+    fn fail(&mut self, id: u64, error: &str) {
+        self.receive(json!({"msgtype": "response", "id": id, "result": "error", "error": error}));
+    }
+
+    /// Runs the start-up of an extension with no agent and no call.
+    fn start_logged_out(&mut self) {
+        self.open();
+        let (id, _) = self.sent("myextension");
+        self.reply(id, json!({"extension": "2001"}));
+        let (id, _) = self.sent("startmonitor");
+        self.reply(id, json!({}));
+        let (id, _) = self.sent("querydeviceinfo");
+        self.reply(id, json!({"associateddevice": ""}));
+        let (id, _) = self.sent("snapshot");
+        self.reply(id, json!({"numcall": 0}));
+        assert!(self.session.state().ready);
+    }
+
+    fn login(&mut self) {
+        self.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") }).unwrap();
+        let (id, _) = self.sent("login");
+        self.reply(id, json!({}));
+        let (id, _) = self.sent("queryagentstate");
+        self.reply(id, json!({"skillmode": "aux", "reasoncode": 0, "talkstate": "idle"}));
+    }
+
+    fn command(&mut self, command: AgentCommand) -> Result<(), Rejected> {
+        self.session.command(self.now, Command::Agent(command))
+    }
+
+    fn effects(&mut self) -> Vec<Effect> {
+        std::iter::from_fn(|| self.session.poll_event()).collect()
+    }
+
+    fn notice(&self) -> String {
+        self.session.state().notice.map(|n| n.text).unwrap_or_default()
+    }
+}
+
+#[test]
+fn start_up_sends_the_vendor_sequence_with_the_right_fields() {
+    let mut h = Harness::new();
+    h.open();
+    let (id, frame) = h.sent("myextension");
+    assert_eq!(frame, json!({"id": id, "request": "myextension"}));
+    h.reply(id, json!({"extension": "2001"}));
+    let (id, frame) = h.sent("startmonitor");
+    assert_eq!(frame, json!({"id": id, "request": "startmonitor", "extension": "2001"}));
+    h.nothing_sent(); // one step at a time, as the sample
+    h.reply(id, json!({}));
+    let (id, frame) = h.sent("querydeviceinfo");
+    assert_eq!(frame, json!({"id": id, "request": "querydeviceinfo", "extension": "2001"}));
+    h.reply(id, json!({"associateddevice": ""}));
+    let (id, frame) = h.sent("snapshot");
+    assert_eq!(frame, json!({"id": id, "request": "snapshot", "extension": "2001"}));
+    assert!(!h.session.state().ready);
+    h.reply(id, json!({"numcall": 0}));
+    h.nothing_sent();
+    let state = h.session.state();
+    assert!(state.ready);
+    assert_eq!(state.extension.as_deref(), Some("2001"));
+    assert_eq!(state.agent, AgentStatus::LoggedOut);
+    assert!(h.effects().contains(&Effect::ClickToDial { enabled: true }));
+}
+
+#[test]
+fn start_up_with_an_agent_on_a_call_restores_agent_and_call() {
+    let mut h = Harness::new();
+    h.open();
+    let (id, _) = h.sent("myextension");
+    h.reply(id, json!({"extension": 2001}));
+    let (id, _) = h.sent("startmonitor");
+    h.reply(id, json!({}));
+    let (id, _) = h.sent("querydeviceinfo");
+    h.reply(id, json!({"associateddevice": "1001"}));
+    let (id, _) = h.sent("queryagentstate");
+    h.reply(id, json!({"skillmode": "aux", "reasoncode": "2", "talkstate": "call"}));
+    let (id, frame) = h.sent("userdata");
+    assert_eq!(frame["type"], "alert");
+    h.reply(id, json!({"cli": "5551234", "called": "7000"}));
+    let state = h.session.state();
+    assert!(state.ready);
+    assert_eq!(
+        state.agent,
+        AgentStatus::LoggedIn {
+            agent_id: "1001".into(),
+            mode: Some(SkillMode::Mode(WorkMode::Aux)),
+            reason: ReasonCode::new(2)
+        }
+    );
+    assert_eq!(state.call, Some(CallInfo { caller: "5551234".into(), dialled: "7000".into() }));
+    assert!(!state.password_known && state.password_needed(), "after a reload the password must be asked for");
+}
+
+#[test]
+fn snapshot_with_calls_asks_for_userdata() {
+    let mut h = Harness::new();
+    h.open();
+    let (id, _) = h.sent("myextension");
+    h.reply(id, json!({"extension": "2001"}));
+    let (id, _) = h.sent("startmonitor");
+    h.reply(id, json!({}));
+    let (id, _) = h.sent("querydeviceinfo");
+    h.reply(id, json!({}));
+    let (id, _) = h.sent("snapshot");
+    h.reply(id, json!({"numcall": "1"}));
+    let (id, _) = h.sent("userdata");
+    h.reply(id, json!({"calling": "5550000", "called": "7001"}));
+    assert_eq!(h.session.state().call.map(|c| c.caller), Some("5550000".into()));
+}
+
+#[test]
+fn login_then_work_modes_send_agent_id_password_and_reason() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.command(AgentCommand::Login { agent_id: " 1001 ".into(), password: Password::new("1234") }).unwrap();
+    assert!(h.session.state().busy);
+    let (id, frame) = h.sent("login");
+    assert_eq!(frame, json!({"id": id, "request": "login", "extension": "2001", "agentid": "1001", "passwd": "1234"}));
+    h.reply(id, json!({}));
+    let (id, _) = h.sent("queryagentstate");
+    h.reply(id, json!({"skillmode": "aux", "reasoncode": 0, "talkstate": "idle"}));
+    assert!(h.session.state().allows(AgentAction::SetState));
+
+    h.command(AgentCommand::SetState { mode: WorkMode::Auto, reason: ReasonCode::new(5), password: None }).unwrap();
+    let (id, frame) = h.sent("setstate");
+    assert_eq!(
+        frame,
+        json!({"id": id, "request": "setstate", "extension": "2001", "agentid": "1001", "passwd": "1234", "state": "auto"})
+    );
+    h.reply(id, json!({}));
+    assert_eq!(h.session.state().agent.work_mode(), Some(WorkMode::Auto));
+
+    h.command(AgentCommand::SetState { mode: WorkMode::Aux, reason: ReasonCode::new(3), password: None }).unwrap();
+    let (id, frame) = h.sent("setstate");
+    assert_eq!(frame["reasoncode"], "3");
+    h.reply(id, json!({}));
+    assert_eq!(h.session.state().agent.describe(), "Agent 1001 · AUX 3");
+
+    h.command(AgentCommand::Logout).unwrap();
+    let (id, frame) = h.sent("logout");
+    assert_eq!(frame, json!({"id": id, "request": "logout", "extension": "2001", "agentid": "1001"}));
+    h.reply(id, json!({}));
+    let state = h.session.state();
+    assert_eq!(state.agent, AgentStatus::LoggedOut);
+    assert!(!state.password_known, "logout forgets the password");
+}
+
+#[test]
+fn a_wrong_password_shows_the_servers_error_and_keeps_the_form_usable() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("nope") }).unwrap();
+    let (id, _) = h.sent("login");
+    h.fail(id, "invalid agent id or password");
+    let state = h.session.state();
+    assert_eq!(h.notice(), "Login failed: invalid agent id or password");
+    assert_eq!(state.agent, AgentStatus::LoggedOut);
+    assert!(state.allows(AgentAction::Login) && !state.password_known);
+}
+
+#[test]
+fn commands_are_refused_with_a_reason_when_they_make_no_sense() {
+    let mut h = Harness::new();
+    assert_eq!(h.command(AgentCommand::Logout), Err(Rejected::NotConnected));
+    h.start_logged_out();
+    assert_eq!(
+        h.command(AgentCommand::Login { agent_id: "".into(), password: Password::new("x") }),
+        Err(Rejected::MissingAgentId)
+    );
+    assert_eq!(h.notice(), "Enter your agent ID.");
+    assert_eq!(
+        h.command(AgentCommand::Login { agent_id: "1".into(), password: Password::new("") }),
+        Err(Rejected::MissingPassword)
+    );
+    assert!(matches!(h.command(AgentCommand::Logout), Err(Rejected::NotAllowed(_))));
+    h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1") }).unwrap();
+    assert_eq!(h.command(AgentCommand::Logout), Err(Rejected::Busy), "one agent request at a time");
+}
+
+#[test]
+fn after_a_reload_setstate_needs_the_password_once() {
+    let mut h = Harness::new();
+    h.open();
+    let (id, _) = h.sent("myextension");
+    h.reply(id, json!({"extension": "2001"}));
+    let (id, _) = h.sent("startmonitor");
+    h.reply(id, json!({}));
+    let (id, _) = h.sent("querydeviceinfo");
+    h.reply(id, json!({"associateddevice": "1001"}));
+    let (id, _) = h.sent("queryagentstate");
+    h.reply(id, json!({"skillmode": "manual", "talkstate": "idle"}));
+    let refused = h.command(AgentCommand::SetState { mode: WorkMode::Auto, reason: None, password: None });
+    assert_eq!(refused, Err(Rejected::MissingPassword));
+    h.nothing_sent();
+    h.command(AgentCommand::SetState { mode: WorkMode::Auto, reason: None, password: Some(Password::new("1234")) })
+        .unwrap();
+    let (id, frame) = h.sent("setstate");
+    assert_eq!(frame["passwd"], "1234");
+    h.reply(id, json!({}));
+    assert!(h.session.state().password_known);
+}
+
+#[test]
+fn an_offer_shows_the_original_caller_and_idle_clears_it_and_rereads_the_agent() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.login();
+    h.effects();
+    h.receive(json!({"msgtype": "event", "eventtype": "offer", "calling": "2002", "called": "2001", "origcalling": "5551234"}));
+    assert_eq!(h.session.state().call, Some(CallInfo { caller: "5551234".into(), dialled: "2001".into() }));
+    assert!(h.effects().iter().any(|e| matches!(e, Effect::CallChanged(Some(_)))));
+    h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
+    assert_eq!(h.session.state().call, None);
+    let (id, _) = h.sent("queryagentstate");
+    h.reply(id, json!({"skillmode": "acw", "talkstate": "idle"}));
+    assert_eq!(h.session.state().agent.work_mode(), Some(WorkMode::Acw));
+}
+
+#[test]
+fn unknown_events_pass_through_and_garbage_is_shown_not_fatal() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.effects();
+    h.receive(json!({"msgtype": "event", "eventtype": "divert", "to": "3000"}));
+    assert!(matches!(&h.effects()[..], [Effect::ServerEvent(e)] if e.kind == EventKind::Unknown("divert".into())));
+    let id = h.conn.as_ref().unwrap().id;
+    h.session.handle_frame(h.now, id, "}{ not json");
+    assert!(h.notice().contains("cannot read"), "{}", h.notice());
+    assert!(h.session.state().ready, "a bad frame does not end the session");
+    h.receive(json!({"msgtype": "response", "id": 999, "result": "success"}));
+    h.receive(json!({"msgtype": "response", "result": "error"}));
+    h.receive(json!({"msgtype": "heartbeat"}));
+    assert!(h.session.state().ready);
+}
+
+#[test]
+fn a_request_timeout_is_reported_and_a_silent_start_up_moves_on() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") }).unwrap();
+    h.sent("login");
+    assert_eq!(h.session.poll_timeout(), Some(Millis(10_000)));
+    h.now = Millis(9_999);
+    h.session.handle_timeout(h.now);
+    assert!(h.session.state().busy);
+    h.now = Millis(10_000);
+    h.session.handle_timeout(h.now);
+    assert!(!h.session.state().busy);
+    assert!(h.notice().starts_with("Login: CtiSVR did not answer within 10 s"), "{}", h.notice());
+
+    // A server that accepts the socket and never answers myextension: on to B.
+    let mut h = Harness::new();
+    h.open();
+    h.sent("myextension");
+    h.now = Millis(10_000);
+    h.session.handle_timeout(h.now);
+    assert!(h.effects().contains(&Effect::CloseSocket));
+    let next = h.session.poll_connect().unwrap();
+    assert_eq!(next.role, ServerRole::Backup);
+}
+
+#[test]
+fn losing_the_socket_mid_login_reports_it_and_does_not_resend() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.effects();
+    h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") }).unwrap();
+    h.close("connection reset");
+    assert!(h.notice().contains("Login was not confirmed"), "{}", h.notice());
+    let state = h.session.state();
+    assert!(!state.ready && !state.busy);
+    assert!(h.effects().contains(&Effect::ClickToDial { enabled: false }));
+    h.nothing_sent();
+    assert!(matches!(state.connection, ConnectionStatus::Connecting { role: ServerRole::Backup, .. }));
+    // On B the start-up runs again and no login is re-sent.
+    h.open();
+    h.sent("myextension");
+    h.nothing_sent();
+}
+
+#[test]
+fn frames_from_an_old_socket_are_ignored() {
+    let mut h = Harness::new();
+    let old = h.open();
+    h.sent("myextension");
+    h.close("gone");
+    h.open();
+    let (id, _) = h.sent("myextension");
+    h.session.handle_frame(
+        h.now,
+        old.id,
+        &json!({"msgtype":"response","id": id,"result":"success","extension":"9999"}).to_string(),
+    );
+    h.nothing_sent();
+    h.reply(id, json!({"extension": "2001"}));
+    h.sent("startmonitor");
+}
+
+#[test]
+fn bad_settings_are_shown_and_nothing_connects() {
+    let mut session = Session::default();
+    session.configure(Millis(0), Settings::from_attributes(|_| None));
+    assert_eq!(session.poll_connect(), None);
+    let notice = session.state().notice.unwrap().text;
+    assert!(notice.contains("not configured") && notice.contains("ws-uri-a"), "{notice}");
+    assert_eq!(session.state().connection, ConnectionStatus::Unconfigured);
+}
+
+#[test]
+fn the_password_never_leaves_through_state_or_effects() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("s3cr3t-pw") }).unwrap();
+    let (id, _) = h.sent("login");
+    h.fail(id, "bad");
+    h.login();
+    let everything = format!("{:?} {:?} {:?}", h.session.state(), h.effects(), h.session);
+    assert!(!everything.contains("s3cr3t-pw") && !everything.contains("1234"), "{everything}");
+}

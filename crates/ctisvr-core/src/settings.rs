@@ -1,0 +1,228 @@
+//! Call center settings: the two CtiSVR WebSocket URIs and the dialing
+//! prefixes, from either Open CTI shape or from element attributes.
+//!
+//! | source | shape |
+//! |---|---|
+//! | Salesforce Classic `getCallCenterSettings` | a JSON *string* of a flat object |
+//! | Salesforce Lightning `getCallCenterSettings` | the flat object itself |
+//! | no CRM | attributes `ws-uri-a`, `ws-uri-b`, `outside-prefix`, `long-dist-prefix`, `international-prefix` |
+//!
+//! Keys of the flat object are `/<section>/<item>`, e.g. `/ServerInfo/wsURIA`.
+
+use serde_json::Value;
+use std::fmt;
+
+/// Validated settings: a primary URI is required, the backup optional.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub ws_uri_a: WsUri,
+    pub ws_uri_b: Option<WsUri>,
+    pub prefixes: DialingPrefixes,
+}
+
+/// The three dialing prefixes of `reqDialingOptions` (empty when not set).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DialingPrefixes {
+    pub outside: String,
+    pub long_distance: String,
+    pub international: String,
+}
+
+/// A `ws://` or `wss://` URI with a host.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WsUri(String);
+
+/// Why settings could not be used. The text is shown to the agent as is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("no CtiSVR address is configured (call center item {0})")]
+    MissingPrimary(&'static str),
+    #[error("{key} is not a WebSocket address: \"{value}\" ({reason})")]
+    InvalidUri { key: &'static str, value: String, reason: &'static str },
+    #[error("the call center settings are not valid JSON: {0}")]
+    NotJson(String),
+    #[error("the call center settings are not a JSON object")]
+    NotAnObject,
+}
+
+/// Call center item keys, as `getCallCenterSettings` returns them.
+pub mod keys {
+    pub const WS_URI_A: &str = "/ServerInfo/wsURIA";
+    pub const WS_URI_B: &str = "/ServerInfo/wsURIB";
+    pub const OUTSIDE_PREFIX: &str = "/reqDialingOptions/reqOutsidePrefix";
+    pub const LONG_DIST_PREFIX: &str = "/reqDialingOptions/reqLongDistPrefix";
+    pub const INTERNATIONAL_PREFIX: &str = "/reqDialingOptions/reqInternationalPrefix";
+}
+
+/// Element attribute names, for pages without a CRM.
+pub mod attributes {
+    pub const WS_URI_A: &str = "ws-uri-a";
+    pub const WS_URI_B: &str = "ws-uri-b";
+    pub const OUTSIDE_PREFIX: &str = "outside-prefix";
+    pub const LONG_DIST_PREFIX: &str = "long-dist-prefix";
+    pub const INTERNATIONAL_PREFIX: &str = "international-prefix";
+    /// Every attribute the element observes.
+    pub const ALL: [&str; 5] = [WS_URI_A, WS_URI_B, OUTSIDE_PREFIX, LONG_DIST_PREFIX, INTERNATIONAL_PREFIX];
+}
+
+impl Settings {
+    /// From Salesforce Classic: `result` of `getCallCenterSettings` is JSON text.
+    ///
+    /// ```
+    /// use ctisvr_core::Settings;
+    /// let s = Settings::from_classic(r#"{"/ServerInfo/wsURIA":"ws://cti:9006","/reqDialingOptions/reqOutsidePrefix":"9"}"#).unwrap();
+    /// assert_eq!(s.ws_uri_a.as_str(), "ws://cti:9006");
+    /// assert_eq!(s.prefixes.outside, "9");
+    /// ```
+    pub fn from_classic(json_text: &str) -> Result<Settings, SettingsError> {
+        let value: Value = serde_json::from_str(json_text).map_err(|e| SettingsError::NotJson(e.to_string()))?;
+        Settings::from_lightning(&value)
+    }
+
+    /// From Salesforce Lightning: `returnValue` of `getCallCenterSettings` is an object.
+    pub fn from_lightning(value: &Value) -> Result<Settings, SettingsError> {
+        let object = value.as_object().ok_or(SettingsError::NotAnObject)?;
+        // Values are strings; a number (a prefix typed as 9) is accepted too.
+        Settings::from_lookup(
+            |key| match object.get(key) {
+                Some(Value::String(text)) => Some(text.clone()),
+                Some(Value::Number(number)) => Some(number.to_string()),
+                _ => None,
+            },
+            [keys::WS_URI_A, keys::WS_URI_B, keys::OUTSIDE_PREFIX, keys::LONG_DIST_PREFIX, keys::INTERNATIONAL_PREFIX],
+        )
+    }
+
+    /// From element attributes, read through `get(name)`.
+    ///
+    /// ```
+    /// use ctisvr_core::Settings;
+    /// let err = Settings::from_attributes(|_| None).unwrap_err();
+    /// assert!(err.to_string().contains("ws-uri-a"));
+    /// ```
+    pub fn from_attributes(get: impl Fn(&str) -> Option<String>) -> Result<Settings, SettingsError> {
+        use attributes::*;
+        Settings::from_lookup(get, [WS_URI_A, WS_URI_B, OUTSIDE_PREFIX, LONG_DIST_PREFIX, INTERNATIONAL_PREFIX])
+    }
+
+    /// `names` are the keys of: URI A, URI B, outside, long distance, international.
+    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 5]) -> Result<Settings, SettingsError> {
+        let [a, b, outside, long_distance, international] = names;
+        let read = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let ws_uri_a = read(a).ok_or(SettingsError::MissingPrimary(a))?;
+        Ok(Settings {
+            ws_uri_a: WsUri::parse(a, &ws_uri_a)?,
+            ws_uri_b: read(b).map(|uri| WsUri::parse(b, &uri)).transpose()?,
+            prefixes: DialingPrefixes {
+                outside: read(outside).unwrap_or_default(),
+                long_distance: read(long_distance).unwrap_or_default(),
+                international: read(international).unwrap_or_default(),
+            },
+        })
+    }
+}
+
+impl WsUri {
+    /// Checks the scheme and that there is a host; `key` names the setting in errors.
+    pub fn parse(key: &'static str, text: &str) -> Result<WsUri, SettingsError> {
+        let text = text.trim();
+        let invalid = |reason| SettingsError::InvalidUri { key, value: text.to_owned(), reason };
+        let lower = text.to_ascii_lowercase();
+        let rest = lower
+            .strip_prefix("ws://")
+            .or_else(|| lower.strip_prefix("wss://"))
+            .ok_or_else(|| invalid("it must start with ws:// or wss://"))?;
+        if text.chars().any(char::is_whitespace) {
+            return Err(invalid("it contains white space"));
+        }
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if host.is_empty() || host.starts_with(':') {
+            return Err(invalid("it has no host"));
+        }
+        Ok(WsUri(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `wss://`: TLS, the only kind an https page may open.
+    pub fn is_secure(&self) -> bool {
+        self.0.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("wss://"))
+    }
+}
+
+impl fmt::Display for WsUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn classic_and_lightning_shapes_give_the_same_settings() {
+        let object = json!({
+            "/reqGeneralInfo/reqInternalName": "ctisvrSoftphone",
+            "/ServerInfo/wsURIA": "ws://10.0.0.5:9006",
+            "/ServerInfo/wsURIA/label": "WebSocket URI A",
+            "/ServerInfo/wsURIB": "ws://10.0.0.6:9008",
+            "/reqDialingOptions/reqOutsidePrefix": "9",
+            "/reqDialingOptions/reqLongDistPrefix": "1",
+            "/reqDialingOptions/reqInternationalPrefix": "01"
+        });
+        let lightning = Settings::from_lightning(&object).unwrap();
+        let classic = Settings::from_classic(&object.to_string()).unwrap();
+        assert_eq!(lightning, classic);
+        assert_eq!(lightning.ws_uri_b.as_ref().map(WsUri::as_str), Some("ws://10.0.0.6:9008"));
+        assert_eq!(
+            lightning.prefixes,
+            DialingPrefixes { outside: "9".into(), long_distance: "1".into(), international: "01".into() }
+        );
+    }
+
+    #[test]
+    fn backup_is_optional_and_blank_means_absent() {
+        let s =
+            Settings::from_lightning(&json!({"/ServerInfo/wsURIA": "wss://cti.example", "/ServerInfo/wsURIB": "  "}))
+                .unwrap();
+        assert_eq!(s.ws_uri_b, None);
+        assert!(s.ws_uri_a.is_secure());
+    }
+
+    #[test]
+    fn missing_or_malformed_primary_is_a_clear_error() {
+        assert_eq!(Settings::from_lightning(&json!({})), Err(SettingsError::MissingPrimary(keys::WS_URI_A)));
+        let err = Settings::from_lightning(&json!({"/ServerInfo/wsURIA": "http://cti:9006"})).unwrap_err();
+        assert!(err.to_string().contains("ws:// or wss://"), "{err}");
+        let err = Settings::from_lightning(&json!({"/ServerInfo/wsURIA": "ws://"})).unwrap_err();
+        assert!(err.to_string().contains("no host"), "{err}");
+        let err = Settings::from_lightning(&json!({"/ServerInfo/wsURIA": "ws://a b"})).unwrap_err();
+        assert!(err.to_string().contains("white space"), "{err}");
+        assert!(matches!(Settings::from_classic("{not json"), Err(SettingsError::NotJson(_))));
+        assert_eq!(Settings::from_lightning(&json!("ws://x")), Err(SettingsError::NotAnObject));
+    }
+
+    #[test]
+    fn a_malformed_backup_is_an_error_too() {
+        let err = Settings::from_lightning(&json!({"/ServerInfo/wsURIA": "ws://a:1", "/ServerInfo/wsURIB": "b:2"}))
+            .unwrap_err();
+        assert!(matches!(err, SettingsError::InvalidUri { key: keys::WS_URI_B, .. }), "{err}");
+    }
+
+    #[test]
+    fn attributes_configure_when_there_is_no_crm() {
+        let s = Settings::from_attributes(|name| match name {
+            "ws-uri-a" => Some("ws://127.0.0.1:9006/?ext=2001".into()),
+            "outside-prefix" => Some("9".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(s.ws_uri_a.as_str(), "ws://127.0.0.1:9006/?ext=2001");
+        assert_eq!(s.prefixes.outside, "9");
+        assert_eq!(s.prefixes.international, "");
+    }
+}
