@@ -1,1 +1,29 @@
+//! # ctisvr-softphone
+//!
+//! The `<ctisvr-softphone>` custom element. Everything here is an edge around
+//! [`ctisvr_core::Session`]: the WebSocket ([`socket`]), the clock and timers
+//! ([`clock`], [`driver`]), DOM events ([`dom_events`]), the element's
+//! lifecycle ([`element`]) and the view ([`view`]). Decisions live in the core.
+//!
+//! ```html
+//! <script type="module">
+//!   import init from "./pkg/ctisvr_softphone.js";
+//!   await init();            // registers <ctisvr-softphone>
+//! </script>
+//! <ctisvr-softphone ws-uri-a="ws://cti.example:9006/" ws-uri-b="ws://cti-b.example:9008/"></ctisvr-softphone>
+//! ```
 
+pub mod clock;
+pub mod dom_events;
+pub mod driver;
+pub mod element;
+pub mod socket;
+pub mod view;
+
+use wasm_bindgen::prelude::*;
+
+/// Runs when the module is initialised: defines the element.
+#[wasm_bindgen(start)]
+pub fn start() {
+    element::register();
+}

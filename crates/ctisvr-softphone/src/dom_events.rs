@@ -1,0 +1,61 @@
+//! DOM events the element dispatches on itself (bubbling, composed), so the
+//! page around it can follow the softphone. Documented in docs/element.md.
+//!
+//! | event | `detail` |
+//! |---|---|
+//! | `ctisvr-ready` | `{ready}`: the session is (not) ready for calls |
+//! | `ctisvr-agent` | `{status: "unknown"\|"logged-out"\|"logged-in", agentId, mode, reasonCode}` |
+//! | `ctisvr-call` | `{call: {caller, dialled} \| null}` |
+//! | `ctisvr-notice` | `{level: "error"\|"info", text}` |
+//! | `ctisvr-server-event` | the server's event frame as JSON, known or not |
+
+use ctisvr_core::{AgentStatus, Effect, NoticeLevel};
+use serde_json::{json, Value};
+use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
+
+/// Dispatches the DOM event of `effect`, if it has one.
+pub fn dispatch(host: &HtmlElement, effect: &Effect) {
+    let Some((name, detail)) = describe(effect) else { return };
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    // JSON from serde_json always parses; a failure would only lose the detail.
+    init.set_detail(&js_sys::JSON::parse(&detail.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL));
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+        // A throwing listener must not break the softphone.
+        let _ = host.dispatch_event(&event);
+    }
+}
+
+/// The event name and detail of an effect (pure, for tests and docs).
+pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
+    Some(match effect {
+        Effect::ClickToDial { enabled } => ("ctisvr-ready", json!({ "ready": enabled })),
+        Effect::AgentChanged(agent) => ("ctisvr-agent", agent_detail(agent)),
+        Effect::CallChanged(call) => {
+            ("ctisvr-call", json!({ "call": call.as_ref().map(|c| json!({"caller": c.caller, "dialled": c.dialled})) }))
+        }
+        Effect::Notice(notice) => {
+            let level = match notice.level {
+                NoticeLevel::Error => "error",
+                NoticeLevel::Info => "info",
+            };
+            ("ctisvr-notice", json!({ "level": level, "text": notice.text }))
+        }
+        Effect::ServerEvent(event) => ("ctisvr-server-event", event.to_json()),
+        Effect::CloseSocket => return None,
+    })
+}
+
+fn agent_detail(agent: &AgentStatus) -> Value {
+    match agent {
+        AgentStatus::Unknown => json!({ "status": "unknown" }),
+        AgentStatus::LoggedOut => json!({ "status": "logged-out" }),
+        AgentStatus::LoggedIn { agent_id, mode, reason } => json!({
+            "status": "logged-in",
+            "agentId": agent_id,
+            "mode": mode.as_ref().map(|m| m.as_wire()),
+            "reasonCode": reason.map(|r| r.value()),
+        }),
+    }
+}

@@ -1,0 +1,165 @@
+//! The `<ctisvr-softphone>` custom element: a few lines of JavaScript define
+//! the class (wasm-bindgen cannot extend `HTMLElement`), and its lifecycle
+//! callbacks call into Rust. Each connected element gets its own
+//! [`Instance`]: an open shadow root with our stylesheet, a Leptos owner
+//! with the view, and a [`Driver`] with its socket and timers.
+//!
+//! We write the shim ourselves instead of depending on `custom-elements`:
+//! it is twenty lines, and that crate holds a lock while callbacks run,
+//! which deadlocks when a page listener calls back into the element.
+
+use crate::driver::Driver;
+use crate::view::Softphone;
+use ctisvr_core::settings::attributes;
+use ctisvr_core::{Settings, State};
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
+
+/// The tag name.
+pub const TAG: &str = "ctisvr-softphone";
+
+/// The element's stylesheet, injected into each shadow root.
+const CSS: &str = include_str!("../../../styles/softphone.css");
+
+/// Property on the host element holding its instance number.
+const INSTANCE_KEY: &str = "__ctisvrInstance";
+
+#[wasm_bindgen(inline_js = r#"
+export function define_element(tag, observed, connected, disconnected, changed) {
+  if (customElements.get(tag)) return;
+  customElements.define(tag, class extends HTMLElement {
+    static get observedAttributes() { return observed; }
+    connectedCallback() { connected(this); }
+    disconnectedCallback() { disconnected(this); }
+    attributeChangedCallback(name, oldValue, newValue) {
+      if (oldValue !== newValue) changed(this);
+    }
+  });
+}
+"#)]
+extern "C" {
+    fn define_element(
+        tag: &str,
+        observed: js_sys::Array,
+        connected: &Closure<dyn Fn(HtmlElement)>,
+        disconnected: &Closure<dyn Fn(HtmlElement)>,
+        changed: &Closure<dyn Fn(HtmlElement)>,
+    );
+}
+
+/// One live element.
+struct Instance {
+    driver: Driver,
+    _view: Box<dyn std::any::Any>,
+}
+
+thread_local! {
+    static INSTANCES: RefCell<HashMap<u32, Instance>> = RefCell::new(HashMap::new());
+    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+/// Registers `<ctisvr-softphone>` (once; later calls do nothing).
+pub fn register() {
+    let observed: js_sys::Array = attributes::ALL.iter().map(|name| JsValue::from_str(name)).collect();
+    let connected = Closure::<dyn Fn(HtmlElement)>::new(connected);
+    let disconnected = Closure::<dyn Fn(HtmlElement)>::new(disconnected);
+    let changed = Closure::<dyn Fn(HtmlElement)>::new(attributes_changed);
+    define_element(TAG, observed, &connected, &disconnected, &changed);
+    // The class keeps calling these for the page's lifetime.
+    connected.forget();
+    disconnected.forget();
+    changed.forget();
+}
+
+/// How many elements are live (for tests: removal must free the instance).
+pub fn instance_count() -> usize {
+    INSTANCES.with(|instances| instances.borrow().len())
+}
+
+fn connected(host: HtmlElement) {
+    if instance_id(&host).is_some() {
+        return; // moved within the page: keep the session
+    }
+    let Some(container) = prepare_shadow_root(&host) else { return };
+    let driver_slot: std::rc::Rc<RefCell<Option<Driver>>> = Default::default();
+    let view = {
+        let host = host.clone();
+        let slot = driver_slot.clone();
+        mount_to(container, move || {
+            let state = RwSignal::new(State::default());
+            let driver = Driver::new(host, state);
+            *slot.borrow_mut() = Some(driver.clone());
+            view! { <Softphone driver=driver state=state /> }
+        })
+    };
+    let Some(driver) = driver_slot.borrow_mut().take() else { return };
+    let id = NEXT_ID.with(|next| {
+        let id = next.get();
+        next.set(id.wrapping_add(1));
+        id
+    });
+    let _ = js_sys::Reflect::set(&host, &JsValue::from_str(INSTANCE_KEY), &JsValue::from(id));
+    INSTANCES.with(|instances| {
+        instances.borrow_mut().insert(id, Instance { driver: driver.clone(), _view: Box::new(view) })
+    });
+    driver.configure(read_settings(&host));
+}
+
+fn disconnected(host: HtmlElement) {
+    // A move within the page disconnects and reconnects at once: decide in a
+    // microtask, after the reconnect would have happened.
+    wasm_bindgen_futures::spawn_local(async move {
+        if host.is_connected() {
+            return;
+        }
+        let Some(id) = instance_id(&host) else { return };
+        let _ = js_sys::Reflect::delete_property(&host, &JsValue::from_str(INSTANCE_KEY));
+        let instance = INSTANCES.with(|instances| instances.borrow_mut().remove(&id));
+        if let Some(instance) = instance {
+            instance.driver.shut_down();
+            drop(instance);
+        }
+        if let Some(root) = host.shadow_root() {
+            root.set_inner_html("");
+        }
+    });
+}
+
+fn attributes_changed(host: HtmlElement) {
+    let Some(id) = instance_id(&host) else { return }; // not connected yet: read on connect
+    let driver = INSTANCES.with(|instances| instances.borrow().get(&id).map(|i| i.driver.clone()));
+    if let Some(driver) = driver {
+        driver.configure(read_settings(&host));
+    }
+}
+
+fn instance_id(host: &HtmlElement) -> Option<u32> {
+    js_sys::Reflect::get(host, &JsValue::from_str(INSTANCE_KEY)).ok()?.as_f64().map(|id| id as u32)
+}
+
+/// Settings from the element's attributes (the page has no CRM).
+fn read_settings(host: &HtmlElement) -> Result<Settings, ctisvr_core::SettingsError> {
+    Settings::from_attributes(|name| host.get_attribute(name))
+}
+
+/// Opens the shadow root (or reuses it) with the stylesheet and a container.
+fn prepare_shadow_root(host: &HtmlElement) -> Option<HtmlElement> {
+    let root = match host.shadow_root() {
+        Some(root) => root,
+        None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).ok()?,
+    };
+    root.set_inner_html("");
+    let document = host.owner_document()?;
+    let style = document.create_element("style").ok()?;
+    style.set_text_content(Some(CSS));
+    root.append_child(&style).ok()?;
+    let container: HtmlElement = document.create_element("div").ok()?.dyn_into().ok()?;
+    container.set_class_name("root");
+    root.append_child(&container).ok()?;
+    Some(container)
+}

@@ -1,0 +1,120 @@
+//! Agent login/logout and work modes (Auto, Manual, ACW, AUX + reason code).
+
+use super::send;
+use crate::driver::Driver;
+use ctisvr_core::agent::AgentAction;
+use ctisvr_core::wire::{Password, ReasonCode, WorkMode};
+use ctisvr_core::{AgentCommand, Command, State};
+use leptos::prelude::*;
+
+/// Reason codes offered for AUX, as in the vendor's sample (0 = none given).
+const REASON_CODES: std::ops::RangeInclusive<u8> = 0..=9;
+
+#[component]
+pub fn AgentPanel(driver: Driver, state: RwSignal<State>) -> impl IntoView {
+    let agent_id = RwSignal::new(String::new());
+    // The password lives in this signal (memory) until it is sent; never in the DOM.
+    let password = RwSignal::new(String::new());
+    let reason = RwSignal::new(0u8);
+
+    let allows = move |action| state.with(|s| s.allows(action));
+    let logged_in_id = move || state.with(|s| s.agent.agent_id().map(str::to_owned));
+    let take_password = move || {
+        let text = password.get_untracked();
+        password.set(String::new());
+        text
+    };
+
+    let login = {
+        let driver = driver.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let command =
+                AgentCommand::Login { agent_id: agent_id.get_untracked(), password: Password::new(take_password()) };
+            send(&driver, Command::Agent(command));
+        }
+    };
+    let logout = {
+        let driver = driver.clone();
+        move |_| send(&driver, Command::Agent(AgentCommand::Logout))
+    };
+    let mode_button = move |mode: WorkMode| {
+        let driver = driver.clone();
+        let on_click = move |_| {
+            let typed = take_password();
+            let command = AgentCommand::SetState {
+                mode,
+                reason: ReasonCode::new(reason.get_untracked()),
+                password: (!typed.is_empty()).then(|| Password::new(typed)),
+            };
+            send(&driver, Command::Agent(command));
+        };
+        let current = move || state.with(|s| s.agent.work_mode() == Some(mode));
+        view! {
+            <button
+                type="button"
+                class="mode"
+                class:current=current
+                aria-pressed=move || if current() { "true" } else { "false" }
+                disabled=move || !allows(AgentAction::SetState)
+                on:click=on_click
+            >
+                {mode.label()}
+            </button>
+        }
+    };
+
+    view! {
+        <form class="agent" on:submit=login>
+            <div class="row">
+                <label class="field">
+                    <span>"Agent ID"</span>
+                    <input
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="username"
+                        prop:value=move || logged_in_id().unwrap_or_else(|| agent_id.get())
+                        disabled=move || logged_in_id().is_some() || !allows(AgentAction::Login)
+                        on:input=move |ev| agent_id.set(event_target_value(&ev))
+                    />
+                </label>
+                <label class="field">
+                    <span>"Password"</span>
+                    <input
+                        type="password"
+                        autocomplete="current-password"
+                        placeholder=move || if logged_in_id().is_some() { "needed to change state" } else { "" }
+                        prop:value=move || password.get()
+                        disabled=move || !state.with(|s| s.password_needed())
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                    />
+                </label>
+            </div>
+            <div class="row buttons">
+                <button type="submit" class="primary" disabled=move || !allows(AgentAction::Login)>
+                    "Login"
+                </button>
+                <button type="button" on:click=logout disabled=move || !allows(AgentAction::Logout)>
+                    "Logout"
+                </button>
+                <span class="agent-state" aria-label="Agent state">
+                    {move || state.with(|s| s.agent.describe())}
+                </span>
+            </div>
+            <div class="row modes" role="group" aria-label="Work mode">
+                {WorkMode::ALL.into_iter().map(mode_button).collect_view()}
+                <label class="field reason">
+                    <span>"Reason code"</span>
+                    <select
+                        disabled=move || !allows(AgentAction::SetState)
+                        on:change=move |ev| reason.set(event_target_value(&ev).parse().unwrap_or(0))
+                    >
+                        {REASON_CODES
+                            .map(|code| view! { <option value=code.to_string()>{code.to_string()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+        </form>
+    }
+}

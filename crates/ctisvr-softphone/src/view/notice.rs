@@ -1,0 +1,29 @@
+//! The message area: errors and information from the core, never `alert()`.
+
+use super::send;
+use crate::driver::Driver;
+use ctisvr_core::{Command, NoticeLevel, State};
+use leptos::prelude::*;
+
+#[component]
+pub fn NoticeBar(driver: Driver, state: RwSignal<State>) -> impl IntoView {
+    let notice = move || state.with(|s| s.notice.clone());
+    let dismiss = move |_| send(&driver, Command::DismissNotice);
+    view! {
+        <div class="notice-slot" aria-live="polite">
+            <div
+                class=move || match notice().map(|n| n.level) {
+                    Some(NoticeLevel::Info) => "notice info",
+                    _ => "notice error",
+                }
+                role="alert"
+                hidden=move || notice().is_none()
+            >
+                <span class="notice-text">{move || notice().map(|n| n.text).unwrap_or_default()}</span>
+                <button type="button" class="dismiss" aria-label="Dismiss" on:click=dismiss>
+                    "×"
+                </button>
+            </div>
+        </div>
+    }
+}
