@@ -1,0 +1,167 @@
+//! Browser tests of the element's glue (run in headless Chromium by
+//! `cargo test -p ctisvr-softphone --target wasm32-unknown-unknown`):
+//! the shadow root, its controls, isolation of two instances, clean-up on
+//! removal, attribute configuration and DOM events.
+
+#![cfg(target_arch = "wasm32")]
+
+use ctisvr_softphone::element::{instance_count, register, TAG};
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, ShadowRoot};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}
+
+/// Adds a `<ctisvr-softphone>` with `attributes` to the page.
+fn add_element(attributes: &[(&str, &str)]) -> HtmlElement {
+    register();
+    let element: HtmlElement = document().create_element(TAG).unwrap().dyn_into().unwrap();
+    for (name, value) in attributes {
+        element.set_attribute(name, value).unwrap();
+    }
+    document().body().unwrap().append_child(&element).unwrap();
+    element
+}
+
+fn root(element: &HtmlElement) -> ShadowRoot {
+    element.shadow_root().expect("an open shadow root")
+}
+
+fn text(element: &HtmlElement) -> String {
+    root(element).text_content().unwrap_or_default()
+}
+
+fn query(element: &HtmlElement, selector: &str) -> Option<Element> {
+    root(element).query_selector(selector).ok().flatten()
+}
+
+/// Lets microtasks, timers and the reactive system run.
+async fn settle(ms: u64) {
+    gloo_timers::future::sleep(Duration::from_millis(ms)).await;
+}
+
+/// An address where nothing listens (the discard port on loopback).
+const DEAD: &str = "ws://127.0.0.1:9/";
+
+#[wasm_bindgen_test]
+async fn renders_labelled_controls_and_its_stylesheet_inside_an_open_shadow_root() {
+    let element = add_element(&[("ws-uri-a", DEAD)]);
+    settle(10).await;
+    let style = query(&element, "style").expect("a style element in the shadow root");
+    assert!(style.text_content().unwrap_or_default().contains(":host"));
+    let body = text(&element);
+    for label in ["Agent ID", "Password", "Reason code", "Caller", "Dialled number"] {
+        assert!(body.contains(label), "missing label {label}: {body}");
+    }
+    let buttons: Vec<String> = {
+        let list = root(&element).query_selector_all("button").unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.text_content())
+            .map(|t| t.trim().to_owned())
+            .collect()
+    };
+    for name in ["Login", "Logout", "Auto", "Manual", "ACW", "AUX"] {
+        assert!(buttons.iter().any(|b| b == name), "missing button {name}: {buttons:?}");
+    }
+    // Nothing leaks into the page's light DOM.
+    assert_eq!(element.children().length(), 0);
+    element.remove();
+    settle(10).await;
+}
+
+#[wasm_bindgen_test]
+async fn without_ws_uri_a_it_says_it_is_not_configured() {
+    let element = add_element(&[]);
+    settle(10).await;
+    let body = text(&element);
+    assert!(body.contains("Not configured"), "{body}");
+    assert!(body.contains("ws-uri-a"), "the notice names the missing attribute: {body}");
+    element.remove();
+    settle(10).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_server_is_shown_as_not_connected_and_login_stays_disabled() {
+    let element = add_element(&[("ws-uri-a", DEAD)]);
+    settle(1500).await;
+    let status = query(&element, "header").and_then(|h| h.text_content()).unwrap_or_default();
+    assert!(status.contains("Not connected") || status.contains("Connecting"), "{status}");
+    let login = query(&element, "button[type=submit]").expect("the Login button");
+    assert!(login.has_attribute("disabled"), "login must wait for a connection");
+    element.remove();
+    settle(10).await;
+}
+
+#[wasm_bindgen_test]
+async fn two_elements_are_isolated_and_removal_frees_the_instance() {
+    let before = instance_count();
+    let a = add_element(&[("ws-uri-a", DEAD)]);
+    let b = add_element(&[]);
+    settle(10).await;
+    assert_eq!(instance_count(), before + 2);
+    assert!(text(&b).contains("Not configured"));
+    assert!(!text(&a).contains("Not configured"), "a's view is its own: {}", text(&a));
+    a.remove();
+    settle(10).await;
+    assert_eq!(instance_count(), before + 1, "removing an element frees its session");
+    assert!(text(&b).contains("Not configured"), "b is untouched");
+    b.remove();
+    settle(10).await;
+    assert_eq!(instance_count(), before);
+}
+
+#[wasm_bindgen_test]
+async fn moving_an_element_keeps_its_session() {
+    let element = add_element(&[("ws-uri-a", DEAD)]);
+    settle(10).await;
+    let count = instance_count();
+    let holder = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&holder).unwrap();
+    holder.append_child(&element).unwrap();
+    settle(10).await;
+    assert_eq!(instance_count(), count);
+    assert!(query(&element, "form").is_some());
+    holder.remove();
+    settle(10).await;
+    assert_eq!(instance_count(), count - 1);
+}
+
+#[wasm_bindgen_test]
+async fn setting_ws_uri_a_later_configures_it() {
+    let element = add_element(&[]);
+    settle(10).await;
+    assert!(text(&element).contains("Not configured"));
+    element.set_attribute("ws-uri-a", DEAD).unwrap();
+    settle(10).await;
+    assert!(!text(&element).contains("Not configured"), "{}", text(&element));
+    element.remove();
+    settle(10).await;
+}
+
+#[wasm_bindgen_test]
+async fn notices_are_dispatched_as_composed_dom_events() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let listener = {
+        let seen = seen.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
+            let text = js_sys::JSON::stringify(&event.detail()).map(String::from).unwrap_or_default();
+            seen.borrow_mut().push(text);
+        })
+    };
+    document().add_event_listener_with_callback("ctisvr-notice", listener.as_ref().unchecked_ref()).unwrap();
+    let element = add_element(&[]);
+    settle(10).await;
+    document().remove_event_listener_with_callback("ctisvr-notice", listener.as_ref().unchecked_ref()).unwrap();
+    let seen = seen.borrow();
+    assert!(seen.iter().any(|d| d.contains("\"level\":\"error\"") && d.contains("not configured")), "{seen:?}");
+    element.remove();
+    settle(10).await;
+}
