@@ -52,6 +52,8 @@ pub enum Request {
         extension: String,
         #[serde(rename = "agentid")]
         agent_id: String,
+        // Absent in the vendor sample's frames after a reload: read as empty.
+        #[serde(default)]
         passwd: Password,
     },
     Logout {
@@ -63,6 +65,7 @@ pub enum Request {
         extension: String,
         #[serde(rename = "agentid")]
         agent_id: String,
+        #[serde(default)]
         passwd: Password,
         state: WorkMode,
         #[serde(rename = "reasoncode", default, skip_serializing_if = "Option::is_none")]

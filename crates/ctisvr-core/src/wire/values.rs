@@ -164,7 +164,7 @@ impl<'de> Deserialize<'de> for ReasonCode {
 
 /// The agent's password. It goes on the wire (login, setstate) and nowhere
 /// else: `Debug` hides it and it has no `Display`.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Password(String);
 

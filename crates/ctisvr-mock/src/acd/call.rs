@@ -1,0 +1,191 @@
+//! Calls of the simulated switch, modelled like CSTA: a call has parties,
+//! and each party has its own connection state (alerting, connected, held).
+//! Two-party calls are all that is simulated today; the party list is what
+//! lets consultation, transfer and conference grow in later.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// A call's id as the control API shows it: `c1`, `c2`, ... (restarting at
+/// `c1` after a reset, so tests see the same ids every run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CallId(pub u64);
+
+/// One call: who called whom, and every party's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub id: CallId,
+    /// The caller's number: `calling` in events, `from` in the control API.
+    pub calling: String,
+    /// The dialled number: `called` in events, `to` in the control API.
+    pub called: String,
+    /// The original caller of a transferred call (`origcalling` in `offer`).
+    pub orig_calling: Option<String>,
+    pub parties: Vec<Party>,
+}
+
+/// One end of a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Party {
+    pub number: String,
+    pub kind: PartyKind,
+    pub state: PartyState,
+}
+
+/// A station of this switch (its monitors get the call's events), or a
+/// number outside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartyKind {
+    Station,
+    External,
+}
+
+/// A party's connection state (CSTA names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartyState {
+    /// Its phone rings.
+    Alerting,
+    /// Talking (or, for the caller, waiting for the far end to answer).
+    Connected,
+    /// Put on hold by this party.
+    Held,
+}
+
+/// The call as a whole, for the control API: ringing while any party is
+/// alerting, held while any party holds it, connected otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CallState {
+    Ringing,
+    Connected,
+    Held,
+}
+
+impl fmt::Display for CallId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "c{}", self.0)
+    }
+}
+
+impl FromStr for CallId {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<CallId, ()> {
+        let number = text.strip_prefix('c').ok_or(())?;
+        // `u64::from_str` accepts a leading `+`; ids never have one.
+        if !number.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(());
+        }
+        number.parse().map(CallId).map_err(|_| ())
+    }
+}
+
+impl Serialize for CallId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl Party {
+    pub fn station(number: &str, state: PartyState) -> Party {
+        Party { number: number.to_owned(), kind: PartyKind::Station, state }
+    }
+
+    pub fn external(number: &str, state: PartyState) -> Party {
+        Party { number: number.to_owned(), kind: PartyKind::External, state }
+    }
+
+    pub fn is_station(&self, extension: &str) -> bool {
+        self.kind == PartyKind::Station && self.number == extension
+    }
+}
+
+impl Call {
+    /// The extensions of this switch on the call, in party order.
+    pub fn stations(&self) -> impl Iterator<Item = &str> {
+        self.parties.iter().filter(|p| p.kind == PartyKind::Station).map(|p| p.number.as_str())
+    }
+
+    /// The party of `extension`, if it is on this call.
+    pub fn party(&self, extension: &str) -> Option<&Party> {
+        self.parties.iter().find(|p| p.is_station(extension))
+    }
+
+    pub fn party_mut(&mut self, extension: &str) -> Option<&mut Party> {
+        self.parties.iter_mut().find(|p| p.is_station(extension))
+    }
+
+    /// `extension`'s connection state on this call, if it is on it.
+    pub fn state_at(&self, extension: &str) -> Option<PartyState> {
+        self.party(extension).map(|p| p.state)
+    }
+
+    pub fn state(&self) -> CallState {
+        let any = |state| self.parties.iter().any(|p| p.state == state);
+        if any(PartyState::Alerting) {
+            CallState::Ringing
+        } else if any(PartyState::Held) {
+            CallState::Held
+        } else {
+            CallState::Connected
+        }
+    }
+
+    /// The caller the agent should see: the original caller of a
+    /// transferred call, else the calling number.
+    pub fn caller_shown(&self) -> &str {
+        self.orig_calling.as_deref().unwrap_or(&self.calling)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inbound() -> Call {
+        Call {
+            id: CallId(1),
+            calling: "5551234".into(),
+            called: "2001".into(),
+            orig_calling: None,
+            parties: vec![
+                Party::external("5551234", PartyState::Connected),
+                Party::station("2001", PartyState::Alerting),
+            ],
+        }
+    }
+
+    #[test]
+    fn call_ids_read_and_print_as_c_and_a_number() {
+        assert_eq!("c12".parse::<CallId>(), Ok(CallId(12)));
+        assert_eq!(CallId(12).to_string(), "c12");
+        for bad in ["12", "c", "c+1", "c-1", "cx", "C1", "c99999999999999999999999"] {
+            assert_eq!(bad.parse::<CallId>(), Err(()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_call_state_follows_its_parties() {
+        let mut call = inbound();
+        assert_eq!(call.state(), CallState::Ringing);
+        if let Some(party) = call.party_mut("2001") {
+            party.state = PartyState::Connected;
+        }
+        assert_eq!(call.state(), CallState::Connected);
+        if let Some(party) = call.party_mut("2001") {
+            party.state = PartyState::Held;
+        }
+        assert_eq!(call.state(), CallState::Held);
+    }
+
+    #[test]
+    fn only_stations_are_stations() {
+        let call = inbound();
+        assert_eq!(call.stations().collect::<Vec<_>>(), ["2001"]);
+        assert_eq!(call.state_at("5551234"), None);
+        assert_eq!(call.state_at("2001"), Some(PartyState::Alerting));
+    }
+}

@@ -1,0 +1,98 @@
+//! What `GET /api/state` and the call endpoints return: plain serializable
+//! snapshots of the ACD, so the control API never reaches into its insides.
+
+use super::call::{Call, CallId, CallState, Party};
+use ctisvr_core::wire::WorkMode;
+use serde::Serialize;
+
+/// `GET /api/state`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StateView {
+    pub extensions: Vec<ExtensionView>,
+    pub agents: Vec<AgentView>,
+    pub calls: Vec<CallView>,
+}
+
+/// One station.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExtensionView {
+    pub extension: String,
+    /// The agent logged in here, or `null`.
+    pub agent: Option<LoggedInView>,
+    /// How many WebSocket connections monitor this extension.
+    pub monitors: usize,
+    /// Ids of the calls this extension is a party of.
+    pub calls: Vec<CallId>,
+}
+
+/// The agent at a station.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LoggedInView {
+    pub id: String,
+    pub mode: WorkMode,
+    pub reasoncode: u8,
+}
+
+/// One agent of the scenario; `extension`, `mode` and `reasoncode` are
+/// `null` while it is logged out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgentView {
+    pub id: String,
+    pub extension: Option<String>,
+    pub mode: Option<WorkMode>,
+    pub reasoncode: Option<u8>,
+}
+
+/// One call.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallView {
+    pub id: CallId,
+    /// The calling number.
+    pub from: String,
+    /// The called number.
+    pub to: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origcalling: Option<String>,
+    pub state: CallState,
+    pub parties: Vec<Party>,
+}
+
+impl From<&Call> for CallView {
+    fn from(call: &Call) -> CallView {
+        CallView {
+            id: call.id,
+            from: call.calling.clone(),
+            to: call.called.clone(),
+            origcalling: call.orig_calling.clone(),
+            state: call.state(),
+            parties: call.parties.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::acd::call::PartyState;
+    use serde_json::json;
+
+    #[test]
+    fn a_call_serializes_with_the_documented_fields() {
+        let call = Call {
+            id: CallId(3),
+            calling: "5551234".into(),
+            called: "2001".into(),
+            orig_calling: None,
+            parties: vec![
+                Party::external("5551234", PartyState::Connected),
+                Party::station("2001", PartyState::Alerting),
+            ],
+        };
+        assert_eq!(
+            serde_json::to_value(CallView::from(&call)).unwrap(),
+            json!({"id": "c3", "from": "5551234", "to": "2001", "state": "ringing",
+                   "parties": [{"number": "5551234", "kind": "external", "state": "connected"},
+                               {"number": "2001", "kind": "station", "state": "alerting"}]})
+        );
+    }
+}

@@ -1,0 +1,368 @@
+//! The mock over real sockets: a WebSocket client (tokio-tungstenite) and a
+//! tiny HTTP/1.1 client on raw TCP. Every test starts its own mock on ports
+//! the OS picks, so the tests run in parallel with each other and with
+//! other test binaries.
+
+use ctisvr_mock::{Mock, Options};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+const WAIT: Duration = Duration::from_secs(5);
+
+async fn start() -> Mock {
+    start_with_dist(PathBuf::from("/nonexistent/ctisvr-mock-dist")).await
+}
+
+async fn start_with_dist(dist: PathBuf) -> Mock {
+    Mock::start(Options { dist, ..Options::ephemeral() }).await.expect("the mock starts")
+}
+
+async fn connect(mock: &Mock, query: &str) -> Ws {
+    let url = format!("ws://{}/{query}", mock.ws_addrs()[0]);
+    let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("WebSocket connects");
+    ws
+}
+
+async fn send(ws: &mut Ws, text: &str) {
+    ws.send(Message::text(text)).await.expect("frame sent");
+}
+
+/// The next text frame, as JSON.
+async fn next(ws: &mut Ws) -> Value {
+    loop {
+        let message = tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("a frame within 5 s")
+            .expect("the socket is open")
+            .expect("no WebSocket error");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(text.as_str()).expect("the mock sends JSON");
+        }
+    }
+}
+
+/// Sends a request and returns its response (asserting the id matches).
+async fn request(ws: &mut Ws, request: Value) -> Value {
+    send(ws, &request.to_string()).await;
+    let response = next(ws).await;
+    assert_eq!(response["msgtype"], "response", "{response}");
+    assert_eq!(response["id"], request["id"], "{response}");
+    response
+}
+
+struct HttpResponse {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl HttpResponse {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+/// One HTTP/1.1 request on a fresh connection (`Connection: close`, so the
+/// body ends where the stream does).
+async fn http(mock: &Mock, method: &str, path: &str, headers: &[&str], body: &str) -> HttpResponse {
+    let mut stream = TcpStream::connect(mock.http_addr()).await.expect("HTTP connects");
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        mock.http_addr(),
+        body.len()
+    );
+    for header in headers {
+        head.push_str(header);
+        head.push_str("\r\n");
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    tokio::time::timeout(WAIT, stream.read_to_end(&mut raw)).await.expect("an HTTP response within 5 s").unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())).collect();
+    let chunked = headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let body = if chunked { dechunk(body) } else { body.to_owned() };
+    HttpResponse { status, headers, body }
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut body = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap();
+        if size == 0 {
+            break;
+        }
+        body.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+    body
+}
+
+#[tokio::test]
+async fn startup_sequence_login_and_an_inbound_call() {
+    let mock = start().await;
+    let mut ws = connect(&mock, "?ext=2001").await;
+
+    // The vendor sample's start-up sequence, with its ids.
+    let me = request(&mut ws, json!({"id": 0, "request": "myextension"})).await;
+    assert_eq!(me, json!({"msgtype": "response", "id": 0, "result": "success", "extension": "2001"}));
+    let monitor = request(&mut ws, json!({"id": 1, "request": "startmonitor", "extension": "2001"})).await;
+    assert_eq!(monitor["result"], "success");
+    let device = request(&mut ws, json!({"id": 2, "request": "querydeviceinfo", "extension": "2001"})).await;
+    assert_eq!(device["associateddevice"], "");
+    let snapshot = request(&mut ws, json!({"id": 6, "request": "snapshot", "extension": "2001"})).await;
+    assert_eq!(snapshot["numcall"], 0);
+
+    let login = request(
+        &mut ws,
+        json!({"id": 3, "request": "login", "extension": "2001", "agentid": "1001", "passwd": "1234"}),
+    )
+    .await;
+    assert_eq!(login["result"], "success", "{login}");
+
+    let created =
+        http(&mock, "POST", "/api/calls", &["Content-Type: application/json"], r#"{"from": "5551234", "to": "2001"}"#)
+            .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let call = created.json();
+    assert_eq!(call["id"], "c1");
+    assert_eq!(call["state"], "ringing");
+
+    let offer = next(&mut ws).await;
+    assert_eq!(offer, json!({"msgtype": "event", "eventtype": "offer", "calling": "5551234", "called": "2001"}));
+
+    let log = http(&mock, "GET", "/api/log", &[], "").await;
+    assert_eq!(log.status, 200);
+    let log = log.json();
+    let connection = &log["connections"][0];
+    assert_eq!(connection["extension"], "2001");
+    assert_eq!(connection["open"], true);
+    assert_eq!(connection["endpoint"], mock.ws_addrs()[0].to_string());
+    let frames = connection["frames"].as_array().unwrap();
+    assert_eq!(frames.len(), 11, "5 requests, 5 responses, 1 event");
+    assert_eq!(frames[0]["dir"], "in");
+    assert_eq!(
+        frames[0]["text"],
+        json!({"id": 0, "request": "myextension"}).to_string(),
+        "frames are logged exactly as received"
+    );
+    assert_eq!(frames[1]["dir"], "out");
+    assert!(frames[1]["text"].as_str().unwrap().contains("\"extension\":\"2001\""));
+    assert_eq!(frames[10]["dir"], "out");
+    assert!(frames[10]["text"].as_str().unwrap().contains("\"eventtype\":\"offer\""));
+
+    let state = http(&mock, "GET", "/api/state", &[], "").await.json();
+    assert_eq!(
+        state["extensions"][0],
+        json!({"extension": "2001", "agent": {"id": "1001", "mode": "aux", "reasoncode": 0},
+               "monitors": 1, "calls": ["c1"]})
+    );
+    assert_eq!(state["agents"][0]["extension"], "2001");
+    assert_eq!(state["calls"][0]["from"], "5551234");
+
+    // Answer, then the caller hangs up.
+    let answer = request(&mut ws, json!({"id": 13, "request": "answer", "extension": "2001"})).await;
+    assert_eq!(answer["result"], "success");
+    assert_eq!(next(&mut ws).await["eventtype"], "connect");
+    let hangup = http(&mock, "DELETE", "/api/calls/c1", &[], "").await;
+    assert_eq!(hangup.status, 200, "{}", hangup.body);
+    assert_eq!(hangup.json()["state"], "connected");
+    assert_eq!(next(&mut ws).await["eventtype"], "disconnect");
+    assert_eq!(next(&mut ws).await["eventtype"], "idle");
+
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_ext_the_ip_map_decides() {
+    let mock = start().await;
+    let mut ws = connect(&mock, "").await;
+    let me = request(&mut ws, json!({"id": 0, "request": "myextension"})).await;
+    assert_eq!(me["extension"], "2001", "127.0.0.1 is seated at 2001");
+    let mut ws = connect(&mock, "some/path?ext=2999").await;
+    let me = request(&mut ws, json!({"id": 0, "request": "myextension"})).await;
+    assert_eq!(me["error"], "unknown extension 2999");
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn malformed_frames_get_an_error_and_the_connection_stays() {
+    let mock = start().await;
+    let mut ws = connect(&mock, "?ext=2002").await;
+    send(&mut ws, "this is not json").await;
+    let error = next(&mut ws).await;
+    assert_eq!(error["result"], "error");
+    assert!(error.get("id").is_none());
+    assert!(error["error"].as_str().unwrap().starts_with("malformed request: not JSON"));
+    ws.send(Message::binary(vec![1, 2, 3])).await.unwrap();
+    let error = next(&mut ws).await;
+    assert!(error["error"].as_str().unwrap().starts_with("binary frames are not supported"));
+    let me = request(&mut ws, json!({"id": 0, "request": "myextension"})).await;
+    assert_eq!(me["extension"], "2002");
+    let log = http(&mock, "GET", "/api/log", &[], "").await.json();
+    assert_eq!(log["connections"][0]["frames"][0]["text"], "this is not json");
+    assert_eq!(log["connections"][0]["frames"][2]["text"], "<binary frame of 3 bytes>");
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn reset_closes_sockets_and_restores_the_scenario() {
+    let mock = start().await;
+    let mut ws = connect(&mock, "?ext=2001").await;
+    request(&mut ws, json!({"id": 3, "request": "login", "extension": "2001", "agentid": "1001", "passwd": "1234"}))
+        .await;
+    let created = http(&mock, "POST", "/api/calls", &[], r#"{"from":"1","to":"2001"}"#).await;
+    assert_eq!(created.status, 201);
+
+    let reset = http(&mock, "POST", "/api/reset", &[], "").await;
+    assert_eq!(reset.status, 200);
+    assert_eq!(reset.json(), json!({"closed_connections": 1}));
+    let closed = tokio::time::timeout(WAIT, ws.next()).await.expect("closed in time");
+    assert!(matches!(closed, Some(Ok(Message::Close(_))) | None | Some(Err(_))), "{closed:?}");
+
+    let state = http(&mock, "GET", "/api/state", &[], "").await.json();
+    assert_eq!(state["calls"], json!([]));
+    assert_eq!(state["extensions"][0]["agent"], Value::Null);
+    assert_eq!(state["extensions"][0]["monitors"], 0);
+    let log = http(&mock, "GET", "/api/log", &[], "").await.json();
+    assert_eq!(log, json!({"connections": []}));
+    // Call ids start again.
+    let created = http(&mock, "POST", "/api/calls", &[], r#"{"from":"1","to":"2002"}"#).await;
+    assert_eq!(created.json()["id"], "c1");
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn api_errors_are_json_with_the_right_status() {
+    let mock = start().await;
+    let cases = [
+        ("POST", "/api/calls", "nope", 400, "body is not JSON"),
+        ("POST", "/api/calls", r#"{"to":"2001"}"#, 400, "missing `from`"),
+        ("POST", "/api/calls", r#"{"from":"1","to":"2999"}"#, 404, "unknown extension 2999"),
+        ("DELETE", "/api/calls/c42", "", 404, "no call c42"),
+        ("DELETE", "/api/calls/whatever", "", 404, "no call whatever"),
+        ("GET", "/api/nothing", "", 404, "no endpoint GET /api/nothing"),
+        ("GET", "/api/calls", "", 405, "GET is not allowed on /api/calls"),
+    ];
+    for (method, path, body, status, error) in cases {
+        let response = http(&mock, method, path, &[], body).await;
+        assert_eq!(response.status, status, "{method} {path}: {}", response.body);
+        let said = response.json()["error"].as_str().unwrap().to_owned();
+        assert!(said.starts_with(error), "{method} {path}: {said}");
+    }
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_api_allows_other_origins() {
+    let mock = start().await;
+    let preflight = http(
+        &mock,
+        "OPTIONS",
+        "/api/calls",
+        &[
+            "Origin: http://demo.example",
+            "Access-Control-Request-Method: POST",
+            "Access-Control-Request-Headers: content-type",
+        ],
+        "",
+    )
+    .await;
+    assert!(preflight.status < 300, "{}", preflight.status);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    let state = http(&mock, "GET", "/api/state", &["Origin: http://demo.example"], "").await;
+    assert_eq!(state.header("access-control-allow-origin"), Some("*"));
+    mock.shutdown().await;
+}
+
+fn dist_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::create_dir_all(dir.join("pkg")).unwrap();
+    std::fs::write(dir.join("index.html"), "<h1>softphone</h1>").unwrap();
+    std::fs::write(dir.join("pkg/app_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn static_files_are_served_and_wasm_is_application_wasm() {
+    let mock = start_with_dist(dist_dir("ctisvr-mock-static")).await;
+    let index = http(&mock, "GET", "/", &[], "").await;
+    assert_eq!(index.status, 200);
+    assert_eq!(index.body, "<h1>softphone</h1>");
+    assert!(index.header("content-type").unwrap().starts_with("text/html"));
+    let wasm = http(&mock, "GET", "/pkg/app_bg.wasm", &[], "").await;
+    assert_eq!(wasm.status, 200);
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    let missing = http(&mock, "GET", "/missing.js", &[], "").await;
+    assert_eq!(missing.status, 404);
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_missing_dist_says_how_to_build_it() {
+    let mock = start().await;
+    let index = http(&mock, "GET", "/", &[], "").await;
+    assert_eq!(index.status, 404);
+    assert!(index.body.contains("cargo xtask dist"), "{}", index.body);
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn plain_http_on_the_websocket_port_explains_itself() {
+    let mock = start().await;
+    let mut stream = TcpStream::connect(mock.ws_addrs()[0]).await.unwrap();
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).await.unwrap();
+    assert!(raw.starts_with("HTTP/1.1 400"), "{raw}");
+    assert!(raw.contains("ctisvr-mock WebSocket endpoint"), "{raw}");
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn shutdown_closes_sockets_and_listeners() {
+    let mock = start().await;
+    let ws_addr = mock.ws_addrs()[0];
+    let mut ws = connect(&mock, "?ext=2001").await;
+    tokio::time::timeout(WAIT, mock.shutdown()).await.expect("shutdown is quick");
+    let closed = tokio::time::timeout(WAIT, ws.next()).await.expect("closed in time");
+    assert!(matches!(closed, Some(Ok(Message::Close(_))) | None | Some(Err(_))), "{closed:?}");
+    assert!(TcpStream::connect(ws_addr).await.is_err(), "the listener is gone");
+}
+
+#[tokio::test]
+async fn events_reach_every_monitor_and_only_them() {
+    let mock = start().await;
+    let mut a = connect(&mock, "?ext=2001").await;
+    let mut b = connect(&mock, "?ext=2001").await;
+    let mut c = connect(&mock, "?ext=2002").await;
+    for ws in [&mut a, &mut b] {
+        request(ws, json!({"id": 1, "request": "startmonitor", "extension": "2001"})).await;
+    }
+    request(&mut c, json!({"id": 1, "request": "startmonitor", "extension": "2002"})).await;
+    http(&mock, "POST", "/api/calls", &[], r#"{"from":"5551234","to":"2001"}"#).await;
+    assert_eq!(next(&mut a).await["eventtype"], "offer");
+    assert_eq!(next(&mut b).await["eventtype"], "offer");
+    // c got nothing: its next frame is the response to this request.
+    let response = request(&mut c, json!({"id": 6, "request": "snapshot", "extension": "2002"})).await;
+    assert_eq!(response["numcall"], 0);
+    mock.shutdown().await;
+}
