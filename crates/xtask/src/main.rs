@@ -1,1 +1,83 @@
-fn main() {}
+//! Build and test orchestration for the `<ctisvr-softphone>` workspace.
+//!
+//! Run as `cargo xtask <command>` (alias in `.cargo/config.toml`). Standard
+//! library only. Every external command is echoed before it runs; errors are
+//! printed as one readable message and the exit status is non-zero.
+//!
+//! - [`setup`]: install what is missing (wasm target, wasm-bindgen-cli,
+//!   Chromium, npm packages)
+//! - [`dist`]: build the element to wasm and assemble `dist/`
+//! - [`demo`]: `dist`, then run the mock CtiSVR serving it
+//! - [`test`]: every test (native, wasm in Chromium, Playwright end to end)
+
+mod cmd;
+mod demo;
+mod dist;
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [-- args]
+
+commands:
+  setup   install what is missing: the wasm32 Rust target, wasm-bindgen-cli
+          (the version in Cargo.lock), Debian chromium + chromium-driver, npm ci
+  dist    setup, build the element (release wasm), wasm-bindgen, wasm-opt -Oz,
+          copy site/ into dist/, print sizes
+  demo    setup, dist, build and start the mock CtiSVR on 127.0.0.1:8080 and
+          print the demo URL; args after `--` go to ctisvr-mock
+  test    setup, native tests, wasm tests (headless Chromium), dist, mock
+          build, Playwright; stops at the first failure
+  help    this text";
+
+fn main() -> ExitCode {
+    cmd::put_cargo_bin_on_path();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((c, rest)) => (c.as_str(), rest),
+        None => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    // `cargo xtask demo -- --http …`: drop the separator.
+    let rest = match rest.split_first() {
+        Some((sep, tail)) if sep == "--" => tail,
+        _ => rest,
+    };
+    let takes_args = command == "demo";
+    if !rest.is_empty() && !takes_args {
+        eprintln!("error: `{command}` takes no arguments (got {rest:?})\n\n{USAGE}");
+        return ExitCode::from(2);
+    }
+
+    let result = match command {
+        "setup" => setup::run(),
+        "dist" => setup::run().and_then(|()| dist::run()),
+        "demo" => setup::run().and_then(|()| dist::run()).and_then(|()| demo::run(rest)),
+        "test" => {
+            // Prints its own FAILED line and summary.
+            return match test::run() {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::FAILURE,
+            };
+        }
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        other => {
+            eprintln!("error: unknown command `{other}`\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! `cargo xtask test`: every test, in stages, stopping at the first failure.
+//!
+//! | stage   | what runs                                                         |
+//! |---------|-------------------------------------------------------------------|
+//! | setup   | `cargo xtask setup` (installs what is missing)                    |
+//! | native  | `cargo test --workspace --exclude ctisvr-softphone`               |
+//! | wasm    | `cargo test -p ctisvr-softphone --target wasm32-unknown-unknown` in headless Chromium (`CHROMEDRIVER=/usr/bin/chromedriver`, runner from `.cargo/config.toml`) |
+//! | dist    | `cargo xtask dist`                                                |
+//! | mock    | `cargo build -p ctisvr-mock` (Playwright's `webServer` starts the binary) |
+//! | e2e     | `node_modules/.bin/playwright test` (`CI` passes through)          |
+//!
+//! A failure prints `FAILED: <stage>` and exits non-zero; either way a table
+//! of stage timings ends the output.
+
+use std::time::{Duration, Instant};
+
+use crate::cmd::{cargo, root, Cmd, Result};
+use crate::setup::{CHROMEDRIVER, WASM_TARGET};
+use crate::{demo, dist, setup};
+
+type Stage = (&'static str, fn() -> Result<()>);
+
+const STAGES: &[Stage] = &[
+    ("setup", setup::run),
+    ("native", native),
+    ("wasm", wasm),
+    ("dist", dist::run),
+    ("mock", demo::build_mock),
+    ("e2e", e2e),
+];
+
+fn native() -> Result<()> {
+    cargo().args(["test", "--workspace", "--exclude", "ctisvr-softphone"]).run()
+}
+
+fn wasm() -> Result<()> {
+    cargo().args(["test", "-p", "ctisvr-softphone", "--target", WASM_TARGET]).env("CHROMEDRIVER", CHROMEDRIVER).run()
+}
+
+fn e2e() -> Result<()> {
+    Cmd::new(root().join("node_modules/.bin/playwright").as_os_str()).arg("test").run()
+}
+
+/// Runs the stages; `Err` carries the name of the failed stage.
+pub fn run() -> std::result::Result<(), String> {
+    let mut timings: Vec<(&str, Duration)> = Vec::new();
+    let mut failed = None;
+    for &(name, stage) in STAGES {
+        println!("\n==== stage {name}");
+        let start = Instant::now();
+        let result = stage();
+        timings.push((name, start.elapsed()));
+        if let Err(e) = result {
+            eprintln!("error: {e}");
+            failed = Some(name);
+            break;
+        }
+    }
+    println!("\n==== summary");
+    let total: Duration = timings.iter().map(|(_, d)| *d).sum();
+    for (name, d) in &timings {
+        println!("stage {name}: {:.1} s", d.as_secs_f64());
+    }
+    println!("total: {:.1} s", total.as_secs_f64());
+    match failed {
+        Some(name) => {
+            eprintln!("FAILED: {name}");
+            Err(name.to_string())
+        }
+        None => {
+            println!("all stages passed");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// End-to-end tests against the mock CtiSVR serving dist/.
+// `cargo xtask test` builds dist/ and target/debug/ctisvr-mock first; this
+// config only starts the prebuilt binary (a cold `cargo run` would outlast the
+// web server timeout). Ports differ from `cargo xtask demo` (8080/9006/9008)
+// so a running demo does not interfere.
+// Browser: Debian's /usr/bin/chromium (never `npx playwright install`).
+// The mock binary: `cargo build -p ctisvr-mock` (honours CARGO_TARGET_DIR like cargo).
+const mock = `${process.env.CARGO_TARGET_DIR ?? 'target'}/debug/ctisvr-mock`;
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  reporter: process.env.CI ? 'list' : [['list'], ['html', { open: 'never' }]],
+  timeout: 30_000,
+  use: {
+    baseURL: 'http://127.0.0.1:18080',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  projects: [
+    {
+      name: 'chromium',
+      // No `channel`: the executable above is Debian's Chromium.
+      use: { ...devices['Desktop Chrome'] },
+    },
+  ],
+  webServer: {
+    command: `${mock} --http 127.0.0.1:18080 --ws 127.0.0.1:19006 --ws 127.0.0.1:19008 --dist dist`,
+    url: 'http://127.0.0.1:18080/api/state',
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    stdout: 'pipe',
+    env: { RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+  },
+});
