@@ -4,6 +4,7 @@
 //! removal, attribute configuration and DOM events.
 
 #![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers
 
 use ctisvr_softphone::element::{instance_count, register, TAG};
 use std::time::Duration;
@@ -160,7 +161,7 @@ async fn notices_are_dispatched_as_composed_dom_events() {
     let element = add_element(&[]);
     settle(10).await;
     document().remove_event_listener_with_callback("ctisvr-notice", listener.as_ref().unchecked_ref()).unwrap();
-    let seen = seen.borrow();
+    let seen = seen.borrow().clone();
     assert!(seen.iter().any(|d| d.contains("\"level\":\"error\"") && d.contains("not configured")), "{seen:?}");
     element.remove();
     settle(10).await;

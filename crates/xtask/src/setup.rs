@@ -29,6 +29,7 @@ const MIN_NODE_MAJOR: u32 = 20;
 pub fn run() -> Result<()> {
     println!("== setup: checking tools");
     wasm_target()?;
+    lint_tools()?;
     wasm_bindgen_cli()?;
     chromium()?;
     npm_packages()?;
@@ -45,6 +46,19 @@ fn installing(what: impl AsRef<str>) {
 }
 
 /// (1) The Rust wasm target.
+/// rustfmt and clippy, for the `lint` stage of `cargo xtask test`.
+fn lint_tools() -> Result<()> {
+    for (tool, component) in [("fmt", "rustfmt"), ("clippy", "clippy")] {
+        if cargo().args([tool, "--version"]).read().is_ok() {
+            found(format!("cargo {tool}"));
+        } else {
+            installing(format!("{component} (rustup component add)"));
+            Cmd::new("rustup").args(["component", "add", component]).run()?;
+        }
+    }
+    Ok(())
+}
+
 fn wasm_target() -> Result<()> {
     let Ok(installed) = Cmd::new("rustup").args(["target", "list", "--installed"]).read() else {
         // No rustup (e.g. a distribution Rust): accept the target if its

@@ -4,6 +4,7 @@
 //! |---------|-------------------------------------------------------------------|
 //! | setup   | `cargo xtask setup` (installs what is missing)                    |
 //! | native  | `cargo test --workspace --exclude ctisvr-softphone`               |
+//! | lint    | `cargo fmt --check`; `cargo clippy -D warnings` on the native crates and on the element for wasm32 (the crates deny unwrap/expect/indexing/panic outside tests) |
 //! | wasm    | `cargo test -p ctisvr-softphone --target wasm32-unknown-unknown` in headless Chromium (`CHROMEDRIVER=/usr/bin/chromedriver`, runner from `.cargo/config.toml`) |
 //! | dist    | `cargo xtask dist`                                                |
 //! | mock    | `cargo build -p ctisvr-mock` (Playwright's `webServer` starts the binary) |
@@ -23,6 +24,7 @@ type Stage = (&'static str, fn() -> Result<()>);
 const STAGES: &[Stage] = &[
     ("setup", setup::run),
     ("native", native),
+    ("lint", lint),
     ("wasm", wasm),
     ("dist", dist::run),
     ("mock", demo::build_mock),
@@ -31,6 +33,16 @@ const STAGES: &[Stage] = &[
 
 fn native() -> Result<()> {
     cargo().args(["test", "--workspace", "--exclude", "ctisvr-softphone"]).run()
+}
+
+fn lint() -> Result<()> {
+    cargo().args(["fmt", "--all", "--", "--check"]).run()?;
+    cargo()
+        .args(["clippy", "--workspace", "--exclude", "ctisvr-softphone", "--all-targets", "--", "-D", "warnings"])
+        .run()?;
+    cargo()
+        .args(["clippy", "-p", "ctisvr-softphone", "--target", WASM_TARGET, "--all-targets", "--", "-D", "warnings"])
+        .run()
 }
 
 fn wasm() -> Result<()> {

@@ -83,7 +83,10 @@ pub fn AgentPanel(driver: Driver, state: RwSignal<State>) -> impl IntoView {
                     <input
                         type="password"
                         autocomplete="current-password"
-                        placeholder=move || if logged_in_id().is_some() { "needed to change state" } else { "" }
+                        placeholder=move || {
+                            let ask = logged_in_id().is_some() && state.with(|s| s.password_needed());
+                            if ask { "needed to change state" } else { "" }
+                        }
                         prop:value=move || password.get()
                         disabled=move || !state.with(|s| s.password_needed())
                         on:input=move |ev| password.set(event_target_value(&ev))
