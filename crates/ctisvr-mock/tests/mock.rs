@@ -2,6 +2,7 @@
 //! tiny HTTP/1.1 client on raw TCP. Every test starts its own mock on ports
 //! the OS picks, so the tests run in parallel with each other and with
 //! other test binaries.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)] // test helpers
 
 use ctisvr_mock::{Mock, Options};
 use futures_util::{SinkExt, StreamExt};
