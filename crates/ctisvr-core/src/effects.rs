@@ -1,7 +1,7 @@
 //! What the edge must do besides sending frames and opening sockets:
 //! drained with [`Session::poll_event`](crate::Session::poll_event).
 
-use crate::state::CallInfo;
+use crate::calls::CallChange;
 use crate::wire::Event;
 use crate::AgentStatus;
 
@@ -15,8 +15,8 @@ pub enum Effect {
     CloseSocket,
     /// The agent's state changed (login, logout, work mode).
     AgentChanged(AgentStatus),
-    /// The call shown to the agent appeared, changed or ended (`None`).
-    CallChanged(Option<CallInfo>),
+    /// A call appeared, changed or ended.
+    Call(CallChange),
     /// Something the agent must be told; also kept in the state snapshot.
     Notice(Notice),
     /// Every event from the server, known or not, for pages that listen.

@@ -26,7 +26,9 @@
 //! must do), [`time`] (the caller's clock).
 
 pub mod agent;
+pub mod calls;
 pub mod connection;
+pub mod dialing;
 pub mod effects;
 pub mod session;
 pub mod settings;
@@ -35,9 +37,10 @@ pub mod time;
 pub mod wire;
 
 pub use agent::{AgentAction, AgentCommand, AgentStatus};
+pub use calls::{Call, CallAction, CallChange, CallState, Direction};
 pub use connection::{ConnId, Connect, ConnectionPolicy, ConnectionStatus, ServerRole};
 pub use effects::{Effect, Notice, NoticeLevel};
-pub use session::{Command, Rejected, Session, SessionOptions, TransportEvent};
+pub use session::{CallCommand, Command, Rejected, Session, SessionOptions, TransportEvent};
 pub use settings::{DialingPrefixes, Settings, SettingsError, WsUri};
-pub use state::{CallInfo, State};
+pub use state::State;
 pub use time::Millis;

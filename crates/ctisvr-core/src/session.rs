@@ -14,10 +14,12 @@
 //! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
 
 use crate::agent::{AgentAction, AgentCommand, AgentStatus};
+use crate::calls::{CallAction, CallChange, Calls};
 use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy};
+use crate::dialing::{dial_string, DialError};
 use crate::effects::{Effect, Notice};
 use crate::settings::{Settings, SettingsError};
-use crate::state::{CallInfo, State};
+use crate::state::State;
 use crate::time::Millis;
 use crate::wire::{
     Event, EventKind, Password, ReasonCode, Request, RequestFrame, RequestId, Response, ServerFrame, SkillMode,
@@ -55,8 +57,41 @@ pub enum TransportEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Agent(AgentCommand),
+    Call(CallCommand),
     /// The agent closed the message.
     DismissNotice,
+}
+
+/// A call request. Numbers are dialled through the click-to-dial rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallCommand {
+    /// `makecall` when idle, `consultation` when on a call.
+    Dial {
+        number: String,
+    },
+    Answer,
+    Hold,
+    Retrieve,
+    HangUp,
+    /// Drops `party` from the conference; `None`: the party added last.
+    DropParty {
+        party: Option<String>,
+    },
+    Consult {
+        number: String,
+    },
+    Reconnect,
+    /// Two-step with a consultation (the number is not needed), else single-step to `number`.
+    Transfer {
+        number: Option<String>,
+    },
+    /// Joins the held call and the consultation.
+    Conference {
+        number: Option<String>,
+    },
+    SendDtmf {
+        digits: String,
+    },
 }
 
 /// Why a command was not sent. The text is shown to the agent.
@@ -74,6 +109,8 @@ pub enum Rejected {
     MissingAgentId,
     #[error("Enter your password.")]
     MissingPassword,
+    #[error("{0}")]
+    Dial(#[from] DialError),
 }
 
 /// The softphone's session with CtiSVR. See the module docs.
@@ -91,7 +128,7 @@ pub struct Session {
     agent: AgentStatus,
     /// In memory only, never in `State`, never in an effect.
     password: Option<Password>,
-    call: Option<CallInfo>,
+    calls: Calls,
     notice: Option<Notice>,
 }
 
@@ -110,15 +147,27 @@ enum Purpose {
     QueryAgentState,
     Snapshot,
     UserData,
-    Login { agent_id: String, password: Password },
+    Login {
+        agent_id: String,
+        password: Password,
+    },
     Logout,
-    SetState { mode: WorkMode, reason: Option<ReasonCode>, password: Option<Password> },
+    SetState {
+        mode: WorkMode,
+        reason: Option<ReasonCode>,
+        password: Option<Password>,
+    },
+    /// A call request; `number` is the destination or party it named.
+    Call {
+        action: CallAction,
+        number: Option<String>,
+    },
 }
 
 impl Purpose {
     /// An agent's own request (as opposed to the session's bookkeeping).
     fn is_agent_command(&self) -> bool {
-        matches!(self, Purpose::Login { .. } | Purpose::Logout | Purpose::SetState { .. })
+        matches!(self, Purpose::Login { .. } | Purpose::Logout | Purpose::SetState { .. } | Purpose::Call { .. })
     }
 
     /// Part of the start-up sequence: without it the session is not usable.
@@ -138,6 +187,25 @@ impl Purpose {
             Purpose::Login { .. } => "Login".into(),
             Purpose::Logout => "Logout".into(),
             Purpose::SetState { mode, .. } => format!("Change to {}", mode.label()),
+            Purpose::Call { action, number } => {
+                let name = match action {
+                    CallAction::Answer => "Answer",
+                    CallAction::Dial => "Call",
+                    CallAction::Hold => "Hold",
+                    CallAction::Retrieve => "Retrieve",
+                    CallAction::HangUp => "Hang up",
+                    CallAction::DropParty => "Drop party",
+                    CallAction::Consult => "Consult",
+                    CallAction::Reconnect => "Reconnect",
+                    CallAction::Transfer => "Transfer",
+                    CallAction::Conference => "Conference",
+                    CallAction::SendDtmf => "Keypad",
+                };
+                match number {
+                    Some(number) => format!("{name} {number}"),
+                    None => name.to_owned(),
+                }
+            }
         }
     }
 }
@@ -162,7 +230,7 @@ impl Session {
             ready: false,
             agent: AgentStatus::Unknown,
             password: None,
-            call: None,
+            calls: Calls::default(),
             notice: None,
         }
     }
@@ -228,6 +296,7 @@ impl Session {
                 Ok(())
             }
             Command::Agent(command) => self.agent_command(now, command),
+            Command::Call(command) => self.call_command(now, command),
         };
         if let Err(rejected) = &result {
             self.show(Notice::error(rejected.to_string()));
@@ -299,7 +368,7 @@ impl Session {
             ready: self.ready,
             agent: self.agent.clone(),
             password_known: self.password.is_some(),
-            call: self.call.clone(),
+            calls: self.calls.list().to_vec(),
             busy: self.pending.values().any(|p| p.purpose.is_agent_command()),
             notice: self.notice.clone(),
         }
@@ -352,6 +421,72 @@ impl Session {
         };
         self.clear_notice();
         self.send(now, request, purpose);
+        Ok(())
+    }
+
+    fn call_command(&mut self, now: Millis, command: CallCommand) -> Result<(), Rejected> {
+        if !self.connection.is_open() {
+            return Err(Rejected::NotConnected);
+        }
+        let Some(extension) = self.extension.clone().filter(|_| self.ready) else {
+            return Err(Rejected::NotReady);
+        };
+        if self.pending.values().any(|p| p.purpose.is_agent_command()) {
+            return Err(Rejected::Busy);
+        }
+        let action = call_action(&command);
+        if !crate::calls::allows(self.calls.list(), action) {
+            return Err(Rejected::NotAllowed(not_allowed_text(action)));
+        }
+        let prefixes = self.settings.as_ref().map(|s| s.prefixes.clone()).unwrap_or_default();
+        let dial = |number: &str| dial_string(number, &prefixes, &extension);
+        let consultation = self.calls.consultation_pair().map(|(_, c)| c.dialled.clone());
+        let ext = extension.clone();
+        let (request, number) = match command {
+            CallCommand::Dial { number } if self.calls.list().is_empty() => {
+                let destination = dial(&number)?;
+                (Request::MakeCall { extension: ext, destination: destination.clone() }, Some(destination))
+            }
+            CallCommand::Dial { number } | CallCommand::Consult { number } => {
+                let destination = dial(&number)?;
+                (Request::Consultation { extension: ext, destination: destination.clone() }, Some(destination))
+            }
+            CallCommand::Answer => (Request::Answer { extension: ext }, None),
+            CallCommand::Hold => (Request::Hold { extension: ext }, None),
+            CallCommand::Retrieve => (Request::Retrieve { extension: ext }, None),
+            CallCommand::HangUp => (Request::Hangup { extension: ext }, None),
+            CallCommand::Reconnect => (Request::Reconnect { extension: ext }, None),
+            CallCommand::DropParty { party } => {
+                let last = self.calls.conference().and_then(|c| c.parties.last().cloned());
+                let party = party.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).or(last);
+                let party = party.ok_or(Rejected::NotAllowed("There is no conference party to drop."))?;
+                (Request::DropParty { extension: ext, party: party.clone() }, Some(party))
+            }
+            CallCommand::Transfer { number } | CallCommand::Conference { number } => {
+                let is_transfer = action == CallAction::Transfer;
+                // Two-step: the destination is the consulted party; single-step: the number given.
+                let destination = match (consultation, number.filter(|n| !n.trim().is_empty())) {
+                    (Some(consulted), _) => consulted,
+                    (None, Some(number)) => dial(&number)?,
+                    (None, None) => return Err(Rejected::Dial(DialError::Empty)),
+                };
+                let request = if is_transfer {
+                    Request::Transfer { extension: ext, destination: destination.clone() }
+                } else {
+                    Request::Conference { extension: ext, destination: destination.clone() }
+                };
+                (request, Some(destination))
+            }
+            CallCommand::SendDtmf { digits } => {
+                let digits: String = digits.chars().filter(|c| !c.is_whitespace()).collect();
+                if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#') {
+                    return Err(Rejected::NotAllowed("Keypad digits are 0-9, * and #."));
+                }
+                (Request::Dtmf { extension: ext, digits: digits.clone() }, Some(digits))
+            }
+        };
+        self.clear_notice();
+        self.send(now, request, Purpose::Call { action, number });
         Ok(())
     }
 
@@ -439,7 +574,10 @@ impl Session {
                 }
                 match response.talk_state {
                     Some(TalkState::Call) => self.request_userdata(now),
-                    Some(TalkState::Idle) => self.set_call(None),
+                    Some(TalkState::Idle) => {
+                        let changes = self.calls.clear_all();
+                        self.emit_calls(changes);
+                    }
                     _ => {}
                 }
                 self.finish_startup();
@@ -448,14 +586,16 @@ impl Session {
                 if response.num_call.unwrap_or(0) > 0 {
                     self.request_userdata(now);
                 } else {
-                    self.set_call(None);
+                    let changes = self.calls.clear_all();
+                    self.emit_calls(changes);
                 }
                 self.finish_startup();
             }
             Purpose::UserData => {
                 let caller = response.caller().unwrap_or_default().to_owned();
                 let dialled = response.called.unwrap_or_default();
-                self.set_call(Some(CallInfo { caller, dialled }));
+                let changes = self.calls.restore(now, &caller, &dialled);
+                self.emit_calls(changes);
             }
             Purpose::Login { agent_id, password } => {
                 self.password = Some(password);
@@ -469,6 +609,18 @@ impl Session {
             Purpose::Logout => {
                 self.password = None;
                 self.set_agent(AgentStatus::LoggedOut);
+            }
+            Purpose::Call { action, number } => {
+                let changes = match (action, number) {
+                    (CallAction::Dial | CallAction::Consult, Some(destination)) => {
+                        let extension = self.extension.clone().unwrap_or_default();
+                        self.calls.placed(now, &extension, &destination)
+                    }
+                    (CallAction::DropParty, Some(party)) => self.calls.party_dropped(&party),
+                    // The rest shows through the events that follow.
+                    _ => Vec::new(),
+                };
+                self.emit_calls(changes);
             }
             Purpose::SetState { mode, reason, password } => {
                 if let Some(password) = password {
@@ -492,19 +644,11 @@ impl Session {
 
     fn on_event(&mut self, now: Millis, event: Event) {
         self.effects.push_back(Effect::ServerEvent(event.clone()));
+        let extension = self.extension.clone().unwrap_or_default();
+        let changes = self.calls.apply(now, &extension, &event);
+        self.emit_calls(changes);
         match event.kind {
-            EventKind::Offer => {
-                let caller = event.caller().unwrap_or_default().to_owned();
-                let dialled = event.called.clone().unwrap_or_default();
-                self.set_call(Some(CallInfo { caller, dialled }));
-            }
-            // An outbound call shows the number it went to.
-            EventKind::Alert | EventKind::Connect if self.call.is_none() => {
-                let dialled = event.called.clone().unwrap_or_default();
-                self.set_call(Some(CallInfo { caller: String::new(), dialled }));
-            }
             EventKind::Idle => {
-                self.set_call(None);
                 // The ACD may have put the agent in ACW: ask.
                 if self.agent.agent_id().is_some() {
                     self.send_for_extension(
@@ -558,11 +702,8 @@ impl Session {
         }
     }
 
-    fn set_call(&mut self, call: Option<CallInfo>) {
-        if self.call != call {
-            self.call = call.clone();
-            self.effects.push_back(Effect::CallChanged(call));
-        }
+    fn emit_calls(&mut self, changes: Vec<CallChange>) {
+        self.effects.extend(changes.into_iter().map(Effect::Call));
     }
 
     fn show(&mut self, notice: Notice) {
@@ -572,6 +713,40 @@ impl Session {
 
     fn clear_notice(&mut self) {
         self.notice = None;
+    }
+}
+
+/// The action a call command needs to be allowed.
+fn call_action(command: &CallCommand) -> CallAction {
+    match command {
+        CallCommand::Dial { .. } => CallAction::Dial,
+        CallCommand::Answer => CallAction::Answer,
+        CallCommand::Hold => CallAction::Hold,
+        CallCommand::Retrieve => CallAction::Retrieve,
+        CallCommand::HangUp => CallAction::HangUp,
+        CallCommand::DropParty { .. } => CallAction::DropParty,
+        CallCommand::Consult { .. } => CallAction::Consult,
+        CallCommand::Reconnect => CallAction::Reconnect,
+        CallCommand::Transfer { .. } => CallAction::Transfer,
+        CallCommand::Conference { .. } => CallAction::Conference,
+        CallCommand::SendDtmf { .. } => CallAction::SendDtmf,
+    }
+}
+
+/// Why the calls as they are do not allow `action`.
+fn not_allowed_text(action: CallAction) -> &'static str {
+    match action {
+        CallAction::Answer => "There is no ringing call to answer.",
+        CallAction::Dial => "Finish the current calls before dialling another.",
+        CallAction::Hold => "There is no connected call to hold.",
+        CallAction::Retrieve => "There is no held call to retrieve.",
+        CallAction::HangUp => "There is no call to hang up.",
+        CallAction::DropParty => "There is no conference to drop a party from.",
+        CallAction::Consult => "Consult needs one connected call.",
+        CallAction::Reconnect => "Reconnect needs a held call and a consultation.",
+        CallAction::Transfer => "Transfer needs a connected call, or a held call and a consultation.",
+        CallAction::Conference => "Conference needs a held call and an answered consultation.",
+        CallAction::SendDtmf => "The keypad needs a connected call.",
     }
 }
 

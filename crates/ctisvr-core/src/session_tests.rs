@@ -1,8 +1,10 @@
 //! Session scenarios driven by scripted frames and a hand-moved clock.
 
 use super::*;
+use crate::calls::CallAction;
+use crate::calls::CallState;
 use crate::connection::{ConnectionStatus, ServerRole};
-use crate::settings::WsUri;
+use crate::settings::{DialingPrefixes, WsUri};
 use serde_json::{json, Value};
 
 /// A session with a fake clock and a scripted server.
@@ -18,7 +20,7 @@ impl Harness {
         let settings = Settings {
             ws_uri_a: WsUri::parse("a", "ws://a:9006").unwrap(),
             ws_uri_b: Some(WsUri::parse("b", "ws://b:9008").unwrap()),
-            prefixes: Default::default(),
+            prefixes: DialingPrefixes { outside: "9".into(), long_distance: "1".into(), international: "01".into() },
         };
         session.configure(Millis(0), Ok(settings));
         Harness { session, now: Millis(0), conn: None }
@@ -151,7 +153,8 @@ fn start_up_with_an_agent_on_a_call_restores_agent_and_call() {
             reason: ReasonCode::new(2)
         }
     );
-    assert_eq!(state.call, Some(CallInfo { caller: "5551234".into(), dialled: "7000".into() }));
+    let call = state.current_call().unwrap();
+    assert_eq!((call.caller.as_str(), call.dialled.as_str(), call.state), ("5551234", "7000", CallState::Connected));
     assert!(!state.password_known && state.password_needed(), "after a reload the password must be asked for");
 }
 
@@ -169,7 +172,7 @@ fn snapshot_with_calls_asks_for_userdata() {
     h.reply(id, json!({"numcall": "1"}));
     let (id, _) = h.sent("userdata");
     h.reply(id, json!({"calling": "5550000", "called": "7001"}));
-    assert_eq!(h.session.state().call.map(|c| c.caller), Some("5550000".into()));
+    assert_eq!(h.session.state().current_call().map(|c| c.caller.clone()), Some("5550000".into()));
 }
 
 #[test]
@@ -271,10 +274,11 @@ fn an_offer_shows_the_original_caller_and_idle_clears_it_and_rereads_the_agent()
     h.login();
     h.effects();
     h.receive(json!({"msgtype": "event", "eventtype": "offer", "calling": "2002", "called": "2001", "origcalling": "5551234"}));
-    assert_eq!(h.session.state().call, Some(CallInfo { caller: "5551234".into(), dialled: "2001".into() }));
-    assert!(h.effects().iter().any(|e| matches!(e, Effect::CallChanged(Some(_)))));
+    let call = h.session.state().current_call().cloned().unwrap();
+    assert_eq!((call.caller.as_str(), call.dialled.as_str()), ("5551234", "2001"));
+    assert!(h.effects().iter().any(|e| matches!(e, Effect::Call(CallChange::Appeared(_)))));
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
-    assert_eq!(h.session.state().call, None);
+    assert!(h.session.state().calls.is_empty());
     let (id, _) = h.sent("queryagentstate");
     h.reply(id, json!({"skillmode": "acw", "talkstate": "idle"}));
     assert_eq!(h.session.state().agent.work_mode(), Some(WorkMode::Acw));
@@ -380,4 +384,131 @@ fn the_password_never_leaves_through_state_or_effects() {
     h.login();
     let everything = format!("{:?} {:?} {:?}", h.session.state(), h.effects(), h.session);
     assert!(!everything.contains("s3cr3t-pw") && !everything.contains("1234"), "{everything}");
+}
+
+impl Harness {
+    fn call(&mut self, command: CallCommand) -> Result<(), Rejected> {
+        self.session.command(self.now, Command::Call(command))
+    }
+
+    fn event(&mut self, kind: &str, calling: &str, called: &str) {
+        self.receive(json!({"msgtype": "event", "eventtype": kind, "calling": calling, "called": called}));
+    }
+
+    fn call_states(&self) -> Vec<(CallState, String)> {
+        self.session.state().calls.iter().map(|c| (c.state, c.other_party())).collect()
+    }
+}
+
+#[test]
+fn click_to_dial_applies_the_number_rules_and_makes_a_call_when_idle() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.call(CallCommand::Dial { number: "+1 (415) 555-0100".into() }).unwrap();
+    let (id, frame) = h.sent("makecall");
+    assert_eq!(frame, json!({"id": id, "request": "makecall", "extension": "2001", "destination": "90114155550100"}));
+    assert!(h.session.state().busy, "one call request at a time");
+    h.reply(id, json!({}));
+    assert_eq!(h.call_states(), vec![(CallState::RingingOut, "90114155550100".into())]);
+    h.event("connect", "2001", "90114155550100");
+    assert_eq!(h.call_states(), vec![(CallState::Connected, "90114155550100".into())]);
+}
+
+#[test]
+fn dialling_junk_shows_the_reason_and_sends_nothing() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    let refused = h.call(CallCommand::Dial { number: "call me".into() });
+    assert!(matches!(refused, Err(Rejected::Dial(DialError::Junk { character: 'c', .. }))));
+    assert!(h.notice().contains("cannot be dialled"), "{}", h.notice());
+    h.nothing_sent();
+}
+
+#[test]
+fn dialling_on_a_call_consults_and_the_buttons_follow_the_calls() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.event("offer", "5551234", "2001");
+    assert!(h.session.state().allows_call(CallAction::Answer));
+    assert!(!h.session.state().allows_call(CallAction::Hold));
+    assert!(matches!(h.call(CallCommand::Hold), Err(Rejected::NotAllowed(_))));
+    h.call(CallCommand::Answer).unwrap();
+    let (id, frame) = h.sent("answer");
+    assert_eq!(frame, json!({"id": id, "request": "answer", "extension": "2001"}));
+    h.reply(id, json!({}));
+    h.event("connect", "5551234", "2001");
+    h.call(CallCommand::Dial { number: "2002".into() }).unwrap();
+    let (id, frame) = h.sent("consultation");
+    assert_eq!(frame["destination"], "2002");
+    h.reply(id, json!({}));
+    h.event("hold", "5551234", "2001");
+    h.event("alert", "2001", "2002");
+    h.event("connect", "2001", "2002");
+    assert_eq!(h.call_states(), vec![(CallState::Held, "5551234".into()), (CallState::Connected, "2002".into())]);
+    let state = h.session.state();
+    assert!(state.allows_call(CallAction::Transfer) && state.allows_call(CallAction::Conference));
+    assert!(state.allows_call(CallAction::Reconnect) && !state.allows_call(CallAction::Retrieve));
+
+    // Two-step transfer names the consulted party whatever was typed.
+    h.call(CallCommand::Transfer { number: None }).unwrap();
+    let (id, frame) = h.sent("transfer");
+    assert_eq!(frame, json!({"id": id, "request": "transfer", "extension": "2001", "destination": "2002"}));
+    h.reply(id, json!({}));
+    h.event("transfer", "5551234", "2002");
+    h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
+    assert!(h.session.state().calls.is_empty());
+}
+
+#[test]
+fn conference_then_drop_the_consulted_party() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.event("offer", "5551234", "2001");
+    h.event("connect", "5551234", "2001");
+    h.call(CallCommand::Consult { number: "2002".into() }).unwrap();
+    let (id, _) = h.sent("consultation");
+    h.reply(id, json!({}));
+    h.event("hold", "5551234", "2001");
+    h.event("connect", "2001", "2002");
+    h.call(CallCommand::Conference { number: None }).unwrap();
+    let (id, frame) = h.sent("conference");
+    assert_eq!(frame["destination"], "2002");
+    h.reply(id, json!({}));
+    h.event("conference", "5551234", "2001");
+    assert_eq!(h.call_states(), vec![(CallState::Connected, "5551234, 2002".into())]);
+    h.call(CallCommand::DropParty { party: None }).unwrap();
+    let (id, frame) = h.sent("dropparty");
+    assert_eq!(frame, json!({"id": id, "request": "dropparty", "extension": "2001", "party": "2002"}));
+    h.reply(id, json!({}));
+    assert_eq!(h.call_states(), vec![(CallState::Connected, "5551234".into())]);
+}
+
+#[test]
+fn single_step_transfer_needs_a_number_and_dtmf_needs_digits() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.event("offer", "5551234", "2001");
+    h.event("connect", "5551234", "2001");
+    assert_eq!(h.call(CallCommand::Transfer { number: None }), Err(Rejected::Dial(DialError::Empty)));
+    h.nothing_sent();
+    assert!(matches!(h.call(CallCommand::SendDtmf { digits: "12a".into() }), Err(Rejected::NotAllowed(_))));
+    h.call(CallCommand::SendDtmf { digits: "1 2#".into() }).unwrap();
+    let (id, frame) = h.sent("dtmf");
+    assert_eq!(frame, json!({"id": id, "request": "dtmf", "extension": "2001", "digits": "12#"}));
+    h.reply(id, json!({}));
+    h.call(CallCommand::Transfer { number: Some("2003".into()) }).unwrap();
+    let (_, frame) = h.sent("transfer");
+    assert_eq!(frame["destination"], "2003");
+}
+
+#[test]
+fn a_call_request_lost_with_the_socket_is_reported_not_resent() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.call(CallCommand::Dial { number: "2002".into() }).unwrap();
+    h.close("gone");
+    assert!(h.notice().contains("Call 2002 was not confirmed"), "{}", h.notice());
+    h.open();
+    h.sent("myextension");
+    h.nothing_sent();
 }

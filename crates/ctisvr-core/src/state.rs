@@ -1,6 +1,7 @@
 //! The snapshot the view renders: everything the agent sees, nothing secret.
 
 use crate::agent::{AgentAction, AgentStatus};
+use crate::calls::{self, Call, CallAction};
 use crate::connection::ConnectionStatus;
 use crate::effects::Notice;
 
@@ -15,27 +16,29 @@ pub struct State {
     pub agent: AgentStatus,
     /// The agent's password is known to this page (needed by `setstate`).
     pub password_known: bool,
-    /// The current call's numbers, when there is a call.
-    pub call: Option<CallInfo>,
+    /// The calls at the extension (a held call and its consultation, or one call).
+    pub calls: Vec<Call>,
     /// An agent request is waiting for its response (buttons wait too).
     pub busy: bool,
     /// The last message for the agent.
     pub notice: Option<Notice>,
 }
 
-/// The caller and dialled numbers of the current call.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CallInfo {
-    /// `origcalling` when present, else `calling` (or `cli` from `userdata`).
-    pub caller: String,
-    /// `called`: the number that was dialled.
-    pub dialled: String,
-}
-
 impl State {
     /// Whether the view should enable the control for `action`.
     pub fn allows(&self, action: AgentAction) -> bool {
         self.ready && !self.busy && self.agent.allows(action)
+    }
+
+    /// Whether the view should enable the call button for `action`.
+    pub fn allows_call(&self, action: CallAction) -> bool {
+        self.ready && !self.busy && calls::allows(&self.calls, action)
+    }
+
+    /// The call whose numbers the Caller and Dialled number fields show:
+    /// the first one (the held call during a consultation).
+    pub fn current_call(&self) -> Option<&Call> {
+        self.calls.first()
     }
 
     /// The password field must be filled: to log in, or because `setstate`

@@ -1,0 +1,446 @@
+//! The calls at the agent's extension, built from events, responses and the
+//! requests the agent made, and which call actions make sense in each state.
+//!
+//! Events carry no call id. An event is matched to a call by its `calling`
+//! and `called` numbers, and when those are absent or match nothing, by what
+//! the event can only mean (see docs/protocol.md): hold -> the connected call,
+//! retrieve -> the held call, connect -> a ringing call, fail -> the call
+//! being placed, disconnect -> the active call.
+
+use crate::time::Millis;
+use crate::wire::{Event, EventKind};
+use serde_json::Value;
+
+/// A call's number in this session (not the server's: it has none).
+pub type CallId = u32;
+
+/// One call at the agent's extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub id: CallId,
+    pub state: CallState,
+    pub direction: Direction,
+    /// `calling` and `called` as the server names the call (used to match events).
+    pub calling: String,
+    pub called: String,
+    /// The caller the agent sees: `origcalling` when the call was transferred.
+    pub caller: String,
+    /// The number that was dialled (DNIS inbound, the destination outbound).
+    pub dialled: String,
+    /// The other parties' numbers: more than one in a conference.
+    pub parties: Vec<String>,
+    /// This call is a consultation made while another call is held.
+    pub consultation: bool,
+    pub conference: bool,
+    /// When the call appeared here (ringing or dialling).
+    pub started_at: Millis,
+    /// When it was first connected.
+    pub connected_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallState {
+    /// Ringing at the agent's phone.
+    RingingIn,
+    /// Placed by the agent, ringing at the far end.
+    RingingOut,
+    Connected,
+    /// Held by the agent.
+    Held,
+    /// The far end was busy or could not be reached.
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+/// What the agent can do with calls (the view's buttons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallAction {
+    Answer,
+    /// Dial a number: `makecall` when idle, `consultation` on a call.
+    Dial,
+    Hold,
+    Retrieve,
+    HangUp,
+    DropParty,
+    Consult,
+    Reconnect,
+    Transfer,
+    Conference,
+    SendDtmf,
+}
+
+/// How the calls changed, for DOM events and the CRM.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallChange {
+    Appeared(Call),
+    Changed(Call),
+    Ended(Call),
+}
+
+impl Call {
+    /// The number(s) of the other side, as the agent would name them.
+    pub fn other_party(&self) -> String {
+        if self.parties.is_empty() {
+            match self.direction {
+                Direction::Inbound => self.caller.clone(),
+                Direction::Outbound => self.dialled.clone(),
+            }
+        } else {
+            self.parties.join(", ")
+        }
+    }
+
+    /// Seconds the call has been connected (or ringing, before that).
+    pub fn age_seconds(&self, now: Millis) -> u64 {
+        now.since(self.connected_at.unwrap_or(self.started_at)).as_secs()
+    }
+
+    /// "Ringing", "Calling…", "Connected", "On hold", "Failed"; "Conference" and
+    /// "Consultation" where they apply.
+    pub fn describe(&self) -> &'static str {
+        match self.state {
+            CallState::RingingIn => "Ringing",
+            CallState::RingingOut => "Calling…",
+            CallState::Connected if self.conference => "Conference",
+            CallState::Connected if self.consultation => "Consultation",
+            CallState::Connected => "Connected",
+            CallState::Held => "On hold",
+            CallState::Failed => "Failed",
+        }
+    }
+
+    fn is_active(&self) -> bool {
+        matches!(self.state, CallState::Connected | CallState::RingingOut | CallState::Failed)
+    }
+}
+
+/// Whether `action` makes sense with these calls (connection aside).
+pub fn allows(calls: &[Call], action: CallAction) -> bool {
+    let active = calls.iter().find(|c| c.is_active());
+    let connected = active.filter(|c| c.state == CallState::Connected);
+    let held = calls.iter().any(|c| c.state == CallState::Held);
+    let consultation = calls.iter().find(|c| c.consultation && c.is_active());
+    let single_connected = calls.len() == 1 && connected.is_some();
+    match action {
+        CallAction::Answer => calls.iter().any(|c| c.state == CallState::RingingIn),
+        CallAction::Dial => calls.is_empty() || single_connected,
+        CallAction::Hold => connected.is_some(),
+        CallAction::Retrieve => held && active.is_none(),
+        CallAction::HangUp => active.is_some(),
+        CallAction::DropParty => connected.is_some_and(|c| c.conference),
+        CallAction::Consult => single_connected,
+        CallAction::Reconnect => held && consultation.is_some(),
+        // Two-step with a consultation, or single-step from one connected call.
+        CallAction::Transfer => {
+            (held && consultation.is_some_and(|c| c.state != CallState::Failed)) || single_connected
+        }
+        CallAction::Conference => held && consultation.is_some_and(|c| c.state == CallState::Connected),
+        CallAction::SendDtmf => connected.is_some(),
+    }
+}
+
+/// The calls and the rules that change them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Calls {
+    calls: Vec<Call>,
+    next_id: CallId,
+}
+
+impl Calls {
+    pub(crate) fn list(&self) -> &[Call] {
+        &self.calls
+    }
+
+    /// The held call and the consultation, when the agent is consulting.
+    pub(crate) fn consultation_pair(&self) -> Option<(&Call, &Call)> {
+        let held = self.calls.iter().find(|c| c.state == CallState::Held)?;
+        let consultation = self.calls.iter().find(|c| c.consultation && c.is_active())?;
+        Some((held, consultation))
+    }
+
+    /// The connected call a party would be dropped from.
+    pub(crate) fn conference(&self) -> Option<&Call> {
+        self.calls.iter().find(|c| c.conference && c.state == CallState::Connected)
+    }
+
+    /// Applies one event; `extension` is the agent's.
+    pub(crate) fn apply(&mut self, now: Millis, extension: &str, event: &Event) -> Vec<CallChange> {
+        let mut changes = Vec::new();
+        match &event.kind {
+            EventKind::Offer => match self.matching(event) {
+                Some(index) => self.update(index, &mut changes, |call| call.caller = caller_of(event)),
+                None => {
+                    let call = self.new_call(now, CallState::RingingIn, Direction::Inbound, event);
+                    self.add(call, &mut changes);
+                }
+            },
+            EventKind::Alert => {
+                if self.find_placed(event).is_none() {
+                    let call = self.new_call(now, CallState::RingingOut, Direction::Outbound, event);
+                    self.add(call, &mut changes);
+                }
+            }
+            EventKind::Connect => {
+                let index = self.find_placed(event).or_else(|| self.find_state(CallState::RingingIn));
+                match index {
+                    Some(index) => self.update(index, &mut changes, |call| {
+                        call.state = CallState::Connected;
+                        call.connected_at.get_or_insert(now);
+                    }),
+                    None => {
+                        let mut call = self.new_call(now, CallState::Connected, Direction::Outbound, event);
+                        call.connected_at = Some(now);
+                        self.add(call, &mut changes);
+                    }
+                }
+            }
+            EventKind::Hold => {
+                if let Some(index) = self.matching(event).or_else(|| self.find_state(CallState::Connected)) {
+                    self.update(index, &mut changes, |call| call.state = CallState::Held);
+                }
+            }
+            EventKind::Retrieve => {
+                if let Some(index) = self.matching(event).or_else(|| self.find_state(CallState::Held)) {
+                    self.update(index, &mut changes, |call| call.state = CallState::Connected);
+                }
+            }
+            EventKind::Fail => {
+                if let Some(index) = self.find_placed(event) {
+                    self.update(index, &mut changes, |call| call.state = CallState::Failed);
+                }
+            }
+            EventKind::Transfer => self.transferred(event, &mut changes),
+            EventKind::Conference => self.conferenced(extension, event, &mut changes),
+            EventKind::Disconnect => self.disconnected(extension, event, &mut changes),
+            EventKind::Idle => self.clear(&mut changes),
+            EventKind::Unknown(_) => {}
+        }
+        self.normalise(&mut changes);
+        changes
+    }
+
+    /// The agent's `makecall` or `consultation` to `destination` succeeded.
+    pub(crate) fn placed(&mut self, now: Millis, extension: &str, destination: &str) -> Vec<CallChange> {
+        let mut changes = Vec::new();
+        if !self.calls.iter().any(|c| c.direction == Direction::Outbound && c.called == destination) {
+            let event = Event::new(EventKind::Alert).calling(extension).called(destination);
+            let call = self.new_call(now, CallState::RingingOut, Direction::Outbound, &event);
+            self.add(call, &mut changes);
+        }
+        changes
+    }
+
+    /// The agent's `dropparty` of `party` succeeded.
+    pub(crate) fn party_dropped(&mut self, party: &str) -> Vec<CallChange> {
+        let mut changes = Vec::new();
+        if let Some(index) = self.calls.iter().position(|c| c.parties.iter().any(|p| p == party)) {
+            self.update(index, &mut changes, |call| {
+                call.parties.retain(|p| p != party);
+                call.conference = call.parties.len() > 1;
+            });
+        }
+        changes
+    }
+
+    /// After a (re)connect: the server's `userdata` says there is a call.
+    pub(crate) fn restore(&mut self, now: Millis, caller: &str, dialled: &str) -> Vec<CallChange> {
+        let mut changes = Vec::new();
+        let known = self.calls.iter().any(|c| c.caller == caller && c.dialled == dialled);
+        if !known {
+            self.clear(&mut changes);
+            let event = Event::new(EventKind::Connect).calling(caller).called(dialled);
+            let mut call = self.new_call(now, CallState::Connected, Direction::Inbound, &event);
+            call.connected_at = Some(now);
+            self.add(call, &mut changes);
+        }
+        changes
+    }
+
+    /// The server says there is no call.
+    pub(crate) fn clear_all(&mut self) -> Vec<CallChange> {
+        let mut changes = Vec::new();
+        self.clear(&mut changes);
+        changes
+    }
+
+    fn new_call(&mut self, now: Millis, state: CallState, direction: Direction, event: &Event) -> Call {
+        self.next_id = self.next_id.wrapping_add(1);
+        let calling = event.calling.clone().unwrap_or_default();
+        let called = event.called.clone().unwrap_or_default();
+        let caller = caller_of(event);
+        let other = match direction {
+            Direction::Inbound => caller.clone(),
+            Direction::Outbound => called.clone(),
+        };
+        Call {
+            id: self.next_id,
+            state,
+            direction,
+            calling,
+            dialled: called.clone(),
+            called,
+            caller,
+            parties: if other.is_empty() { Vec::new() } else { vec![other] },
+            // A call placed while another is up is its consultation.
+            consultation: direction == Direction::Outbound && !self.calls.is_empty(),
+            conference: false,
+            started_at: now,
+            connected_at: None,
+        }
+    }
+
+    fn add(&mut self, call: Call, changes: &mut Vec<CallChange>) {
+        changes.push(CallChange::Appeared(call.clone()));
+        self.calls.push(call);
+    }
+
+    fn update(&mut self, index: usize, changes: &mut Vec<CallChange>, change: impl FnOnce(&mut Call)) {
+        if let Some(call) = self.calls.get_mut(index) {
+            let before = call.clone();
+            change(call);
+            if *call != before {
+                changes.push(CallChange::Changed(call.clone()));
+            }
+        }
+    }
+
+    fn end(&mut self, index: usize, changes: &mut Vec<CallChange>) {
+        if index < self.calls.len() {
+            changes.push(CallChange::Ended(self.calls.remove(index)));
+        }
+    }
+
+    fn clear(&mut self, changes: &mut Vec<CallChange>) {
+        changes.extend(self.calls.drain(..).map(CallChange::Ended));
+    }
+
+    /// A lone call is nobody's consultation.
+    fn normalise(&mut self, changes: &mut Vec<CallChange>) {
+        if self.calls.len() == 1 && self.calls.first().is_some_and(|c| c.consultation) {
+            self.update(0, changes, |call| call.consultation = false);
+        }
+    }
+
+    /// The call whose `calling` and `called` are the event's.
+    fn matching(&self, event: &Event) -> Option<usize> {
+        let (calling, called) = (event.calling.as_deref()?, event.called.as_deref()?);
+        self.calls.iter().position(|c| c.calling == calling && c.called == called)
+    }
+
+    /// A call the agent placed that this event is about.
+    fn find_placed(&self, event: &Event) -> Option<usize> {
+        self.matching(event)
+            .or_else(|| {
+                let called = event.called.as_deref()?;
+                self.calls.iter().position(|c| c.direction == Direction::Outbound && c.called == called)
+            })
+            .or_else(|| self.find_state(CallState::RingingOut))
+    }
+
+    fn find_state(&self, state: CallState) -> Option<usize> {
+        self.calls.iter().position(|c| c.state == state)
+    }
+
+    fn transferred(&mut self, event: &Event, changes: &mut Vec<CallChange>) {
+        if let Some(original) = event.orig_calling.clone().filter(|o| !o.is_empty()) {
+            // We are the new party of a transferred call: show the original caller.
+            let index = self.matching(event).or_else(|| (self.calls.len() == 1).then_some(0));
+            if let Some(index) = index {
+                self.update(index, changes, |call| {
+                    call.caller = original.clone();
+                    call.parties = vec![original];
+                });
+            }
+        } else if let Some((held, consultation)) = self.consultation_pair().map(|(h, c)| (h.id, c.id)) {
+            // We transferred: both of our calls are gone.
+            self.end_id(held, changes);
+            self.end_id(consultation, changes);
+        } else if let Some(index) = self.calls.iter().position(|c| c.is_active()) {
+            // Single-step transfer of our active call.
+            self.end(index, changes);
+        }
+    }
+
+    fn conferenced(&mut self, extension: &str, event: &Event, changes: &mut Vec<CallChange>) {
+        if let Some((held, consultation)) = self.consultation_pair().map(|(h, c)| (h.id, c.id)) {
+            let joined: Vec<String> =
+                self.calls.iter().find(|c| c.id == consultation).map(|c| c.parties.clone()).unwrap_or_default();
+            self.end_id(consultation, changes);
+            if let Some(index) = self.calls.iter().position(|c| c.id == held) {
+                self.update(index, changes, |call| {
+                    call.state = CallState::Connected;
+                    call.conference = true;
+                    for party in joined {
+                        if !call.parties.contains(&party) {
+                            call.parties.push(party);
+                        }
+                    }
+                });
+            }
+        } else if let Some(index) = self.matching(event).or_else(|| (self.calls.len() == 1).then_some(0)) {
+            // We were consulted and are now in a conference.
+            let others: Vec<String> = [&event.calling, &event.called, &event.orig_calling]
+                .into_iter()
+                .flatten()
+                .filter(|n| !n.is_empty() && n.as_str() != extension)
+                .cloned()
+                .collect();
+            self.update(index, changes, |call| {
+                call.conference = true;
+                for party in others {
+                    if !call.parties.contains(&party) {
+                        call.parties.push(party);
+                    }
+                }
+            });
+        }
+    }
+
+    fn disconnected(&mut self, extension: &str, event: &Event, changes: &mut Vec<CallChange>) {
+        let index = self
+            .matching(event)
+            .or_else(|| self.calls.iter().position(|c| c.is_active()))
+            .or_else(|| (self.calls.len() == 1).then_some(0));
+        let Some(index) = index else { return };
+        let party = event.extra.get("party").and_then(Value::as_str).filter(|p| !p.is_empty());
+        let Some(call) = self.calls.get(index) else { return };
+        match party {
+            // Another party left a call that still has people on it.
+            Some(party) if party != extension && call.parties.len() > 1 => {
+                let party = party.to_owned();
+                self.update(index, changes, |call| {
+                    call.parties.retain(|p| *p != party);
+                    call.conference = call.parties.len() > 1;
+                });
+            }
+            // A party we never knew left a conference: it goes on without them.
+            None if call.parties.len() > 1 => {
+                self.update(index, changes, |call| {
+                    call.parties.pop();
+                    call.conference = call.parties.len() > 1;
+                });
+            }
+            _ => self.end(index, changes),
+        }
+    }
+
+    fn end_id(&mut self, id: CallId, changes: &mut Vec<CallChange>) {
+        if let Some(index) = self.calls.iter().position(|c| c.id == id) {
+            self.end(index, changes);
+        }
+    }
+}
+
+/// `origcalling` when present, else `calling`.
+fn caller_of(event: &Event) -> String {
+    event.caller().unwrap_or_default().to_owned()
+}
+
+#[cfg(test)]
+#[path = "calls_tests.rs"]
+mod tests;
