@@ -647,18 +647,9 @@ impl Session {
         let extension = self.extension.clone().unwrap_or_default();
         let changes = self.calls.apply(now, &extension, &event);
         self.emit_calls(changes);
-        match event.kind {
-            EventKind::Idle => {
-                // The ACD may have put the agent in ACW: ask.
-                if self.agent.agent_id().is_some() {
-                    self.send_for_extension(
-                        now,
-                        |extension| Request::QueryAgentState { extension },
-                        Purpose::QueryAgentState,
-                    );
-                }
-            }
-            _ => {}
+        // After a call the ACD may have put the agent in ACW: ask.
+        if event.kind == EventKind::Idle && self.agent.agent_id().is_some() {
+            self.send_for_extension(now, |extension| Request::QueryAgentState { extension }, Purpose::QueryAgentState);
         }
     }
 
