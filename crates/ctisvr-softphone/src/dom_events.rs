@@ -5,11 +5,11 @@
 //! |---|---|
 //! | `ctisvr-ready` | `{ready}`: the session is (not) ready for calls |
 //! | `ctisvr-agent` | `{status: "unknown"\|"logged-out"\|"logged-in", agentId, mode, reasonCode}` |
-//! | `ctisvr-call` | `{call: {caller, dialled} \| null}` |
+//! | `ctisvr-call` | `{change: "appeared"\|"changed"\|"ended", call: {id, state, direction, caller, dialled, parties, consultation, conference}}` |
 //! | `ctisvr-notice` | `{level: "error"\|"info", text}` |
 //! | `ctisvr-server-event` | the server's event frame as JSON, known or not |
 
-use ctisvr_core::{AgentStatus, Effect, NoticeLevel};
+use ctisvr_core::{AgentStatus, Call, CallChange, CallState, Direction, Effect, NoticeLevel};
 use serde_json::{json, Value};
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
@@ -32,8 +32,13 @@ pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
     Some(match effect {
         Effect::ClickToDial { enabled } => ("ctisvr-ready", json!({ "ready": enabled })),
         Effect::AgentChanged(agent) => ("ctisvr-agent", agent_detail(agent)),
-        Effect::CallChanged(call) => {
-            ("ctisvr-call", json!({ "call": call.as_ref().map(|c| json!({"caller": c.caller, "dialled": c.dialled})) }))
+        Effect::Call(change) => {
+            let (change, call) = match change {
+                CallChange::Appeared(call) => ("appeared", call),
+                CallChange::Changed(call) => ("changed", call),
+                CallChange::Ended(call) => ("ended", call),
+            };
+            ("ctisvr-call", json!({ "change": change, "call": call_detail(call) }))
         }
         Effect::Notice(notice) => {
             let level = match notice.level {
@@ -44,6 +49,30 @@ pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
         }
         Effect::ServerEvent(event) => ("ctisvr-server-event", event.to_json()),
         Effect::CloseSocket => return None,
+    })
+}
+
+fn call_detail(call: &Call) -> Value {
+    let state = match call.state {
+        CallState::RingingIn => "ringing-in",
+        CallState::RingingOut => "ringing-out",
+        CallState::Connected => "connected",
+        CallState::Held => "held",
+        CallState::Failed => "failed",
+    };
+    let direction = match call.direction {
+        Direction::Inbound => "inbound",
+        Direction::Outbound => "outbound",
+    };
+    json!({
+        "id": call.id,
+        "state": state,
+        "direction": direction,
+        "caller": call.caller,
+        "dialled": call.dialled,
+        "parties": call.parties,
+        "consultation": call.consultation,
+        "conference": call.conference,
     })
 }
 

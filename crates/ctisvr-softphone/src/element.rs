@@ -9,6 +9,7 @@
 //! which deadlocks when a page listener calls back into the element.
 
 use crate::driver::Driver;
+use crate::script_api;
 use crate::view::Softphone;
 use ctisvr_core::settings::attributes;
 use ctisvr_core::{Settings, State};
@@ -30,8 +31,13 @@ const CSS: &str = include_str!("../../../styles/softphone.css");
 const INSTANCE_KEY: &str = "__ctisvrInstance";
 
 #[wasm_bindgen(inline_js = r#"
-export function define_element(tag, observed, connected, disconnected, changed) {
+export function define_element(tag, observed, connected, disconnected, changed, command) {
   if (customElements.get(tag)) return;
+  // Runs a call command in Rust; a refusal comes back as text and is thrown.
+  const run = (element, name, argument) => {
+    const refusal = command(element, name, argument === undefined || argument === null ? undefined : String(argument));
+    if (refusal) throw new Error(refusal);
+  };
   customElements.define(tag, class extends HTMLElement {
     static get observedAttributes() { return observed; }
     connectedCallback() { connected(this); }
@@ -39,6 +45,17 @@ export function define_element(tag, observed, connected, disconnected, changed) 
     attributeChangedCallback(name, oldValue, newValue) {
       if (oldValue !== newValue) changed(this);
     }
+    dial(number) { run(this, "dial", number); }
+    answer() { run(this, "answer"); }
+    hangup() { run(this, "hangup"); }
+    hold() { run(this, "hold"); }
+    retrieve() { run(this, "retrieve"); }
+    consult(number) { run(this, "consult", number); }
+    transfer(number) { run(this, "transfer", number); }
+    conference(number) { run(this, "conference", number); }
+    reconnect() { run(this, "reconnect"); }
+    dropParty(number) { run(this, "dropParty", number); }
+    sendDtmf(digits) { run(this, "sendDtmf", digits); }
   });
 }
 "#)]
@@ -49,6 +66,7 @@ extern "C" {
         connected: &Closure<dyn Fn(HtmlElement)>,
         disconnected: &Closure<dyn Fn(HtmlElement)>,
         changed: &Closure<dyn Fn(HtmlElement)>,
+        command: &Closure<dyn Fn(HtmlElement, String, Option<String>) -> Option<String>>,
     );
 }
 
@@ -69,11 +87,13 @@ pub fn register() {
     let connected = Closure::<dyn Fn(HtmlElement)>::new(connected);
     let disconnected = Closure::<dyn Fn(HtmlElement)>::new(disconnected);
     let changed = Closure::<dyn Fn(HtmlElement)>::new(attributes_changed);
-    define_element(TAG, observed, &connected, &disconnected, &changed);
+    let command = Closure::<dyn Fn(HtmlElement, String, Option<String>) -> Option<String>>::new(script_command);
+    define_element(TAG, observed, &connected, &disconnected, &changed, &command);
     // The class keeps calling these for the page's lifetime.
     connected.forget();
     disconnected.forget();
     changed.forget();
+    command.forget();
 }
 
 /// How many elements are live (for tests: removal must free the instance).
@@ -135,6 +155,19 @@ fn attributes_changed(host: HtmlElement) {
     let driver = INSTANCES.with(|instances| instances.borrow().get(&id).map(|i| i.driver.clone()));
     if let Some(driver) = driver {
         driver.configure(read_settings(&host));
+    }
+}
+
+/// A method of the element's script API (`el.dial("2002")`): returns the
+/// reason when the softphone refuses it (the element shows it too).
+fn script_command(host: HtmlElement, name: String, argument: Option<String>) -> Option<String> {
+    let Some(command) = script_api::command(&name, argument) else {
+        return Some(format!("{TAG} has no method {name}"));
+    };
+    let driver = instance_id(&host).and_then(|id| INSTANCES.with(|i| i.borrow().get(&id).map(|i| i.driver.clone())));
+    match driver {
+        Some(driver) => driver.command(command).err().map(|rejected| rejected.to_string()),
+        None => Some(format!("{TAG} is not on the page")),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod clock;
 pub mod dom_events;
 pub mod driver;
 pub mod element;
+pub mod script_api;
 pub mod socket;
 pub mod view;
 

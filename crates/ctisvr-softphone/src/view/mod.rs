@@ -3,7 +3,8 @@
 //! comes from the core (`State::allows`), never from rules written here.
 
 mod agent;
-mod call;
+mod calls;
+mod dialer;
 mod notice;
 mod status;
 
@@ -18,8 +19,9 @@ pub fn Softphone(driver: Driver, state: RwSignal<State>) -> impl IntoView {
         <section class="softphone" aria-label="CtiSVR softphone">
             <status::StatusBar state=state />
             <notice::NoticeBar driver=driver.clone() state=state />
-            <agent::AgentPanel driver=driver state=state />
-            <call::CallPanel state=state />
+            <agent::AgentPanel driver=driver.clone() state=state />
+            <calls::CallsPanel state=state />
+            <dialer::Dialer driver=driver state=state />
         </section>
     }
 }

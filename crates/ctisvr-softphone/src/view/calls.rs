@@ -1,0 +1,82 @@
+//! The calls: each with its state, the other party and a running timer (a
+//! held call and its consultation show together), and the Caller and Dialled
+//! number fields of the current call (the vendor sample's CLI and DNIS).
+
+use crate::clock::now;
+use ctisvr_core::{Call, CallState, State};
+use gloo_timers::callback::Interval;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+
+#[component]
+pub fn CallsPanel(state: RwSignal<State>) -> impl IntoView {
+    let clock = ticking_clock();
+    let caller = move || state.with(|s| s.current_call().map(|c| c.caller.clone()).unwrap_or_default());
+    let dialled = move || state.with(|s| s.current_call().map(|c| c.dialled.clone()).unwrap_or_default());
+    let calls = move || state.with(|s| s.calls.clone());
+    view! {
+        <section class="calls" aria-label="Calls">
+            <ul class="call-list">
+                {move || {
+                    let calls = calls();
+                    if calls.is_empty() {
+                        view! { <li class="no-call">"No call"</li> }.into_any()
+                    } else {
+                        calls.into_iter().map(|call| call_row(call, clock)).collect_view().into_any()
+                    }
+                }}
+            </ul>
+            <div class="row">
+                <label class="field">
+                    <span>"Caller"</span>
+                    <input type="text" readonly prop:value=caller placeholder="—" />
+                </label>
+                <label class="field">
+                    <span>"Dialled number"</span>
+                    <input type="text" readonly prop:value=dialled placeholder="—" />
+                </label>
+            </div>
+        </section>
+    }
+}
+
+fn call_row(call: Call, clock: RwSignal<u64>) -> impl IntoView {
+    let class = match call.state {
+        CallState::RingingIn | CallState::RingingOut => "call ringing",
+        CallState::Connected => "call connected",
+        CallState::Held => "call held",
+        CallState::Failed => "call failed",
+    };
+    let label = call.describe();
+    let party = call.other_party();
+    let timer = move || {
+        clock.track();
+        format_duration(call.age_seconds(now()))
+    };
+    view! {
+        <li class=class aria-label=format!("{label} {party}")>
+            <span class="call-state">{label}</span>
+            <span class="call-party">{party.clone()}</span>
+            <span class="call-timer" role="timer">{timer}</span>
+        </li>
+    }
+}
+
+/// A signal that changes every second while the view lives (drives timers).
+fn ticking_clock() -> RwSignal<u64> {
+    let tick = RwSignal::new(0u64);
+    let interval = Interval::new(1_000, move || tick.update(|t| *t = t.wrapping_add(1)));
+    let interval = SendWrapper::new(interval);
+    on_cleanup(move || drop(interval));
+    tick
+}
+
+/// `m:ss`, or `h:mm:ss` from an hour on.
+fn format_duration(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, (seconds / 60) % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}

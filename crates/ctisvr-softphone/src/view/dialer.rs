@@ -1,0 +1,119 @@
+//! The number field, the call buttons and the keypad. Every button is
+//! enabled exactly when the core allows its action; the keypad sends DTMF on
+//! a connected call and otherwise types into the number field.
+
+use super::send;
+use crate::driver::Driver;
+use ctisvr_core::{CallAction, CallCommand, Command, State};
+use leptos::prelude::*;
+
+const KEYS: [&str; 12] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
+
+#[component]
+pub fn Dialer(driver: Driver, state: RwSignal<State>) -> impl IntoView {
+    let number = RwSignal::new(String::new());
+    let keypad_open = RwSignal::new(false);
+    let tones_sent = RwSignal::new(String::new());
+    let typed = move || Some(number.get_untracked()).filter(|n| !n.trim().is_empty());
+
+    // One button: its label, the action that enables it, and the command it sends.
+    let button = {
+        let driver = driver.clone();
+        move |label: &'static str, action: CallAction, command: fn(Option<String>) -> CallCommand| {
+            let driver = driver.clone();
+            view! {
+                <button
+                    type="button"
+                    class=format!("call-button {}", label.to_lowercase().replace(' ', "-"))
+                    disabled=move || !state.with(|s| s.allows_call(action))
+                    on:click=move |_| send(&driver, Command::Call(command(typed())))
+                >
+                    {label}
+                </button>
+            }
+        }
+    };
+
+    let press_key = {
+        let driver = driver.clone();
+        move |key: &'static str| {
+            if state.with_untracked(|s| s.allows_call(CallAction::SendDtmf)) {
+                send(&driver, Command::Call(CallCommand::SendDtmf { digits: key.to_owned() }));
+                tones_sent.update(|t| t.push_str(key));
+            } else {
+                number.update(|n| n.push_str(key));
+            }
+        }
+    };
+    // Tones belong to one call: forget them when no call is connected.
+    Effect::new(move |_| {
+        if !state.with(|s| s.allows_call(CallAction::SendDtmf)) && !state.with(|s| s.busy) {
+            tones_sent.set(String::new());
+        }
+    });
+
+    let dial = {
+        let driver = driver.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            send(&driver, Command::Call(CallCommand::Dial { number: number.get_untracked() }));
+        }
+    };
+
+    view! {
+        <form class="dialer" on:submit=dial>
+            <div class="row">
+                <label class="field number">
+                    <span>"Number"</span>
+                    <input
+                        type="tel"
+                        autocomplete="off"
+                        prop:value=move || number.get()
+                        on:input=move |ev| number.set(event_target_value(&ev))
+                    />
+                </label>
+                <button
+                    type="submit"
+                    class="primary call"
+                    disabled=move || !state.with(|s| s.allows_call(CallAction::Dial))
+                >
+                    "Call"
+                </button>
+            </div>
+            <div class="call-buttons">
+                {button("Answer", CallAction::Answer, |_| CallCommand::Answer)}
+                {button("Hang up", CallAction::HangUp, |_| CallCommand::HangUp)}
+                {button("Hold", CallAction::Hold, |_| CallCommand::Hold)}
+                {button("Retrieve", CallAction::Retrieve, |_| CallCommand::Retrieve)}
+                {button("Consult", CallAction::Consult, |n| CallCommand::Consult { number: n.unwrap_or_default() })}
+                {button("Reconnect", CallAction::Reconnect, |_| CallCommand::Reconnect)}
+                {button("Transfer", CallAction::Transfer, |n| CallCommand::Transfer { number: n })}
+                {button("Conference", CallAction::Conference, |n| CallCommand::Conference { number: n })}
+                {button("Drop party", CallAction::DropParty, |_| CallCommand::DropParty { party: None })}
+                <button
+                    type="button"
+                    class="call-button keypad"
+                    aria-expanded=move || if keypad_open.get() { "true" } else { "false" }
+                    on:click=move |_| keypad_open.update(|open| *open = !*open)
+                >
+                    "Keypad"
+                </button>
+            </div>
+            <div class="keypad-grid" role="group" aria-label="Keypad" hidden=move || !keypad_open.get()>
+                {KEYS
+                    .into_iter()
+                    .map(|key| {
+                        let press = press_key.clone();
+                        view! { <button type="button" class="key" on:click=move |_| press(key)>{key}</button> }
+                    })
+                    .collect_view()}
+                <p class="tones" aria-live="polite">
+                    {move || {
+                        let sent = tones_sent.get();
+                        if sent.is_empty() { String::new() } else { format!("Tones sent: {sent}") }
+                    }}
+                </p>
+            </div>
+        </form>
+    }
+}
