@@ -187,6 +187,7 @@ mod tests {
             ws_uri_a: WsUri::parse("a", "ws://a:9006").unwrap(),
             ws_uri_b: b.then(|| WsUri::parse("b", "ws://b:9008").unwrap()),
             prefixes: Default::default(),
+            options: Default::default(),
         }
     }
 

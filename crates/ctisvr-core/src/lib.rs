@@ -41,6 +41,6 @@ pub use calls::{Call, CallAction, CallChange, CallState, Direction};
 pub use connection::{ConnId, Connect, ConnectionPolicy, ConnectionStatus, ServerRole};
 pub use effects::{Effect, Notice, NoticeLevel};
 pub use session::{CallCommand, Command, Rejected, Session, SessionOptions, TransportEvent};
-pub use settings::{DialingPrefixes, Settings, SettingsError, WsUri};
+pub use settings::{DialingPrefixes, Options, Settings, SettingsError, WsUri};
 pub use state::State;
 pub use time::Millis;

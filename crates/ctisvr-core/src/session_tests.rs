@@ -21,6 +21,7 @@ impl Harness {
             ws_uri_a: WsUri::parse("a", "ws://a:9006").unwrap(),
             ws_uri_b: Some(WsUri::parse("b", "ws://b:9008").unwrap()),
             prefixes: DialingPrefixes { outside: "9".into(), long_distance: "1".into(), international: "01".into() },
+            options: Default::default(),
         };
         session.configure(Millis(0), Ok(settings));
         Harness { session, now: Millis(0), conn: None }

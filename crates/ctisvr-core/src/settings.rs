@@ -18,6 +18,22 @@ pub struct Settings {
     pub ws_uri_a: WsUri,
     pub ws_uri_b: Option<WsUri>,
     pub prefixes: DialingPrefixes,
+    pub options: Options,
+}
+
+/// Our own call center options (section `ctisvrOptions`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Save a Task for every call that ends (`logCalls`, default true).
+    pub log_calls: bool,
+    /// Pop the caller's record on an inbound call (`screenPop`, default true).
+    pub screen_pop: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { log_calls: true, screen_pop: true }
+    }
 }
 
 /// The three dialing prefixes of `reqDialingOptions` (empty when not set).
@@ -52,6 +68,11 @@ pub mod keys {
     pub const OUTSIDE_PREFIX: &str = "/reqDialingOptions/reqOutsidePrefix";
     pub const LONG_DIST_PREFIX: &str = "/reqDialingOptions/reqLongDistPrefix";
     pub const INTERNATIONAL_PREFIX: &str = "/reqDialingOptions/reqInternationalPrefix";
+    pub const LOG_CALLS: &str = "/ctisvrOptions/logCalls";
+    pub const SCREEN_POP: &str = "/ctisvrOptions/screenPop";
+    /// Every item the element reads (the call center file must define them all).
+    pub const ALL: [&str; 7] =
+        [WS_URI_A, WS_URI_B, OUTSIDE_PREFIX, LONG_DIST_PREFIX, INTERNATIONAL_PREFIX, LOG_CALLS, SCREEN_POP];
 }
 
 /// Element attribute names, for pages without a CRM.
@@ -61,8 +82,16 @@ pub mod attributes {
     pub const OUTSIDE_PREFIX: &str = "outside-prefix";
     pub const LONG_DIST_PREFIX: &str = "long-dist-prefix";
     pub const INTERNATIONAL_PREFIX: &str = "international-prefix";
+    pub const LOG_CALLS: &str = "log-calls";
+    pub const SCREEN_POP: &str = "screen-pop";
+    /// Forces the CRM bridge: `lightning`, `classic` or `none`.
+    pub const CRM: &str = "crm";
+    /// Every setting attribute, in the order of `keys::ALL`.
+    pub const SETTINGS: [&str; 7] =
+        [WS_URI_A, WS_URI_B, OUTSIDE_PREFIX, LONG_DIST_PREFIX, INTERNATIONAL_PREFIX, LOG_CALLS, SCREEN_POP];
     /// Every attribute the element observes.
-    pub const ALL: [&str; 5] = [WS_URI_A, WS_URI_B, OUTSIDE_PREFIX, LONG_DIST_PREFIX, INTERNATIONAL_PREFIX];
+    pub const ALL: [&str; 8] =
+        [WS_URI_A, WS_URI_B, OUTSIDE_PREFIX, LONG_DIST_PREFIX, INTERNATIONAL_PREFIX, LOG_CALLS, SCREEN_POP, CRM];
 }
 
 impl Settings {
@@ -89,7 +118,7 @@ impl Settings {
                 Some(Value::Number(number)) => Some(number.to_string()),
                 _ => None,
             },
-            [keys::WS_URI_A, keys::WS_URI_B, keys::OUTSIDE_PREFIX, keys::LONG_DIST_PREFIX, keys::INTERNATIONAL_PREFIX],
+            keys::ALL,
         )
     }
 
@@ -101,13 +130,13 @@ impl Settings {
     /// assert!(err.to_string().contains("ws-uri-a"));
     /// ```
     pub fn from_attributes(get: impl Fn(&str) -> Option<String>) -> Result<Settings, SettingsError> {
-        use attributes::*;
-        Settings::from_lookup(get, [WS_URI_A, WS_URI_B, OUTSIDE_PREFIX, LONG_DIST_PREFIX, INTERNATIONAL_PREFIX])
+        Settings::from_lookup(get, attributes::SETTINGS)
     }
 
-    /// `names` are the keys of: URI A, URI B, outside, long distance, international.
-    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 5]) -> Result<Settings, SettingsError> {
-        let [a, b, outside, long_distance, international] = names;
+    /// `names` are the keys of: URI A, URI B, outside, long distance,
+    /// international, log calls, screen pop.
+    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 7]) -> Result<Settings, SettingsError> {
+        let [a, b, outside, long_distance, international, log_calls, screen_pop] = names;
         let read = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let ws_uri_a = read(a).ok_or(SettingsError::MissingPrimary(a))?;
         Ok(Settings {
@@ -118,8 +147,17 @@ impl Settings {
                 long_distance: read(long_distance).unwrap_or_default(),
                 international: read(international).unwrap_or_default(),
             },
+            options: Options {
+                log_calls: read(log_calls).map_or(true, |v| flag(&v)),
+                screen_pop: read(screen_pop).map_or(true, |v| flag(&v)),
+            },
         })
     }
+}
+
+/// "false", "0", "no" and "off" (any case) are off; anything else is on.
+fn flag(value: &str) -> bool {
+    !matches!(value.to_ascii_lowercase().as_str(), "false" | "0" | "no" | "off")
 }
 
 impl WsUri {
@@ -224,5 +262,15 @@ mod tests {
         assert_eq!(s.ws_uri_a.as_str(), "ws://127.0.0.1:9006/?ext=2001");
         assert_eq!(s.prefixes.outside, "9");
         assert_eq!(s.prefixes.international, "");
+        assert_eq!(s.options, Options::default());
+    }
+
+    #[test]
+    fn options_switch_logging_and_screen_pop_off() {
+        let s = Settings::from_lightning(
+            &json!({"/ServerInfo/wsURIA": "ws://a", "/ctisvrOptions/logCalls": "false", "/ctisvrOptions/screenPop": "Off"}),
+        )
+        .unwrap();
+        assert_eq!(s.options, Options { log_calls: false, screen_pop: false });
     }
 }
