@@ -1,7 +1,8 @@
 //! What the edge must do besides sending frames and opening sockets:
 //! drained with [`Session::poll_event`](crate::Session::poll_event).
 
-use crate::calls::CallChange;
+use crate::calls::{CallChange, CallId};
+use crate::crm::CallLog;
 use crate::wire::Event;
 use crate::AgentStatus;
 
@@ -21,6 +22,15 @@ pub enum Effect {
     Notice(Notice),
     /// Every event from the server, known or not, for pages that listen.
     ServerEvent(Event),
+    /// Search the CRM for the caller of an inbound call and pop the record;
+    /// report what was found with `CrmInput::ScreenPopResult`.
+    ScreenPop { call_id: CallId, number: String },
+    /// Show the softphone panel (a call is ringing).
+    ShowPanel,
+    /// Save this call log as a Task; report with `LogSaved` / `LogFailed`.
+    SaveLog { call_id: CallId, log: CallLog },
+    /// Tell the CRM the adapter is up (`notifyInitializationComplete`), once.
+    InitializationComplete,
 }
 
 /// A message for the agent.

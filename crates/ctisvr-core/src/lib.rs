@@ -28,6 +28,7 @@
 pub mod agent;
 pub mod calls;
 pub mod connection;
+pub mod crm;
 pub mod dialing;
 pub mod effects;
 pub mod session;
@@ -39,8 +40,9 @@ pub mod wire;
 pub use agent::{AgentAction, AgentCommand, AgentStatus};
 pub use calls::{Call, CallAction, CallChange, CallState, Direction};
 pub use connection::{ConnId, Connect, ConnectionPolicy, ConnectionStatus, ServerRole};
+pub use crm::{CallLog, CallType, Crm, Record};
 pub use effects::{Effect, Notice, NoticeLevel};
-pub use session::{CallCommand, Command, Rejected, Session, SessionOptions, TransportEvent};
+pub use session::{CallCommand, Command, CrmInput, Rejected, Session, SessionOptions, TransportEvent};
 pub use settings::{DialingPrefixes, Options, Settings, SettingsError, WsUri};
 pub use state::State;
 pub use time::Millis;

@@ -14,8 +14,9 @@
 //! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
 
 use crate::agent::{AgentAction, AgentCommand, AgentStatus};
-use crate::calls::{CallAction, CallChange, Calls};
+use crate::calls::{CallAction, CallChange, CallId, Calls, Direction};
 use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy};
+use crate::crm::{parse_click_to_dial, record_from_search, CallLog, Record};
 use crate::dialing::{dial_string, DialError};
 use crate::effects::{Effect, Notice};
 use crate::settings::{Settings, SettingsError};
@@ -129,7 +130,55 @@ pub struct Session {
     /// In memory only, never in `State`, never in an effect.
     password: Option<Password>,
     calls: Calls,
+    crm: CrmState,
     notice: Option<Notice>,
+}
+
+/// What the session remembers for the CRM.
+#[derive(Debug, Default)]
+struct CrmState {
+    /// `notifyInitializationComplete` was asked for.
+    initialized: bool,
+    /// The record of the last click-to-dial, for the call it places.
+    dial_record: Option<Record>,
+    /// Records of calls (dialled from, or found by the screen pop), for their logs.
+    records: BTreeMap<CallId, Record>,
+    /// The caller number each inbound call was popped with.
+    popped: BTreeMap<CallId, String>,
+    /// Call logs the CRM failed to save, to try again.
+    retries: Vec<LogRetry>,
+}
+
+#[derive(Debug)]
+struct LogRetry {
+    call_id: CallId,
+    log: CallLog,
+    attempt: u32,
+    due: Millis,
+}
+
+/// How often, and how far apart, a failed call log is tried again.
+const LOG_ATTEMPTS: u32 = 5;
+const LOG_RETRY: Duration = Duration::from_secs(10);
+
+/// What the CRM reports to the session.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CrmInput {
+    /// An `onClickToDial` payload, either flavour (see [`parse_click_to_dial`]).
+    ClickToDial(serde_json::Value),
+    /// What `searchAndScreenPop` answered for the call it was asked for.
+    ScreenPopResult {
+        call_id: CallId,
+        result: serde_json::Value,
+    },
+    LogSaved {
+        call_id: CallId,
+    },
+    LogFailed {
+        call_id: CallId,
+        log: CallLog,
+        error: String,
+    },
 }
 
 /// A request waiting for its response, and what to do with the response.
@@ -231,6 +280,7 @@ impl Session {
             agent: AgentStatus::Unknown,
             password: None,
             calls: Calls::default(),
+            crm: CrmState::default(),
             notice: None,
         }
     }
@@ -251,6 +301,10 @@ impl Session {
                 self.connection.configure(&settings);
                 self.settings = Some(settings);
                 self.clear_notice();
+                if !self.crm.initialized {
+                    self.crm.initialized = true;
+                    self.effects.push_back(Effect::InitializationComplete);
+                }
             }
             Err(error) => self.show(Notice::error(format!("Softphone not configured: {error}."))),
         }
@@ -307,6 +361,11 @@ impl Session {
     /// The time from [`Session::poll_timeout`] has come (early calls are harmless).
     pub fn handle_timeout(&mut self, now: Millis) {
         self.connection.handle_timeout(now);
+        for retry in self.crm.retries.iter_mut().filter(|r| r.due <= now) {
+            // Waits for LogSaved or LogFailed; never sent twice at once.
+            retry.due = Millis(u64::MAX);
+            self.effects.push_back(Effect::SaveLog { call_id: retry.call_id, log: retry.log.clone() });
+        }
         let expired: Vec<RequestId> =
             self.pending.iter().filter(|(_, p)| p.deadline <= now).map(|(id, _)| *id).collect();
         for id in expired {
@@ -353,11 +412,9 @@ impl Session {
 
     /// When to call [`Session::handle_timeout`] next.
     pub fn poll_timeout(&self) -> Option<Millis> {
-        let requests = self.pending.values().map(|p| p.deadline).min();
-        match (requests, self.connection.deadline()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let requests = self.pending.values().map(|p| p.deadline);
+        let retries = self.crm.retries.iter().map(|r| r.due).filter(|due| due.0 != u64::MAX);
+        requests.chain(retries).chain(self.connection.deadline()).min()
     }
 
     /// What the view renders.
@@ -576,7 +633,7 @@ impl Session {
                     Some(TalkState::Call) => self.request_userdata(now),
                     Some(TalkState::Idle) => {
                         let changes = self.calls.clear_all();
-                        self.emit_calls(changes);
+                        self.emit_calls(now, changes);
                     }
                     _ => {}
                 }
@@ -587,7 +644,7 @@ impl Session {
                     self.request_userdata(now);
                 } else {
                     let changes = self.calls.clear_all();
-                    self.emit_calls(changes);
+                    self.emit_calls(now, changes);
                 }
                 self.finish_startup();
             }
@@ -595,7 +652,7 @@ impl Session {
                 let caller = response.caller().unwrap_or_default().to_owned();
                 let dialled = response.called.unwrap_or_default();
                 let changes = self.calls.restore(now, &caller, &dialled);
-                self.emit_calls(changes);
+                self.emit_calls(now, changes);
             }
             Purpose::Login { agent_id, password } => {
                 self.password = Some(password);
@@ -620,7 +677,7 @@ impl Session {
                     // The rest shows through the events that follow.
                     _ => Vec::new(),
                 };
-                self.emit_calls(changes);
+                self.emit_calls(now, changes);
             }
             Purpose::SetState { mode, reason, password } => {
                 if let Some(password) = password {
@@ -646,7 +703,7 @@ impl Session {
         self.effects.push_back(Effect::ServerEvent(event.clone()));
         let extension = self.extension.clone().unwrap_or_default();
         let changes = self.calls.apply(now, &extension, &event);
-        self.emit_calls(changes);
+        self.emit_calls(now, changes);
         // After a call the ACD may have put the agent in ACW: ask.
         if event.kind == EventKind::Idle && self.agent.agent_id().is_some() {
             self.send_for_extension(now, |extension| Request::QueryAgentState { extension }, Purpose::QueryAgentState);
@@ -693,8 +750,80 @@ impl Session {
         }
     }
 
-    fn emit_calls(&mut self, changes: Vec<CallChange>) {
-        self.effects.extend(changes.into_iter().map(Effect::Call));
+    /// Queues the call changes, with the CRM work they bring: a screen pop
+    /// for an inbound call (again when a transfer changes its caller), the
+    /// record dialled from for an outbound one, a call log when one ends.
+    fn emit_calls(&mut self, now: Millis, changes: Vec<CallChange>) {
+        let options = self.settings.as_ref().map(|s| s.options.clone()).unwrap_or_default();
+        for change in changes {
+            match &change {
+                CallChange::Appeared(call) | CallChange::Changed(call) if call.direction == Direction::Inbound => {
+                    let new_caller = self.crm.popped.get(&call.id) != Some(&call.caller);
+                    if options.screen_pop && new_caller && !call.caller.is_empty() {
+                        self.crm.popped.insert(call.id, call.caller.clone());
+                        self.effects.push_back(Effect::ScreenPop { call_id: call.id, number: call.caller.clone() });
+                        self.effects.push_back(Effect::ShowPanel);
+                    }
+                }
+                CallChange::Appeared(call) => {
+                    if let Some(record) = self.crm.dial_record.take() {
+                        self.crm.records.insert(call.id, record);
+                    }
+                }
+                CallChange::Ended(call) => {
+                    let record = self.crm.records.remove(&call.id);
+                    self.crm.popped.remove(&call.id);
+                    if options.log_calls {
+                        let extension = self.extension.clone().unwrap_or_default();
+                        let log = CallLog::for_call(call, now, &extension, record.as_ref());
+                        self.effects.push_back(Effect::SaveLog { call_id: call.id, log });
+                    }
+                }
+                CallChange::Changed(_) => {}
+            }
+            self.effects.push_back(Effect::Call(change));
+        }
+    }
+
+    /// Something from the CRM: a click-to-dial, what a screen pop found, how
+    /// saving a call log went.
+    pub fn handle_crm(&mut self, now: Millis, input: CrmInput) {
+        match input {
+            CrmInput::ClickToDial(payload) => match parse_click_to_dial(&payload) {
+                Ok(request) => {
+                    self.crm.dial_record = request.record;
+                    // A refusal is shown by `command`.
+                    if self.command(now, Command::Call(CallCommand::Dial { number: request.number })).is_err() {
+                        self.crm.dial_record = None;
+                    }
+                }
+                Err(error) => self.show(Notice::error(format!("Click-to-dial failed: {error}."))),
+            },
+            CrmInput::ScreenPopResult { call_id, result } => {
+                let known = self.calls.list().iter().any(|c| c.id == call_id);
+                if let Some(record) = record_from_search(&result).filter(|_| known) {
+                    self.crm.records.insert(call_id, record);
+                }
+            }
+            CrmInput::LogSaved { call_id } => self.crm.retries.retain(|r| r.call_id != call_id),
+            CrmInput::LogFailed { call_id, log, error } => {
+                let attempt = self.crm.retries.iter().find(|r| r.call_id == call_id).map_or(1, |r| r.attempt + 1);
+                self.crm.retries.retain(|r| r.call_id != call_id);
+                if attempt > LOG_ATTEMPTS {
+                    self.show(Notice::error(format!(
+                        "The call log \"{}\" could not be saved after {LOG_ATTEMPTS} attempts ({error}). Log the call by hand.",
+                        log.subject
+                    )));
+                } else {
+                    let delay = LOG_RETRY * attempt;
+                    self.show(Notice::error(format!(
+                        "The call log was not saved ({error}); trying again in {} s.",
+                        delay.as_secs()
+                    )));
+                    self.crm.retries.push(LogRetry { call_id, log, attempt, due: now + delay });
+                }
+            }
+        }
     }
 
     fn show(&mut self, notice: Notice) {

@@ -513,3 +513,140 @@ fn a_call_request_lost_with_the_socket_is_reported_not_resent() {
     h.sent("myextension");
     h.nothing_sent();
 }
+
+fn pops(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ScreenPop { number, .. } => Some(number.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn logs(effects: &[Effect]) -> Vec<crate::crm::CallLog> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SaveLog { log, .. } => Some(log.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn initialization_is_reported_once() {
+    let mut h = Harness::new();
+    let effects = h.effects();
+    assert_eq!(effects.iter().filter(|e| **e == Effect::InitializationComplete).count(), 1);
+    h.start_logged_out();
+    assert!(!h.effects().contains(&Effect::InitializationComplete));
+}
+
+#[test]
+fn an_inbound_offer_pops_the_caller_and_shows_the_panel_and_a_transfer_pops_again() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.effects();
+    h.event("offer", "5551234", "2001");
+    let effects = h.effects();
+    assert_eq!(pops(&effects), vec!["5551234".to_string()]);
+    assert!(effects.contains(&Effect::ShowPanel));
+    h.event("connect", "5551234", "2001");
+    assert!(pops(&h.effects()).is_empty(), "one pop per caller");
+
+    // Consulted by 2002, then handed the call: the original caller pops.
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.event("offer", "2002", "2001");
+    h.event("connect", "2002", "2001");
+    h.effects();
+    h.receive(json!({"msgtype": "event", "eventtype": "transfer", "calling": "2002", "called": "2001", "origcalling": "5551234"}));
+    assert_eq!(pops(&h.effects()), vec!["5551234".to_string()]);
+}
+
+#[test]
+fn click_to_dial_dials_with_the_rules_and_logs_against_the_record() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    let payload = json!({"number": "+1 (415) 555-0100", "recordId": "003A", "objectType": "Contact"});
+    h.session.handle_crm(h.now, CrmInput::ClickToDial(payload));
+    let (id, frame) = h.sent("makecall");
+    assert_eq!(frame["destination"], "90114155550100");
+    h.reply(id, json!({}));
+    h.now = Millis(1_000);
+    h.event("connect", "2001", "90114155550100");
+    h.now = Millis(43_000);
+    h.effects();
+    h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
+    let logs = logs(&h.effects());
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].who_id.as_deref(), Some("003A"));
+    assert_eq!(logs[0].call_type, crate::crm::CallType::Outbound);
+    assert_eq!(logs[0].duration_seconds, 42);
+}
+
+#[test]
+fn a_bad_click_to_dial_payload_is_shown() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.session.handle_crm(h.now, CrmInput::ClickToDial(json!({"recordId": "003A"})));
+    assert!(h.notice().contains("Click-to-dial failed"), "{}", h.notice());
+    h.nothing_sent();
+}
+
+#[test]
+fn the_screen_pop_record_goes_into_the_inbound_call_log() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.event("offer", "5551234", "2001");
+    let call_id = h.session.state().calls[0].id;
+    let found = json!({"001B": {"Id": "001B", "Name": "Acme", "RecordType": "Account"}});
+    h.session.handle_crm(h.now, CrmInput::ScreenPopResult { call_id, result: found });
+    h.event("connect", "5551234", "2001");
+    h.effects();
+    h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
+    let logs = logs(&h.effects());
+    assert_eq!(logs[0].what_id.as_deref(), Some("001B"));
+    assert_eq!(logs[0].call_type, crate::crm::CallType::Inbound);
+}
+
+#[test]
+fn a_failed_call_log_is_shown_and_retried_until_saved() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.event("offer", "5551234", "2001");
+    h.effects();
+    h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
+    let log = logs(&h.effects()).remove(0);
+    let call_id = 1;
+    h.session.handle_crm(h.now, CrmInput::LogFailed { call_id, log: log.clone(), error: "INSUFFICIENT_ACCESS".into() });
+    assert!(h.notice().contains("not saved (INSUFFICIENT_ACCESS); trying again in 10 s"), "{}", h.notice());
+    assert_eq!(h.session.poll_timeout(), Some(Millis(10_000)));
+    h.now = Millis(10_000);
+    h.session.handle_timeout(h.now);
+    assert_eq!(logs(&h.effects()), vec![log.clone()]);
+    assert_eq!(h.session.poll_timeout(), None, "no second try while the first is out");
+    h.session.handle_crm(h.now, CrmInput::LogSaved { call_id });
+    h.now = Millis(100_000);
+    h.session.handle_timeout(h.now);
+    assert!(logs(&h.effects()).is_empty());
+}
+
+#[test]
+fn logging_and_screen_pop_can_be_switched_off() {
+    let mut session = Session::default();
+    let settings = Settings::from_attributes(|name| match name {
+        "ws-uri-a" => Some("ws://a".into()),
+        "log-calls" => Some("false".into()),
+        "screen-pop" => Some("false".into()),
+        _ => None,
+    });
+    session.configure(Millis(0), settings);
+    let mut h = Harness { session, now: Millis(0), conn: None };
+    h.start_logged_out();
+    h.event("offer", "5551234", "2001");
+    h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
+    let effects = h.effects();
+    assert!(pops(&effects).is_empty() && logs(&effects).is_empty());
+}

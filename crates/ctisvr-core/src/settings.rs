@@ -148,8 +148,8 @@ impl Settings {
                 international: read(international).unwrap_or_default(),
             },
             options: Options {
-                log_calls: read(log_calls).map_or(true, |v| flag(&v)),
-                screen_pop: read(screen_pop).map_or(true, |v| flag(&v)),
+                log_calls: read(log_calls).is_none_or(|v| flag(&v)),
+                screen_pop: read(screen_pop).is_none_or(|v| flag(&v)),
             },
         })
     }

@@ -48,7 +48,12 @@ pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
             ("ctisvr-notice", json!({ "level": level, "text": notice.text }))
         }
         Effect::ServerEvent(event) => ("ctisvr-server-event", event.to_json()),
-        Effect::CloseSocket => return None,
+        // Edge work, not page news (the CRM bridge carries them out).
+        Effect::CloseSocket
+        | Effect::ScreenPop { .. }
+        | Effect::ShowPanel
+        | Effect::SaveLog { .. }
+        | Effect::InitializationComplete => return None,
     })
 }
 
