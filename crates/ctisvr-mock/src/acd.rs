@@ -2,12 +2,20 @@
 //! and calls. Pure and synchronous: a request frame goes in, the frames to
 //! send come out ([`Outgoing`]: the response to the requester, events to
 //! every connection monitoring an extension the request changed). No sockets
-//! and no clock, so every rule is unit-tested below.
+//! and no clock of its own, so every rule is unit-tested below.
+//!
+//! Time enters from outside: requests carry the `now` they arrived at, timed
+//! behaviour (an outside number that answers after N ms) is kept as due
+//! actions, and the caller asks [`Acd::next_deadline`] and calls
+//! [`Acd::handle_timeout`] when it has passed (the hub runs a task for it;
+//! tests move time by hand).
 //!
 //! Requests are decoded and responses and events encoded with
-//! `ctisvr_core::wire`, the codec the softphone itself uses.
+//! `ctisvr_core::wire`, the codec the softphone itself uses. The call flows
+//! themselves (makecall to dropparty) are in the `flows` submodule.
 
 mod call;
+mod flows;
 mod view;
 
 pub use call::{Call, CallId, CallState, Party, PartyKind, PartyState};
@@ -20,6 +28,7 @@ use ctisvr_core::wire::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
+use std::time::Instant;
 
 /// A WebSocket connection, numbered by the server from 1.
 pub type ConnId = u64;
@@ -82,14 +91,40 @@ pub enum AcdError {
     NoRingingCall(String),
     #[error("no connected call at {0}")]
     NoConnectedCall(String),
+    #[error("no connected call at {0} to hold")]
+    NothingToHold(String),
+    #[error("no connected call at {0} to consult from")]
+    NothingToConsultFrom(String),
+    #[error("no connected call at {0} to transfer")]
+    NothingToTransfer(String),
     #[error("no held call at {0}")]
     NoHeldCall(String),
-    #[error("{0} is already on a connected call; hold it first or use consultation")]
+    #[error("{0} is busy on a call: hold it or use consultation")]
     AlreadyOnCall(String),
     #[error("destination is empty")]
     EmptyDestination,
     #[error("{0} cannot call itself")]
     CallsItself(String),
+    #[error("{0} is already on the call")]
+    AlreadyOnTheCall(String),
+    #[error("{0} is already consulting: transfer, conference or reconnect first")]
+    AlreadyConsulting(String),
+    #[error("no held call and consultation call at {0}")]
+    NoConsultation(String),
+    #[error("transfer needs a consultation call or a destination")]
+    TransferNeedsDestination,
+    #[error("conference needs a consultation call first")]
+    ConferenceNeedsConsultation,
+    #[error("the consultation call has not been answered")]
+    ConsultationNotAnswered,
+    #[error("the consultation call failed: reconnect or hang it up")]
+    ConsultationFailed,
+    #[error("party is empty")]
+    EmptyParty,
+    #[error("{party} is not on the call at {extension}")]
+    NotOnTheCall { party: String, extension: String },
+    #[error("digits must be 1 to {max} of 0-9 * # A B C D, not {digits:?}", max = MAX_DIGITS_PER_REQUEST)]
+    BadDigits { digits: String },
     #[error("{0} is not simulated yet")]
     NotSimulated(String),
     /// Control API: a required number is missing or blank.
@@ -98,7 +133,22 @@ pub enum AcdError {
     /// Control API: no call has this id.
     #[error("no call {0}")]
     NoSuchCall(String),
+    /// Control API: `party` names nobody on the call.
+    #[error("{party} is not on call {call}")]
+    NotInCall { party: String, call: String },
+    /// Control API: answer, but nobody on the call is ringing.
+    #[error("call {0} has no ringing party")]
+    NothingRinging(String),
+    /// Control API: answer `party`, which is not ringing.
+    #[error("{party} is not ringing on call {call}")]
+    NotRinging { party: String, call: String },
 }
+
+/// The most DTMF digits one `dtmf` request may carry.
+pub const MAX_DIGITS_PER_REQUEST: usize = 100;
+
+/// The most DTMF digits a call remembers (the last ones).
+pub const MAX_DIGITS_PER_CALL: usize = 1000;
 
 /// The simulated switch.
 #[derive(Debug, Clone)]
@@ -111,6 +161,16 @@ pub struct Acd {
     /// In the order they were placed.
     calls: Vec<Call>,
     last_call: u64,
+    /// Timed actions: outside numbers that answer at a deadline.
+    due: Vec<Due>,
+}
+
+/// An outside party that answers at `at`, if it is still ringing then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Due {
+    at: Instant,
+    call: CallId,
+    party: String,
 }
 
 #[derive(Debug, Clone)]
@@ -143,7 +203,7 @@ impl Acd {
             .iter()
             .map(|agent| Agent { id: agent.id.clone(), password: agent.password.clone(), login: None })
             .collect();
-        Acd { scenario, agents, monitors: BTreeMap::new(), calls: Vec::new(), last_call: 0 }
+        Acd { scenario, agents, monitors: BTreeMap::new(), calls: Vec::new(), last_call: 0, due: Vec::new() }
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -164,11 +224,12 @@ impl Acd {
         self.scenario.ipextnmap.get(&ip).map(String::as_str).ok_or(AcdError::NoExtensionForIp(ip))
     }
 
-    /// Handles one text frame as received. A frame that cannot be decoded
-    /// gets an error response saying why, with its id when one could be read.
-    pub fn handle_text(&mut self, client: &Client, text: &str) -> Vec<Outgoing> {
+    /// Handles one text frame as received at `now`. A frame that cannot be
+    /// decoded gets an error response saying why, with its id when one could
+    /// be read.
+    pub fn handle_text(&mut self, client: &Client, text: &str, now: Instant) -> Vec<Outgoing> {
         match RequestFrame::decode(text) {
-            Ok(frame) => self.handle(client, frame),
+            Ok(frame) => self.handle(client, frame, now),
             Err(error) => {
                 let response = Response { id: salvage_id(text), ..anonymous_error(AcdError::Malformed(error)) };
                 vec![Outgoing { to: client.conn, text: response.encode() }]
@@ -181,15 +242,43 @@ impl Acd {
         vec![Outgoing { to: client.conn, text: anonymous_error(AcdError::BinaryFrame).encode() }]
     }
 
-    /// Handles one decoded request: the response first, then the events.
-    pub fn handle(&mut self, client: &Client, frame: RequestFrame) -> Vec<Outgoing> {
+    /// Handles one decoded request received at `now`: the response first,
+    /// then the events.
+    pub fn handle(&mut self, client: &Client, frame: RequestFrame, now: Instant) -> Vec<Outgoing> {
         let mut notices = Vec::new();
         let response = self
-            .apply(client, frame.id, frame.request, &mut notices)
+            .apply(client, frame.id, frame.request, now, &mut notices)
             .unwrap_or_else(|error| Response::error(frame.id, error.to_string()));
+        self.prune_due();
         let mut out = vec![Outgoing { to: client.conn, text: response.encode() }];
         out.extend(self.route(notices));
         out
+    }
+
+    /// When the next timed action is due, if any.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.due.iter().map(|due| due.at).min()
+    }
+
+    /// Runs every timed action due at `now` (in deadline order): an outside
+    /// party still ringing answers, and the stations on its call get
+    /// `connect`.
+    pub fn handle_timeout(&mut self, now: Instant) -> Vec<Outgoing> {
+        let (mut ready, later): (Vec<Due>, Vec<Due>) =
+            std::mem::take(&mut self.due).into_iter().partition(|d| d.at <= now);
+        self.due = later;
+        ready.sort_by_key(|due| due.at);
+        let mut notices = Vec::new();
+        for due in ready {
+            let ringing = self.call_index(due.call).filter(|&index| {
+                self.calls.get(index).and_then(|c| c.party_numbered(&due.party)).map(|p| p.state)
+                    == Some(PartyState::Alerting)
+            });
+            if let Some(index) = ringing {
+                self.connect_party(index, &due.party, &mut notices);
+            }
+        }
+        self.route(notices).collect()
     }
 
     /// Places an inbound call from outside: it rings at `call.to`, whose
@@ -200,29 +289,80 @@ impl Acd {
             return Err(AcdError::EmptyNumber("from"));
         }
         self.known(&call.to)?;
-        let placed = Call {
-            id: self.next_call_id(),
-            calling: from.to_owned(),
-            called: call.to.clone(),
-            orig_calling: call.orig_calling.filter(|n| !n.trim().is_empty()),
-            parties: vec![Party::external(from, PartyState::Connected), Party::station(&call.to, PartyState::Alerting)],
-        };
+        if from == call.to {
+            return Err(AcdError::CallsItself(from.to_owned()));
+        }
+        let mut placed = Call::new(
+            self.next_call_id(),
+            from,
+            &call.to,
+            vec![Party::external(from, PartyState::Connected), Party::station(&call.to, PartyState::Alerting)],
+        );
+        placed.orig_calling = call.orig_calling.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
         let offer = Notice::new(&call.to, call_event(EventKind::Offer, &placed));
         let view = CallView::from(&placed);
         self.calls.push(placed);
         Ok((view, self.route(vec![offer]).collect()))
     }
 
-    /// The far end hangs up call `id` (`DELETE /api/calls/{id}`): the call
-    /// ends for every station on it.
-    pub fn far_end_hangup(&mut self, id: &str) -> Result<(CallView, Vec<Outgoing>), AcdError> {
-        let index = id
-            .parse::<CallId>()
-            .ok()
-            .and_then(|id| self.calls.iter().position(|c| c.id == id))
-            .ok_or_else(|| AcdError::NoSuchCall(id.to_owned()))?;
+    /// A party of call `id` hangs up (`DELETE /api/calls/{id}`): `party`
+    /// when given (any number on the call), else every outside party of the
+    /// call in turn; a call without outside parties is cleared for every
+    /// station on it. Returns the call as it was before.
+    pub fn far_end_hangup(&mut self, id: &str, party: Option<&str>) -> Result<(CallView, Vec<Outgoing>), AcdError> {
+        let index = self.find_call(id)?;
+        let call = self.calls.get(index).ok_or_else(|| AcdError::NoSuchCall(id.to_owned()))?;
+        let (view, call_id) = (CallView::from(call), call.id);
         let mut notices = Vec::new();
-        let view = self.clear_call(index, &mut notices);
+        match party.map(str::trim) {
+            Some(party) => {
+                if call.party_numbered(party).is_none() {
+                    return Err(AcdError::NotInCall { party: party.to_owned(), call: id.to_owned() });
+                }
+                self.leave(index, party, &mut notices);
+            }
+            None => {
+                let outside: Vec<String> =
+                    call.parties.iter().filter(|p| p.kind == PartyKind::External).map(|p| p.number.clone()).collect();
+                if outside.is_empty() {
+                    self.clear_call(index, &mut notices);
+                }
+                for number in outside {
+                    if let Some(index) = self.call_index(call_id) {
+                        self.leave(index, &number, &mut notices);
+                    }
+                }
+            }
+        }
+        self.prune_due();
+        Ok((view, self.route(notices).collect()))
+    }
+
+    /// A ringing party of call `id` answers (`POST /api/calls/{id}/answer`):
+    /// `party` when given, else the first one ringing. A station answers as
+    /// with `answer`. Returns the call as it is now.
+    pub fn answer_call(&mut self, id: &str, party: Option<&str>) -> Result<(CallView, Vec<Outgoing>), AcdError> {
+        let index = self.find_call(id)?;
+        let call = self.calls.get(index).ok_or_else(|| AcdError::NoSuchCall(id.to_owned()))?;
+        let number = match party.map(str::trim) {
+            Some(party) => match call.party_numbered(party) {
+                None => return Err(AcdError::NotInCall { party: party.to_owned(), call: id.to_owned() }),
+                Some(p) if p.state != PartyState::Alerting => {
+                    return Err(AcdError::NotRinging { party: party.to_owned(), call: id.to_owned() })
+                }
+                Some(p) => p.number.clone(),
+            },
+            None => call
+                .parties
+                .iter()
+                .find(|p| p.state == PartyState::Alerting)
+                .map(|p| p.number.clone())
+                .ok_or_else(|| AcdError::NothingRinging(id.to_owned()))?,
+        };
+        let mut notices = Vec::new();
+        self.connect_party(index, &number, &mut notices);
+        self.prune_due();
+        let view = self.calls.get(index).map(CallView::from).ok_or_else(|| AcdError::NoSuchCall(id.to_owned()))?;
         Ok((view, self.route(notices).collect()))
     }
 
@@ -261,6 +401,7 @@ impl Acd {
         client: &Client,
         id: RequestId,
         request: Request,
+        now: Instant,
         notices: &mut Vec<Notice>,
     ) -> Result<Response, AcdError> {
         let ok = Response::success(id);
@@ -281,18 +422,22 @@ impl Acd {
                 self.set_state(&extension, &agent_id, &passwd, state, reason_code).map(|()| ok)
             }
             Request::MakeCall { extension, destination } => {
-                self.make_call(&extension, &destination, notices).map(|()| ok)
+                self.make_call(&extension, &destination, now, notices).map(|()| ok)
             }
             Request::Answer { extension } => self.answer(&extension, notices).map(|()| ok),
             Request::Hangup { extension } => self.hangup(&extension, notices).map(|()| ok),
             Request::Hold { extension } => self.hold(&extension, notices).map(|()| ok),
             Request::Retrieve { extension } => self.retrieve(&extension, notices).map(|()| ok),
-            Request::Dtmf { extension, .. } => self.dtmf(&extension).map(|()| ok),
-            request @ (Request::Reconnect { .. }
-            | Request::Consultation { .. }
-            | Request::Transfer { .. }
-            | Request::Conference { .. }
-            | Request::DropParty { .. }) => Err(AcdError::NotSimulated(request.name().to_owned())),
+            Request::Consultation { extension, destination } => {
+                self.consultation(&extension, &destination, now, notices).map(|()| ok)
+            }
+            Request::Reconnect { extension } => self.reconnect(&extension, notices).map(|()| ok),
+            Request::Transfer { extension, destination } => {
+                self.transfer(&extension, &destination, now, notices).map(|()| ok)
+            }
+            Request::Conference { extension, .. } => self.conference(&extension, notices).map(|()| ok),
+            Request::DropParty { extension, party } => self.drop_party(&extension, &party, notices).map(|()| ok),
+            Request::Dtmf { extension, digits } => self.dtmf(&extension, &digits).map(|()| ok),
             Request::Unknown { name, .. } => Err(AcdError::UnknownRequest(name)),
         }
     }
@@ -402,137 +547,6 @@ impl Acd {
             .ok_or_else(|| AcdError::NotLoggedInHere { agent: agent_id.to_owned(), extension: extension.to_owned() })
     }
 
-    // ---- calls ----
-
-    fn make_call(&mut self, extension: &str, destination: &str, notices: &mut Vec<Notice>) -> Result<(), AcdError> {
-        self.known(extension)?;
-        let destination = destination.trim();
-        if destination.is_empty() {
-            return Err(AcdError::EmptyDestination);
-        }
-        if destination == extension {
-            return Err(AcdError::CallsItself(extension.to_owned()));
-        }
-        if self.call_in_state(extension, PartyState::Connected).is_some() {
-            return Err(AcdError::AlreadyOnCall(extension.to_owned()));
-        }
-        let internal = self.scenario.has_extension(destination);
-        let far_end = if internal {
-            Party::station(destination, PartyState::Alerting)
-        } else {
-            // Outside numbers answer at once: there is nobody to simulate.
-            Party::external(destination, PartyState::Connected)
-        };
-        let call = Call {
-            id: self.next_call_id(),
-            calling: extension.to_owned(),
-            called: destination.to_owned(),
-            orig_calling: None,
-            parties: vec![Party::station(extension, PartyState::Connected), far_end],
-        };
-        notices.push(Notice::new(extension, call_event(EventKind::Alert, &call)));
-        if internal {
-            notices.push(Notice::new(destination, call_event(EventKind::Offer, &call)));
-        } else {
-            notices.push(Notice::new(extension, call_event(EventKind::Connect, &call)));
-        }
-        self.calls.push(call);
-        Ok(())
-    }
-
-    fn answer(&mut self, extension: &str, notices: &mut Vec<Notice>) -> Result<(), AcdError> {
-        self.known(extension)?;
-        let index = self
-            .call_in_state(extension, PartyState::Alerting)
-            .ok_or_else(|| AcdError::NoRingingCall(extension.to_owned()))?;
-        // Avaya holds the call in progress when the agent answers another.
-        self.hold_others(extension, index, notices);
-        self.set_party_state(index, extension, PartyState::Connected);
-        self.notify_call(index, EventKind::Connect, notices);
-        Ok(())
-    }
-
-    fn hangup(&mut self, extension: &str, notices: &mut Vec<Notice>) -> Result<(), AcdError> {
-        self.known(extension)?;
-        let index = self.current_call_at(extension).ok_or_else(|| AcdError::NoCall(extension.to_owned()))?;
-        // With two parties, one hanging up ends the call. (Conferences,
-        // when simulated, will drop just this party.)
-        self.clear_call(index, notices);
-        Ok(())
-    }
-
-    fn hold(&mut self, extension: &str, notices: &mut Vec<Notice>) -> Result<(), AcdError> {
-        self.known(extension)?;
-        let index = self
-            .call_in_state(extension, PartyState::Connected)
-            .ok_or_else(|| AcdError::NoConnectedCall(extension.to_owned()))?;
-        self.set_party_state(index, extension, PartyState::Held);
-        self.notify_call(index, EventKind::Hold, notices);
-        Ok(())
-    }
-
-    fn retrieve(&mut self, extension: &str, notices: &mut Vec<Notice>) -> Result<(), AcdError> {
-        self.known(extension)?;
-        let index = self
-            .call_in_state(extension, PartyState::Held)
-            .ok_or_else(|| AcdError::NoHeldCall(extension.to_owned()))?;
-        self.hold_others(extension, index, notices);
-        self.set_party_state(index, extension, PartyState::Connected);
-        self.notify_call(index, EventKind::Retrieve, notices);
-        Ok(())
-    }
-
-    /// Digits go nowhere; the request only has to make sense.
-    fn dtmf(&self, extension: &str) -> Result<(), AcdError> {
-        self.known(extension)?;
-        self.call_in_state(extension, PartyState::Connected)
-            .map(|_| ())
-            .ok_or_else(|| AcdError::NoConnectedCall(extension.to_owned()))
-    }
-
-    /// Puts `extension`'s connected calls other than `keep` on hold.
-    fn hold_others(&mut self, extension: &str, keep: usize, notices: &mut Vec<Notice>) {
-        let others: Vec<usize> = (0..self.calls.len())
-            .filter(|&i| i != keep)
-            .filter(|&i| self.calls.get(i).and_then(|c| c.state_at(extension)) == Some(PartyState::Connected))
-            .collect();
-        for index in others {
-            self.set_party_state(index, extension, PartyState::Held);
-            self.notify_call(index, EventKind::Hold, notices);
-        }
-    }
-
-    /// Ends call `index`: `disconnect` to every station on it, then `idle`
-    /// to each of them that has no call left.
-    fn clear_call(&mut self, index: usize, notices: &mut Vec<Notice>) -> CallView {
-        let call = self.calls.remove(index);
-        let stations: Vec<&str> = call.stations().collect();
-        for station in &stations {
-            notices.push(Notice::new(station, Event::new(EventKind::Disconnect)));
-        }
-        for station in &stations {
-            if self.calls_at(station).next().is_none() {
-                notices.push(Notice::new(station, Event::new(EventKind::Idle)));
-            }
-        }
-        CallView::from(&call)
-    }
-
-    fn set_party_state(&mut self, index: usize, extension: &str, state: PartyState) {
-        if let Some(party) = self.calls.get_mut(index).and_then(|call| call.party_mut(extension)) {
-            party.state = state;
-        }
-    }
-
-    /// An event of `kind` about call `index` to every station on it.
-    fn notify_call(&self, index: usize, kind: EventKind, notices: &mut Vec<Notice>) {
-        if let Some(call) = self.calls.get(index) {
-            for station in call.stations() {
-                notices.push(Notice::new(station, call_event(kind.clone(), call)));
-            }
-        }
-    }
-
     fn next_call_id(&mut self) -> CallId {
         self.last_call += 1;
         CallId(self.last_call)
@@ -564,11 +578,20 @@ impl Acd {
     }
 
     /// The call a station's buttons act on: the connected one, else the
-    /// ringing one, else the held one.
+    /// ringing one, else the held one, else the failed one.
     fn current_call_at(&self, extension: &str) -> Option<usize> {
-        [PartyState::Connected, PartyState::Alerting, PartyState::Held]
+        [PartyState::Connected, PartyState::Alerting, PartyState::Held, PartyState::Failed]
             .into_iter()
             .find_map(|state| self.call_in_state(extension, state))
+    }
+
+    fn call_index(&self, id: CallId) -> Option<usize> {
+        self.calls.iter().position(|call| call.id == id)
+    }
+
+    /// The index of the call a control API path names (`c1`).
+    fn find_call(&self, id: &str) -> Result<usize, AcdError> {
+        id.parse::<CallId>().ok().and_then(|id| self.call_index(id)).ok_or_else(|| AcdError::NoSuchCall(id.to_owned()))
     }
 
     /// Turns notices into frames for the connections monitoring each
@@ -592,14 +615,21 @@ impl Notice {
 }
 
 /// A call event with the call's numbers: `calling`, `called`, and
-/// `origcalling` on an `offer` of a transferred call.
+/// `origcalling` when the call was transferred.
 fn call_event(kind: EventKind, call: &Call) -> Event {
-    let with_orig = kind == EventKind::Offer;
     let event = Event::new(kind).calling(call.calling.as_str()).called(call.called.as_str());
     match &call.orig_calling {
-        Some(orig) if with_orig => event.orig_calling(orig.as_str()),
-        _ => event,
+        Some(orig) => event.orig_calling(orig.as_str()),
+        None => event,
     }
+}
+
+/// A call event that also names the `party` it is about (`disconnect`: the
+/// number that left).
+fn party_event(kind: EventKind, call: &Call, party: &str) -> Event {
+    let mut event = call_event(kind, call);
+    event.extra.insert("party".into(), serde_json::Value::from(party));
+    event
 }
 
 fn agent_view(agent: &Agent) -> AgentView {

@@ -2,33 +2,36 @@
 //! a demo page from another origin may drive it) and the static files of
 //! `--dist` at `/`.
 //!
-//! | method and path          | does                                         |
-//! |--------------------------|----------------------------------------------|
-//! | `GET /api/state`         | extensions, agents and calls                 |
-//! | `GET /api/log`           | every WebSocket frame in and out             |
-//! | `POST /api/calls`        | an inbound call rings at an extension        |
-//! | `DELETE /api/calls/{id}` | the far end of a call hangs up               |
-//! | `POST /api/reset`        | closes sockets, clears the log, restores all |
+//! | method and path                 | does                                         |
+//! |---------------------------------|----------------------------------------------|
+//! | `GET /api/state`                | extensions, agents and calls                 |
+//! | `GET /api/log`                  | every WebSocket frame in and out             |
+//! | `POST /api/calls`               | an inbound call rings at an extension        |
+//! | `POST /api/calls/{id}/answer`   | a ringing party of a call answers            |
+//! | `DELETE /api/calls/{id}`        | the far end (or `?party=`) hangs up          |
+//! | `POST /api/reset`               | closes sockets, clears the log, restores all |
 //!
 //! Errors are `{"error": "<text>"}` with a 4xx status.
 
 use crate::acd::{AcdError, NewCall};
 use crate::hub::Hub;
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path, Query, State};
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::cors::CorsLayer;
 use tower_http::services::ServeDir;
 
 /// The endpoints, for the 404 of an unknown one.
-const ENDPOINTS: &str = "GET /api/state, GET /api/log, POST /api/calls, DELETE /api/calls/{id}, POST /api/reset";
+const ENDPOINTS: &str = "GET /api/state, GET /api/log, POST /api/calls, POST /api/calls/{id}/answer, \
+                         DELETE /api/calls/{id}, POST /api/reset";
 
 /// The router of the HTTP listener.
 pub fn router(hub: Arc<Hub>, dist: PathBuf) -> Router {
@@ -37,6 +40,7 @@ pub fn router(hub: Arc<Hub>, dist: PathBuf) -> Router {
         .route("/log", get(log))
         .route("/calls", post(create_call))
         .route("/calls/{id}", delete(delete_call))
+        .route("/calls/{id}/answer", post(answer_call))
         .route("/reset", post(reset))
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(wrong_method)
@@ -91,9 +95,35 @@ async fn create_call(State(hub): State<Arc<Hub>>, body: Bytes) -> Result<Respons
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
-async fn delete_call(State(hub): State<Arc<Hub>>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let view = hub.far_end_hangup(&id)?;
+async fn delete_call(
+    State(hub): State<Arc<Hub>>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let party = party_parameter(&query)?;
+    let view = hub.far_end_hangup(&id, party)?;
     Ok(Json(view).into_response())
+}
+
+async fn answer_call(
+    State(hub): State<Arc<Hub>>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let party = party_parameter(&query)?;
+    let view = hub.answer_call(&id, party)?;
+    Ok(Json(view).into_response())
+}
+
+/// `?party=NUMBER`, the only query parameter of the call endpoints.
+fn party_parameter(query: &HashMap<String, String>) -> Result<Option<&str>, ApiError> {
+    if let Some(unknown) = query.keys().find(|k| k.as_str() != "party") {
+        return Err(ApiError::bad_request(format!("unknown query parameter `{unknown}`; the only one is `party`")));
+    }
+    match query.get("party").map(|p| p.trim()) {
+        Some("") => Err(ApiError::bad_request("`party` must be a non-empty number")),
+        party => Ok(party),
+    }
 }
 
 async fn reset(State(hub): State<Arc<Hub>>) -> Response {

@@ -5,14 +5,19 @@
 //! socket while it is held, so the log's order, the ACD's state and the order
 //! of frames on each socket always agree. Nothing awaits under the lock: a
 //! socket task drains its own unbounded queue.
+//!
+//! The ACD has no clock: [`run_timers`] sleeps until its next deadline and
+//! then lets it act (an outside number answering after N ms). Whatever may
+//! add a deadline wakes that task, so it never sleeps past a new one.
 
 use crate::acd::{Acd, AcdError, CallView, Client, ConnId, NewCall, Outgoing, StateView};
 use crate::log::{Direction, FrameLog};
 use crate::scenario::Scenario;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use tokio::sync::mpsc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+use tokio::sync::{mpsc, watch, Notify};
 
 /// What a socket task is told to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +40,8 @@ pub struct Opened {
 pub struct Hub {
     scenario: Scenario,
     inner: Mutex<Inner>,
+    /// Wakes [`run_timers`]: the ACD's next deadline may have changed.
+    wake: Notify,
 }
 
 #[derive(Debug)]
@@ -61,6 +68,7 @@ impl Hub {
                 shut_down: false,
             }),
             scenario,
+            wake: Notify::new(),
         }
     }
 
@@ -86,8 +94,10 @@ impl Hub {
             return;
         }
         inner.log.record(client.conn, Direction::In, text);
-        let out = inner.acd.handle_text(client, text);
+        let out = inner.acd.handle_text(client, text, Instant::now());
         inner.send(out);
+        drop(inner);
+        self.wake.notify_one();
     }
 
     /// A binary frame of `len` bytes from `client`: logged as a placeholder
@@ -118,11 +128,32 @@ impl Hub {
         Ok(view)
     }
 
-    pub fn far_end_hangup(&self, id: &str) -> Result<CallView, AcdError> {
+    /// `party` (else the outside parties) of call `id` hangs up.
+    pub fn far_end_hangup(&self, id: &str, party: Option<&str>) -> Result<CallView, AcdError> {
         let mut inner = self.lock();
-        let (view, out) = inner.acd.far_end_hangup(id)?;
+        let (view, out) = inner.acd.far_end_hangup(id, party)?;
         inner.send(out);
         Ok(view)
+    }
+
+    /// `party` (else the first ringing party) of call `id` answers.
+    pub fn answer_call(&self, id: &str, party: Option<&str>) -> Result<CallView, AcdError> {
+        let mut inner = self.lock();
+        let (view, out) = inner.acd.answer_call(id, party)?;
+        inner.send(out);
+        Ok(view)
+    }
+
+    /// When the ACD next wants [`Hub::fire_due`].
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.lock().acd.next_deadline()
+    }
+
+    /// Runs the ACD's actions due at `now` and sends their events.
+    pub fn fire_due(&self, now: Instant) {
+        let mut inner = self.lock();
+        let out = inner.acd.handle_timeout(now);
+        inner.send(out);
     }
 
     pub fn state(&self) -> StateView {
@@ -143,6 +174,8 @@ impl Hub {
         let closed = inner.close_all("mock reset");
         inner.acd = Acd::new(self.scenario.clone());
         inner.log.clear();
+        drop(inner);
+        self.wake.notify_one();
         closed
     }
 
@@ -156,6 +189,27 @@ impl Hub {
     /// A panic elsewhere must not wedge the mock: the state is still usable.
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Runs the ACD's timed actions until `stopped` turns true (or its sender is
+/// dropped): sleeps until the next deadline, or until woken because one may
+/// have been added.
+pub async fn run_timers(hub: Arc<Hub>, mut stopped: watch::Receiver<bool>) {
+    loop {
+        let woken = hub.wake.notified();
+        let deadline = hub.next_deadline();
+        let due = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = stopped.wait_for(|stop| *stop) => return,
+            () = woken => {}
+            () = due => hub.fire_due(Instant::now()),
+        }
     }
 }
 

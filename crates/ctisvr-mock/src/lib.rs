@@ -102,9 +102,11 @@ impl Mock {
         }
         let hub = Arc::new(Hub::new(options.scenario));
         let (stop, stopped) = watch::channel(false);
+        let timers = tokio::spawn(hub::run_timers(Arc::clone(&hub), stopped.clone()));
 
         let http = local_addr("http", &http_listener, options.http)?;
-        let mut servers = vec![serve(http_listener, control::router(Arc::clone(&hub), options.dist), stopped.clone())];
+        let mut servers =
+            vec![timers, serve(http_listener, control::router(Arc::clone(&hub), options.dist), stopped.clone())];
         let mut ws = Vec::with_capacity(ws_listeners.len());
         for (listener, wanted) in ws_listeners.into_iter().zip(&options.ws) {
             let addr = local_addr("ws", &listener, *wanted)?;

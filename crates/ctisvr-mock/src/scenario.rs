@@ -1,6 +1,7 @@
 //! The scenario: which extensions, agents and free-seating entries the
-//! simulated switch has. Read from a TOML file (`--config`) or the built-in
-//! default, which `scenarios/default.toml` spells out.
+//! simulated switch has, and how outside numbers behave when dialled. Read
+//! from a TOML file (`--config`) or the built-in default, which
+//! `scenarios/default.toml` spells out.
 //!
 //! ```toml
 //! extensions = ["2001", "2002", "2003"]
@@ -11,6 +12,14 @@
 //!
 //! [ipextnmap]
 //! "127.0.0.1" = "2001"
+//!
+//! [[external]]
+//! number = "4155550199"
+//! behaviour = "busy"
+//!
+//! [default_external]
+//! behaviour = "answer"
+//! after_ms = 1000
 //! ```
 //!
 //! Unknown keys are errors, so a typo in a QA team's scenario does not go
@@ -20,6 +29,14 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::path::Path;
+use std::time::Duration;
+
+/// The longest `after_ms` a scenario may give (one hour): longer is a typo.
+pub const MAX_AFTER_MS: u64 = 3_600_000;
+
+/// How long an unlisted outside number rings before it answers, when the
+/// scenario does not say (`[default_external]` missing).
+pub const DEFAULT_ANSWER_AFTER: Duration = Duration::from_millis(1000);
 
 /// A validated scenario: every agent id and extension is unique and every
 /// IP map entry points at a configured extension.
@@ -32,6 +49,29 @@ pub struct Scenario {
     /// Free seating, as CtiSVR's `tcpgate add ipextnmap <ip> <ext>`: the
     /// extension a client gets from `myextension` by its IP address.
     pub ipextnmap: BTreeMap<IpAddr, String>,
+    /// Outside numbers with a behaviour of their own (`[[external]]`).
+    pub external: Vec<ExternalNumber>,
+    /// How every other outside number behaves (`[default_external]`).
+    pub default_external: Behaviour,
+}
+
+/// An outside number of the scenario and what happens when it is dialled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalNumber {
+    pub number: String,
+    pub behaviour: Behaviour,
+}
+
+/// What the far end of an outside number does when it is dialled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behaviour {
+    /// It rings (`alert`), then answers (`connect`) after this long; at
+    /// once when zero.
+    Answer { after: Duration },
+    /// Busy: the call fails at once (`fail`).
+    Busy,
+    /// It rings until the caller hangs up or the control API answers it.
+    NoAnswer,
 }
 
 /// One ACD agent that may log in.
@@ -52,14 +92,23 @@ pub enum ScenarioError {
 }
 
 impl Default for Scenario {
-    /// Extensions 2001-2003, agents 1001-1003 (password 1234), and
-    /// 127.0.0.1 seated at 2001.
+    /// Extensions 2001-2003, agents 1001-1003 (password 1234), 127.0.0.1
+    /// seated at 2001; outside number 4155550100 answers after 300 ms,
+    /// 4155550199 is busy, 4155550188 never answers, any other answers after
+    /// 1000 ms.
     fn default() -> Scenario {
         let agent = |id: &str| AgentConfig { id: id.into(), password: "1234".into() };
+        let external = |number: &str, behaviour| ExternalNumber { number: number.into(), behaviour };
         Scenario {
             extensions: vec!["2001".into(), "2002".into(), "2003".into()],
             agents: vec![agent("1001"), agent("1002"), agent("1003")],
             ipextnmap: BTreeMap::from([(IpAddr::from([127, 0, 0, 1]), "2001".into())]),
+            external: vec![
+                external("4155550100", Behaviour::Answer { after: Duration::from_millis(300) }),
+                external("4155550199", Behaviour::Busy),
+                external("4155550188", Behaviour::NoAnswer),
+            ],
+            default_external: Behaviour::Answer { after: DEFAULT_ANSWER_AFTER },
         }
     }
 }
@@ -81,6 +130,15 @@ impl Scenario {
     pub fn has_extension(&self, extension: &str) -> bool {
         self.extensions.iter().any(|e| e == extension)
     }
+
+    /// How the outside number `dialled` behaves: its `[[external]]` entry
+    /// when one matches it exactly, else the entry matching it without a
+    /// leading `9` (the outside-line prefix: `94155550100` dials
+    /// `4155550100`), else `[default_external]`.
+    pub fn behaviour_of(&self, dialled: &str) -> Behaviour {
+        let find = |number: &str| self.external.iter().find(|e| e.number == number).map(|e| e.behaviour);
+        find(dialled).or_else(|| dialled.strip_prefix('9').and_then(find)).unwrap_or(self.default_external)
+    }
 }
 
 /// The file as written, before validation.
@@ -92,6 +150,56 @@ struct ScenarioFile {
     agents: Vec<AgentConfig>,
     #[serde(default)]
     ipextnmap: BTreeMap<String, String>,
+    #[serde(default)]
+    external: Vec<ExternalFile>,
+    default_external: Option<BehaviourFile>,
+}
+
+/// `[[external]]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExternalFile {
+    number: String,
+    #[serde(alias = "behavior")]
+    behaviour: BehaviourName,
+    after_ms: Option<u64>,
+}
+
+/// `behaviour` and `after_ms`, as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BehaviourFile {
+    #[serde(alias = "behavior")]
+    behaviour: BehaviourName,
+    after_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum BehaviourName {
+    Answer,
+    Busy,
+    NoAnswer,
+}
+
+impl BehaviourName {
+    /// `what` names the entry in errors.
+    fn validate(self, after_ms: Option<u64>, what: &str) -> Result<Behaviour, String> {
+        match (self, after_ms) {
+            (BehaviourName::Answer, after_ms) => {
+                let after_ms = after_ms.unwrap_or(0);
+                if after_ms > MAX_AFTER_MS {
+                    return Err(format!("{what}: after_ms {after_ms} is more than {MAX_AFTER_MS} (one hour)"));
+                }
+                Ok(Behaviour::Answer { after: Duration::from_millis(after_ms) })
+            }
+            (BehaviourName::Busy | BehaviourName::NoAnswer, Some(_)) => {
+                Err(format!("{what}: after_ms is only allowed with behaviour \"answer\""))
+            }
+            (BehaviourName::Busy, None) => Ok(Behaviour::Busy),
+            (BehaviourName::NoAnswer, None) => Ok(Behaviour::NoAnswer),
+        }
+    }
 }
 
 impl TryFrom<ScenarioFile> for Scenario {
@@ -114,7 +222,24 @@ impl TryFrom<ScenarioFile> for Scenario {
             }
             ipextnmap.insert(parsed, extension);
         }
-        Ok(Scenario { extensions: file.extensions, agents: file.agents, ipextnmap })
+        let numbers: Vec<String> = file.external.iter().map(|e| e.number.trim().to_owned()).collect();
+        unique("external number", numbers.iter())?;
+        let mut external = Vec::with_capacity(file.external.len());
+        for (entry, number) in file.external.iter().zip(&numbers) {
+            if number.is_empty() {
+                return Err("an external number is empty".into());
+            }
+            if file.extensions.iter().any(|e| e == number) {
+                return Err(format!("external number {number} is an extension: extensions are always internal"));
+            }
+            let behaviour = entry.behaviour.validate(entry.after_ms, &format!("external number {number}"))?;
+            external.push(ExternalNumber { number: number.to_owned(), behaviour });
+        }
+        let default_external = match &file.default_external {
+            Some(default) => default.behaviour.validate(default.after_ms, "default_external")?,
+            None => Behaviour::Answer { after: DEFAULT_ANSWER_AFTER },
+        };
+        Ok(Scenario { extensions: file.extensions, agents: file.agents, ipextnmap, external, default_external })
     }
 }
 
@@ -161,6 +286,76 @@ mod tests {
     fn ip_map_keys_must_be_ip_addresses() {
         let err = Scenario::from_toml("extensions = [\"3001\"]\n[ipextnmap]\n\"localhost\" = \"3001\"").unwrap_err();
         assert!(err.contains("not an IP address"), "{err}");
+    }
+
+    #[test]
+    fn external_numbers_have_a_behaviour() {
+        let scenario = Scenario::from_toml(
+            r#"
+            extensions = ["3001"]
+            [[external]]
+            number = "5550100"
+            behaviour = "answer"
+            after_ms = 25
+            [[external]]
+            number = "5550199"
+            behavior = "busy"
+            [[external]]
+            number = "95550188"
+            behaviour = "no-answer"
+            [default_external]
+            behaviour = "no-answer"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(scenario.behaviour_of("5550100"), Behaviour::Answer { after: Duration::from_millis(25) });
+        assert_eq!(scenario.behaviour_of("95550100"), Behaviour::Answer { after: Duration::from_millis(25) });
+        assert_eq!(scenario.behaviour_of("5550199"), Behaviour::Busy);
+        assert_eq!(scenario.behaviour_of("95550188"), Behaviour::NoAnswer, "exact match first");
+        assert_eq!(scenario.behaviour_of("995550100"), Behaviour::NoAnswer, "only one 9 is stripped");
+        assert_eq!(scenario.behaviour_of("915550100"), Behaviour::NoAnswer, "the default");
+    }
+
+    #[test]
+    fn without_default_external_outside_numbers_answer_after_a_second() {
+        let scenario = Scenario::from_toml(r#"extensions = ["3001"]"#).unwrap();
+        assert!(scenario.external.is_empty());
+        assert_eq!(scenario.behaviour_of("5550100"), Behaviour::Answer { after: DEFAULT_ANSWER_AFTER });
+        let scenario =
+            Scenario::from_toml("extensions = [\"3001\"]\n[default_external]\nbehaviour = \"answer\"").unwrap();
+        assert_eq!(scenario.default_external, Behaviour::Answer { after: Duration::ZERO });
+    }
+
+    #[test]
+    fn the_default_knows_a_few_numbers() {
+        let scenario = Scenario::default();
+        assert_eq!(scenario.behaviour_of("94155550100"), Behaviour::Answer { after: Duration::from_millis(300) });
+        assert_eq!(scenario.behaviour_of("94155550199"), Behaviour::Busy);
+        assert_eq!(scenario.behaviour_of("4155550188"), Behaviour::NoAnswer);
+        assert_eq!(scenario.behaviour_of("914155550100"), Behaviour::Answer { after: Duration::from_millis(1000) });
+    }
+
+    #[test]
+    fn bad_external_entries_are_errors() {
+        let cases = [
+            ("[[external]]\nnumber = \"1\"\nbehaviour = \"ring\"", "unknown variant `ring`"),
+            ("[[external]]\nnumber = \"1\"\nbehaviour = \"busy\"\nafter_ms = 5", "only allowed with behaviour"),
+            ("[[external]]\nnumber = \"1\"\nbehaviour = \"answer\"\nafter_ms = 3600001", "more than 3600000"),
+            ("[[external]]\nnumber = \"1\"\nbehaviour = \"answer\"\nafter_ms = -1", "invalid value"),
+            ("[[external]]\nnumber = \"3001\"\nbehaviour = \"busy\"", "3001 is an extension"),
+            ("[[external]]\nnumber = \" \"\nbehaviour = \"busy\"", "empty"),
+            ("[[external]]\nnumber = \"1\"\nbehaviour = \"busy\"\nwhen = 1", "unknown field `when`"),
+            (
+                "[[external]]\nnumber = \"1\"\nbehaviour = \"busy\"\n[[external]]\nnumber = \"1\"\nbehaviour = \"busy\"",
+                "external number 1 is listed twice",
+            ),
+            ("[default_external]\nafter_ms = 5", "missing field `behaviour`"),
+        ];
+        for (tail, expected) in cases {
+            let text = format!("extensions = [\"3001\"]\n{tail}");
+            let err = Scenario::from_toml(&text).unwrap_err();
+            assert!(err.contains(expected), "{tail}: {err}");
+        }
     }
 
     #[test]

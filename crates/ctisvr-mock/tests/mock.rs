@@ -367,3 +367,150 @@ async fn events_reach_every_monitor_and_only_them() {
     assert_eq!(response["numcall"], 0);
     mock.shutdown().await;
 }
+
+/// Logs in `agent` at the extension of `ws` and monitors it.
+async fn agent(mock: &Mock, extension: &str, agent: &str) -> Ws {
+    let mut ws = connect(mock, &format!("?ext={extension}")).await;
+    let monitor = request(&mut ws, json!({"id": 1, "request": "startmonitor", "extension": extension})).await;
+    assert_eq!(monitor["result"], "success");
+    let login = request(
+        &mut ws,
+        json!({"id": 3, "request": "login", "extension": extension, "agentid": agent, "passwd": "1234"}),
+    )
+    .await;
+    assert_eq!(login["result"], "success", "{login}");
+    ws
+}
+
+/// Sends a call request that must succeed.
+async fn ok(ws: &mut Ws, body: Value) {
+    let response = request(ws, body).await;
+    assert_eq!(response["result"], "success", "{response}");
+}
+
+#[tokio::test]
+async fn two_agents_consult_and_transfer_an_inbound_call() {
+    let mock = start().await;
+    let mut a = agent(&mock, "2001", "1001").await;
+    let mut b = agent(&mock, "2002", "1002").await;
+
+    let created = http(&mock, "POST", "/api/calls", &[], r#"{"from": "5551234", "to": "2001"}"#).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(next(&mut a).await["eventtype"], "offer");
+    ok(&mut a, json!({"id": 13, "request": "answer", "extension": "2001"})).await;
+    assert_eq!(
+        next(&mut a).await,
+        json!({"msgtype": "event", "eventtype": "connect", "calling": "5551234", "called": "2001"})
+    );
+
+    ok(&mut a, json!({"id": 17, "request": "consultation", "extension": "2001", "destination": "2002"})).await;
+    assert_eq!(
+        next(&mut a).await,
+        json!({"msgtype": "event", "eventtype": "hold", "calling": "5551234", "called": "2001"})
+    );
+    assert_eq!(
+        next(&mut a).await,
+        json!({"msgtype": "event", "eventtype": "alert", "calling": "2001", "called": "2002"})
+    );
+    assert_eq!(
+        next(&mut b).await,
+        json!({"msgtype": "event", "eventtype": "offer", "calling": "2001", "called": "2002"})
+    );
+
+    ok(&mut b, json!({"id": 13, "request": "answer", "extension": "2002"})).await;
+    let connect = json!({"msgtype": "event", "eventtype": "connect", "calling": "2001", "called": "2002"});
+    assert_eq!(next(&mut b).await, connect);
+    assert_eq!(next(&mut a).await, connect);
+
+    let state = http(&mock, "GET", "/api/state", &[], "").await.json();
+    assert_eq!(state["calls"][1]["consultation_of"], "c1");
+
+    ok(&mut a, json!({"id": 15, "request": "transfer", "extension": "2001", "destination": "2002"})).await;
+    assert_eq!(
+        next(&mut a).await,
+        json!({"msgtype": "event", "eventtype": "transfer", "calling": "5551234", "called": "2002"})
+    );
+    assert_eq!(next(&mut a).await, json!({"msgtype": "event", "eventtype": "idle"}));
+    assert_eq!(
+        next(&mut b).await,
+        json!({"msgtype": "event", "eventtype": "transfer", "calling": "2001", "called": "2002", "origcalling": "5551234"})
+    );
+
+    let state = http(&mock, "GET", "/api/state", &[], "").await.json();
+    let calls = state["calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 1, "{state}");
+    assert_eq!(
+        calls[0]["parties"],
+        json!([{"number": "5551234", "kind": "external", "state": "connected"},
+               {"number": "2002", "kind": "station", "state": "connected"}])
+    );
+    assert_eq!(calls[0]["origcalling"], "5551234");
+    assert_eq!(state["extensions"][0]["calls"], json!([]));
+    assert_eq!(state["extensions"][1]["calls"], json!(["c1"]));
+
+    // The caller hangs up on 2002.
+    let hangup = http(&mock, "DELETE", "/api/calls/c1", &[], "").await;
+    assert_eq!(hangup.status, 200, "{}", hangup.body);
+    let disconnect = next(&mut b).await;
+    assert_eq!((disconnect["eventtype"].as_str(), disconnect["party"].as_str()), (Some("disconnect"), Some("5551234")));
+    assert_eq!(next(&mut b).await["eventtype"], "idle");
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn outside_numbers_answer_on_time_and_the_api_answers_and_hangs_up_parties() {
+    let scenario = ctisvr_mock::Scenario::from_toml(
+        r#"
+        extensions = ["2001", "2002"]
+        [[external]]
+        number = "5550100"
+        behaviour = "answer"
+        after_ms = 50
+        [default_external]
+        behaviour = "no-answer"
+        "#,
+    )
+    .unwrap();
+    let options = Options { dist: PathBuf::from("/nonexistent"), scenario, ..Options::ephemeral() };
+    let mock = Mock::start(options).await.unwrap();
+    let mut a = connect(&mock, "?ext=2001").await;
+    ok(&mut a, json!({"id": 1, "request": "startmonitor", "extension": "2001"})).await;
+
+    // Answers 50 ms later, by itself (dialled with the outside prefix).
+    let started = std::time::Instant::now();
+    ok(&mut a, json!({"id": 12, "request": "makecall", "extension": "2001", "destination": "95550100"})).await;
+    assert_eq!(next(&mut a).await["eventtype"], "alert");
+    assert_eq!(
+        next(&mut a).await,
+        json!({"msgtype": "event", "eventtype": "connect", "calling": "2001", "called": "95550100"})
+    );
+    assert!(started.elapsed() >= Duration::from_millis(50));
+    ok(&mut a, json!({"id": 22, "request": "dtmf", "extension": "2001", "digits": "42#"})).await;
+    let state = http(&mock, "GET", "/api/state", &[], "").await.json();
+    assert_eq!(state["calls"][0]["dtmf"], "42#");
+    ok(&mut a, json!({"id": 20, "request": "hangup", "extension": "2001"})).await;
+    assert_eq!(next(&mut a).await["eventtype"], "disconnect");
+    assert_eq!(next(&mut a).await["eventtype"], "idle");
+
+    // Never answers by itself: the control API answers for it.
+    ok(&mut a, json!({"id": 12, "request": "makecall", "extension": "2001", "destination": "5559999"})).await;
+    assert_eq!(next(&mut a).await["eventtype"], "alert");
+    let answered = http(&mock, "POST", "/api/calls/c2/answer", &[], "").await;
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    assert_eq!(answered.json()["state"], "connected");
+    assert_eq!(next(&mut a).await["eventtype"], "connect");
+    let again = http(&mock, "POST", "/api/calls/c2/answer", &[], "").await;
+    assert_eq!((again.status, again.json()["error"].as_str()), (400, Some("call c2 has no ringing party")));
+    let wrong = http(&mock, "DELETE", "/api/calls/c2?party=123", &[], "").await;
+    assert_eq!((wrong.status, wrong.json()["error"].as_str()), (400, Some("123 is not on call c2")));
+    let typo = http(&mock, "DELETE", "/api/calls/c2?prty=5559999", &[], "").await;
+    assert_eq!(typo.status, 400);
+    let gone = http(&mock, "DELETE", "/api/calls/c2?party=5559999", &[], "").await;
+    assert_eq!(gone.status, 200, "{}", gone.body);
+    let disconnect = next(&mut a).await;
+    assert_eq!(disconnect["party"], "5559999");
+    assert_eq!(next(&mut a).await["eventtype"], "idle");
+    let missing = http(&mock, "POST", "/api/calls/c9/answer", &[], "").await;
+    assert_eq!(missing.status, 404);
+    mock.shutdown().await;
+}

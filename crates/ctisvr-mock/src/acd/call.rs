@@ -1,7 +1,7 @@
 //! Calls of the simulated switch, modelled like CSTA: a call has parties,
-//! and each party has its own connection state (alerting, connected, held).
-//! Two-party calls are all that is simulated today; the party list is what
-//! lets consultation, transfer and conference grow in later.
+//! and each party has its own connection state (alerting, connected, held,
+//! failed). A conference is a call of three or more parties; a consultation
+//! is a call that knows which call its caller holds meanwhile.
 
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -20,9 +20,15 @@ pub struct Call {
     pub calling: String,
     /// The dialled number: `called` in events, `to` in the control API.
     pub called: String,
-    /// The original caller of a transferred call (`origcalling` in `offer`).
+    /// The original caller of a transferred call (`origcalling` in events).
     pub orig_calling: Option<String>,
     pub parties: Vec<Party>,
+    /// Joined by `conference` (three or more parties).
+    pub conference: bool,
+    /// The call the caller holds while this one is its consultation.
+    pub consultation_of: Option<CallId>,
+    /// Every DTMF digit sent on the call, in order.
+    pub dtmf: String,
 }
 
 /// One end of a call.
@@ -52,16 +58,20 @@ pub enum PartyState {
     Connected,
     /// Put on hold by this party.
     Held,
+    /// The call could not be completed (the far end is busy).
+    Failed,
 }
 
-/// The call as a whole, for the control API: ringing while any party is
-/// alerting, held while any party holds it, connected otherwise.
+/// The call as a whole, for the control API: failed when a party failed,
+/// else ringing while any party is alerting, held while any party holds it,
+/// connected otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CallState {
     Ringing,
     Connected,
     Held,
+    Failed,
 }
 
 impl fmt::Display for CallId {
@@ -104,6 +114,20 @@ impl Party {
 }
 
 impl Call {
+    /// A new call of two parties.
+    pub fn new(id: CallId, calling: &str, called: &str, parties: Vec<Party>) -> Call {
+        Call {
+            id,
+            calling: calling.to_owned(),
+            called: called.to_owned(),
+            orig_calling: None,
+            parties,
+            conference: false,
+            consultation_of: None,
+            dtmf: String::new(),
+        }
+    }
+
     /// The extensions of this switch on the call, in party order.
     pub fn stations(&self) -> impl Iterator<Item = &str> {
         self.parties.iter().filter(|p| p.kind == PartyKind::Station).map(|p| p.number.as_str())
@@ -118,14 +142,34 @@ impl Call {
         self.parties.iter_mut().find(|p| p.is_station(extension))
     }
 
+    /// The party with this number, station or outside.
+    pub fn party_numbered(&self, number: &str) -> Option<&Party> {
+        self.parties.iter().find(|p| p.number == number)
+    }
+
+    pub fn party_numbered_mut(&mut self, number: &str) -> Option<&mut Party> {
+        self.parties.iter_mut().find(|p| p.number == number)
+    }
+
+    /// The first party that is not `extension`: who it talks to.
+    pub fn other_party(&self, extension: &str) -> Option<&Party> {
+        self.parties.iter().find(|p| !p.is_station(extension))
+    }
+
+    pub fn has_state(&self, state: PartyState) -> bool {
+        self.parties.iter().any(|p| p.state == state)
+    }
+
     /// `extension`'s connection state on this call, if it is on it.
     pub fn state_at(&self, extension: &str) -> Option<PartyState> {
         self.party(extension).map(|p| p.state)
     }
 
     pub fn state(&self) -> CallState {
-        let any = |state| self.parties.iter().any(|p| p.state == state);
-        if any(PartyState::Alerting) {
+        let any = |state| self.has_state(state);
+        if any(PartyState::Failed) {
+            CallState::Failed
+        } else if any(PartyState::Alerting) {
             CallState::Ringing
         } else if any(PartyState::Held) {
             CallState::Held
@@ -146,16 +190,12 @@ mod tests {
     use super::*;
 
     fn inbound() -> Call {
-        Call {
-            id: CallId(1),
-            calling: "5551234".into(),
-            called: "2001".into(),
-            orig_calling: None,
-            parties: vec![
-                Party::external("5551234", PartyState::Connected),
-                Party::station("2001", PartyState::Alerting),
-            ],
-        }
+        Call::new(
+            CallId(1),
+            "5551234",
+            "2001",
+            vec![Party::external("5551234", PartyState::Connected), Party::station("2001", PartyState::Alerting)],
+        )
     }
 
     #[test]
@@ -179,6 +219,10 @@ mod tests {
             party.state = PartyState::Held;
         }
         assert_eq!(call.state(), CallState::Held);
+        if let Some(party) = call.party_numbered_mut("5551234") {
+            party.state = PartyState::Failed;
+        }
+        assert_eq!(call.state(), CallState::Failed);
     }
 
     #[test]
@@ -187,5 +231,7 @@ mod tests {
         assert_eq!(call.stations().collect::<Vec<_>>(), ["2001"]);
         assert_eq!(call.state_at("5551234"), None);
         assert_eq!(call.state_at("2001"), Some(PartyState::Alerting));
+        assert_eq!(call.other_party("2001").map(|p| p.number.as_str()), Some("5551234"));
+        assert_eq!(call.party_numbered("2001").map(|p| p.kind), Some(PartyKind::Station));
     }
 }

@@ -3,8 +3,19 @@
 use super::*;
 use serde_json::{json, Value};
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::LazyLock;
+use std::time::Duration;
+
+mod flows;
 
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+/// The tests' clock: requests arrive at `T0` unless a test says otherwise.
+static T0: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+fn at_ms(ms: u64) -> Instant {
+    *T0 + Duration::from_millis(ms)
+}
 
 fn acd() -> Acd {
     Acd::new(Scenario::default())
@@ -20,7 +31,11 @@ fn send(acd: &mut Acd, from: &Client, request: Value) -> Vec<(ConnId, Value)> {
 }
 
 fn send_text(acd: &mut Acd, from: &Client, text: &str) -> Vec<(ConnId, Value)> {
-    acd.handle_text(from, text).into_iter().map(|out| (out.to, serde_json::from_str(&out.text).unwrap())).collect()
+    decode(acd.handle_text(from, text, *T0))
+}
+
+fn decode(out: Vec<Outgoing>) -> Vec<(ConnId, Value)> {
+    out.into_iter().map(|out| (out.to, serde_json::from_str(&out.text).unwrap())).collect()
 }
 
 /// Sends a request that must produce nothing but its response.
@@ -386,13 +401,13 @@ fn the_far_end_hangs_up() {
     monitor(&mut acd, &c, "2001");
     let (view, _) = ring(&mut acd, "5551234", "2001");
     send(&mut acd, &c, simple("answer", "2001"));
-    let (ended, out) = acd.far_end_hangup(&view.id.to_string()).unwrap();
+    let (ended, out) = acd.far_end_hangup(&view.id.to_string(), None).unwrap();
     assert_eq!(ended.id, view.id);
     let kinds: Vec<Value> =
         out.iter().map(|o| serde_json::from_str::<Value>(&o.text).unwrap()["eventtype"].clone()).collect();
     assert_eq!(kinds, [json!("disconnect"), json!("idle")]);
-    assert_eq!(acd.far_end_hangup("c1").unwrap_err().to_string(), "no call c1");
-    assert_eq!(acd.far_end_hangup("nonsense").unwrap_err(), AcdError::NoSuchCall("nonsense".into()));
+    assert_eq!(acd.far_end_hangup("c1", None).unwrap_err().to_string(), "no call c1");
+    assert_eq!(acd.far_end_hangup("nonsense", None).unwrap_err(), AcdError::NoSuchCall("nonsense".into()));
 }
 
 #[test]
@@ -423,10 +438,10 @@ fn hold_and_retrieve() {
     let mut acd = acd();
     let c = client(1, None);
     monitor(&mut acd, &c, "2001");
-    assert_error(&ask(&mut acd, &c, simple("hold", "2001")), "no connected call at 2001");
+    assert_error(&ask(&mut acd, &c, simple("hold", "2001")), "no connected call at 2001 to hold");
     assert_error(&ask(&mut acd, &c, simple("retrieve", "2001")), "no held call at 2001");
     ring(&mut acd, "5551234", "2001");
-    assert_error(&ask(&mut acd, &c, simple("hold", "2001")), "no connected call at 2001");
+    assert_error(&ask(&mut acd, &c, simple("hold", "2001")), "no connected call at 2001 to hold");
     send(&mut acd, &c, simple("answer", "2001"));
     let out = send(&mut acd, &c, simple("hold", "2001"));
     assert_success(&out[0].1);
@@ -438,18 +453,24 @@ fn hold_and_retrieve() {
 }
 
 #[test]
-fn makecall_to_an_outside_number_alerts_then_connects() {
+fn makecall_to_an_unlisted_outside_number_alerts_then_connects_a_second_later() {
     let mut acd = acd();
     let c = client(1, None);
     monitor(&mut acd, &c, "2001");
     let request = json!({"id": 12, "request": "makecall", "extension": "2001", "destination": "914155550100"});
     let out = send(&mut acd, &c, request.clone());
     assert_success(&out[0].1);
-    assert_eq!(events_to(&out, 1), ["alert", "connect"]);
+    assert_eq!(events_to(&out, 1), ["alert"]);
     assert_eq!(out[1].1["called"], "914155550100");
     assert_eq!(out[1].1["calling"], "2001");
+    assert_eq!(acd.state().calls[0].state, CallState::Ringing);
+    assert_eq!(acd.next_deadline(), Some(at_ms(1000)));
+    assert!(acd.handle_timeout(at_ms(999)).is_empty());
+    let out = decode(acd.handle_timeout(at_ms(1000)));
+    assert_eq!(events_to(&out, 1), ["connect"]);
     assert_eq!(acd.state().calls[0].state, CallState::Connected);
-    assert_error(&ask(&mut acd, &c, request), "2001 is already on a connected call; hold it first or use consultation");
+    assert_eq!(acd.next_deadline(), None);
+    assert_error(&ask(&mut acd, &c, request), "2001 is busy on a call: hold it or use consultation");
 }
 
 #[test]
@@ -492,23 +513,6 @@ fn dtmf_needs_a_connected_call() {
     ring(&mut acd, "5551234", "2001");
     send(&mut acd, &c, simple("answer", "2001"));
     assert_success(&ask(&mut acd, &c, dtmf));
-}
-
-#[test]
-fn requests_not_simulated_yet_say_so() {
-    let mut acd = acd();
-    let c = client(1, None);
-    for (name, field, value) in [
-        ("consultation", "destination", "2002"),
-        ("transfer", "destination", "2002"),
-        ("conference", "destination", "2002"),
-        ("dropparty", "party", "2002"),
-        ("reconnect", "x", ""),
-    ] {
-        let mut request = simple(name, "2001");
-        request[field] = json!(value);
-        assert_error(&ask(&mut acd, &c, request), &format!("{name} is not simulated yet"));
-    }
 }
 
 // ---- bad input ----
@@ -582,11 +586,11 @@ fn hostile_input_never_panics() {
         "{\"id\": 1, \"request\": \"makecall\", \"extension\": \"\u{0}\", \"destination\": \"\u{ffff}\"}",
     ];
     for text in texts {
-        let out = acd.handle_text(&c, text);
+        let out = acd.handle_text(&c, text, *T0);
         assert_eq!(out.len(), 1, "{text}");
     }
     let deep = "[".repeat(10_000);
-    assert_eq!(acd.handle_text(&c, &deep).len(), 1);
+    assert_eq!(acd.handle_text(&c, &deep, *T0).len(), 1);
 }
 
 #[test]
@@ -658,6 +662,7 @@ fn create_call_refusals() {
     let call = |from: &str, to: &str| NewCall { from: from.into(), to: to.into(), orig_calling: None };
     assert_eq!(acd.create_call(call("555", "9999")).unwrap_err(), AcdError::UnknownExtension("9999".into()));
     assert_eq!(acd.create_call(call("  ", "2001")).unwrap_err().to_string(), "`from` must be a non-empty number");
+    assert_eq!(acd.create_call(call("2001", "2001")).unwrap_err().to_string(), "2001 cannot call itself");
     assert!(acd.state().calls.is_empty());
 }
 

@@ -54,6 +54,12 @@ pub struct CallView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origcalling: Option<String>,
     pub state: CallState,
+    /// Three or more parties joined by `conference`.
+    pub conference: bool,
+    /// The id of the call held while this one is its consultation, or `null`.
+    pub consultation_of: Option<CallId>,
+    /// Every DTMF digit sent on the call, `""` when none.
+    pub dtmf: String,
     pub parties: Vec<Party>,
 }
 
@@ -65,6 +71,9 @@ impl From<&Call> for CallView {
             to: call.called.clone(),
             origcalling: call.orig_calling.clone(),
             state: call.state(),
+            conference: call.conference,
+            consultation_of: call.consultation_of,
+            dtmf: call.dtmf.clone(),
             parties: call.parties.clone(),
         }
     }
@@ -78,21 +87,25 @@ mod tests {
 
     #[test]
     fn a_call_serializes_with_the_documented_fields() {
-        let call = Call {
-            id: CallId(3),
-            calling: "5551234".into(),
-            called: "2001".into(),
-            orig_calling: None,
-            parties: vec![
-                Party::external("5551234", PartyState::Connected),
-                Party::station("2001", PartyState::Alerting),
-            ],
-        };
+        let mut call = Call::new(
+            CallId(3),
+            "5551234",
+            "2001",
+            vec![Party::external("5551234", PartyState::Connected), Party::station("2001", PartyState::Alerting)],
+        );
         assert_eq!(
             serde_json::to_value(CallView::from(&call)).unwrap(),
             json!({"id": "c3", "from": "5551234", "to": "2001", "state": "ringing",
+                   "conference": false, "consultation_of": null, "dtmf": "",
                    "parties": [{"number": "5551234", "kind": "external", "state": "connected"},
                                {"number": "2001", "kind": "station", "state": "alerting"}]})
         );
+        call.orig_calling = Some("5550000".into());
+        call.consultation_of = Some(CallId(1));
+        call.dtmf = "12#".into();
+        let view = serde_json::to_value(CallView::from(&call)).unwrap();
+        assert_eq!(view["origcalling"], "5550000");
+        assert_eq!(view["consultation_of"], "c1");
+        assert_eq!(view["dtmf"], "12#");
     }
 }
