@@ -8,6 +8,12 @@ import { defineConfig, devices } from '@playwright/test';
 // Browser: Debian's /usr/bin/chromium (never `npx playwright install`).
 // The mock binary: `cargo build -p ctisvr-mock` (honours CARGO_TARGET_DIR like cargo).
 const mock = `${process.env.CARGO_TARGET_DIR ?? 'target'}/debug/ctisvr-mock`;
+// Ports of the e2e mock; override to run two suites side by side.
+const httpPort = process.env.E2E_HTTP_PORT ?? '18080';
+const wsPortA = process.env.E2E_WS_PORT_A ?? '19006';
+const wsPortB = process.env.E2E_WS_PORT_B ?? '19008';
+process.env.E2E_WS_PORT_A = wsPortA;
+process.env.E2E_WS_PORT_B = wsPortB;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -17,7 +23,7 @@ export default defineConfig({
   reporter: process.env.CI ? 'list' : [['list'], ['html', { open: 'never' }]],
   timeout: 30_000,
   use: {
-    baseURL: 'http://127.0.0.1:18080',
+    baseURL: `http://127.0.0.1:${httpPort}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
@@ -41,8 +47,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `${mock} --http 127.0.0.1:18080 --ws 127.0.0.1:19006 --ws 127.0.0.1:19008 --dist dist`,
-    url: 'http://127.0.0.1:18080/api/state',
+    command: `${mock} --http 127.0.0.1:${httpPort} --ws 127.0.0.1:${wsPortA} --ws 127.0.0.1:${wsPortB} --dist dist`,
+    url: `http://127.0.0.1:${httpPort}/api/state`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
     stdout: 'pipe',

@@ -17,7 +17,7 @@ test('connects to A, shows the extension and runs the start-up sequence exactly'
   }
 
   const connections = await mockLog(request);
-  const mine = connections.filter((c) => c.endpoint.endsWith(':19006'));
+  const mine = connections.filter((c) => c.endpoint.endsWith(`:${process.env.E2E_WS_PORT_A ?? '19006'}`));
   expect(mine).toHaveLength(1);
   const sent = requests(mine[0]);
   expect(sent.map((r) => r.request)).toEqual(['myextension', 'startmonitor', 'querydeviceinfo', 'snapshot']);

@@ -3,8 +3,8 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 /** The e2e mock's WebSocket endpoints (playwright.config.ts starts it). */
-export const WS_A = 'ws://127.0.0.1:19006/';
-export const WS_B = 'ws://127.0.0.1:19008/';
+export const WS_A = `ws://127.0.0.1:${process.env.E2E_WS_PORT_A ?? '19006'}/`;
+export const WS_B = `ws://127.0.0.1:${process.env.E2E_WS_PORT_B ?? '19008'}/`;
 
 export type Frame = { dir: 'in' | 'out'; text: string; at_ms: number };
 export type Connection = { id: number; endpoint: string; extension: string | null; open: boolean; frames: Frame[] };
@@ -61,4 +61,15 @@ export async function login(page: Page, agent = '1001', password = '1234') {
 /** Parsed client->server requests of one connection, in order. */
 export function requests(connection: Connection) {
   return connection.frames.filter((f) => f.dir === 'in').map((f) => JSON.parse(f.text));
+}
+
+/** Every request named `name` the mock received, across connections, in order. */
+export async function requestsNamed(request: APIRequestContext, name: string) {
+  const connections = await mockLog(request);
+  return connections.flatMap((c) => requests(c)).filter((r) => r.request === name);
+}
+
+/** The mock's calls (GET /api/state). */
+export async function mockCalls(request: APIRequestContext) {
+  return (await mockState(request)).calls as Array<Record<string, any>>;
 }

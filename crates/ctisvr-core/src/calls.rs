@@ -410,13 +410,20 @@ impl Calls {
         let party = event.extra.get("party").and_then(Value::as_str).filter(|p| !p.is_empty());
         let Some(call) = self.calls.get(index) else { return };
         match party {
-            // Another party left a call that still has people on it.
-            Some(party) if party != extension && call.parties.len() > 1 => {
+            // Someone else left: the call goes on while anyone is left on it.
+            Some(party) if party != extension => {
+                if !call.parties.iter().any(|p| p == party) {
+                    return; // already gone (we dropped them ourselves)
+                }
                 let party = party.to_owned();
-                self.update(index, changes, |call| {
-                    call.parties.retain(|p| *p != party);
-                    call.conference = call.parties.len() > 1;
-                });
+                if call.parties.len() > 1 {
+                    self.update(index, changes, |call| {
+                        call.parties.retain(|p| *p != party);
+                        call.conference = call.parties.len() > 1;
+                    });
+                } else {
+                    self.end(index, changes);
+                }
             }
             // A party we never knew left a conference: it goes on without them.
             None if call.parties.len() > 1 => {

@@ -144,6 +144,15 @@ fn a_conference_joins_three_parties_and_drop_party_removes_one() {
 }
 
 #[test]
+fn the_disconnect_of_a_party_we_dropped_ourselves_does_not_end_the_call() {
+    let mut calls = consulting();
+    calls.apply(Millis(40), E, &ev(EventKind::Conference, "5551234", E));
+    calls.party_dropped("2002"); // the dropparty response came first
+    calls.apply(Millis(50), E, &disconnect("5551234", E, "2002"));
+    assert_eq!(states(&calls), vec![(CallState::Connected, "5551234".into())]);
+}
+
+#[test]
 fn the_far_end_of_the_held_call_hanging_up_leaves_the_consultation_as_a_plain_call() {
     let mut calls = consulting();
     calls.apply(Millis(60), E, &disconnect("5551234", E, "5551234"));
