@@ -93,6 +93,8 @@ test('logout returns to the login form', async ({ page, request }) => {
   await expect(phone.getByRole('button', { name: 'Login', exact: true })).toBeEnabled();
   await expect(phone.getByRole('button', { name: 'Auto', exact: true })).toBeDisabled();
   expect(await agentInMock(request, '1001')).toMatchObject({ extension: null });
+  const logout = requests((await mockLog(request))[0]).find((r) => r.request === 'logout');
+  expect(logout).toEqual({ id: logout.id, request: 'logout', extension: '2001', agentid: '1001' });
 });
 
 test('an inbound call from the control API shows the caller and the dialled number', async ({ page, request }) => {
