@@ -23,6 +23,8 @@ pub mod server;
 pub use acd::{Acd, AcdError, Client, ConnId, NewCall, Outgoing};
 pub use scenario::{AgentConfig, Scenario, ScenarioError};
 
+use axum::extract::connect_info::Connected;
+use axum::serve::{IncomingStream, Listener, ListenerExt};
 use hub::Hub;
 use std::future::Future;
 use std::io::{self, Write};
@@ -100,18 +102,25 @@ impl Mock {
         for addr in &options.ws {
             ws_listeners.push(bind("ws", *addr).await?);
         }
-        let hub = Arc::new(Hub::new(options.scenario));
+        let http = local_addr("http", &http_listener, options.http)?;
+        let mut ws = Vec::with_capacity(ws_listeners.len());
+        for (listener, wanted) in ws_listeners.iter().zip(&options.ws) {
+            ws.push(local_addr("ws", listener, *wanted)?);
+        }
+        let hub = Arc::new(Hub::new(options.scenario, &ws));
         let (stop, stopped) = watch::channel(false);
         let timers = tokio::spawn(hub::run_timers(Arc::clone(&hub), stopped.clone()));
 
-        let http = local_addr("http", &http_listener, options.http)?;
         let mut servers =
             vec![timers, serve(http_listener, control::router(Arc::clone(&hub), options.dist), stopped.clone())];
-        let mut ws = Vec::with_capacity(ws_listeners.len());
-        for (listener, wanted) in ws_listeners.into_iter().zip(&options.ws) {
-            let addr = local_addr("ws", &listener, *wanted)?;
-            ws.push(addr);
-            servers.push(serve(listener, server::router(Arc::clone(&hub), addr), stopped.clone()));
+        for (id, (listener, addr)) in ws_listeners.into_iter().zip(&ws).enumerate() {
+            let Some(gate) = hub.gate(id) else { continue };
+            // The tap lets axum's ConnectInfo<SocketAddr> work on our
+            // listener; small frames go out at once.
+            let listener = server::GatedListener::new(listener, gate.clone()).tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
+            servers.push(serve(listener, server::router(Arc::clone(&hub), id, *addr), stopped.clone()));
         }
         Ok(Mock { http, ws, hub, stop, servers })
     }
@@ -199,7 +208,11 @@ fn local_addr(what: &'static str, listener: &TcpListener, addr: SocketAddr) -> R
 
 /// Serves `router` on `listener` until `stopped` turns true (or its sender
 /// is dropped).
-fn serve(listener: TcpListener, router: axum::Router, mut stopped: watch::Receiver<bool>) -> JoinHandle<()> {
+fn serve<L>(listener: L, router: axum::Router, mut stopped: watch::Receiver<bool>) -> JoinHandle<()>
+where
+    L: Listener<Addr = SocketAddr>,
+    for<'a> SocketAddr: Connected<IncomingStream<'a, L>>,
+{
     tokio::spawn(async move {
         let signal = async move {
             let _ = stopped.wait_for(|stop| *stop).await;

@@ -4,6 +4,9 @@
 //! other test binaries.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)] // test helpers
 
+mod common;
+
+use common::*;
 use ctisvr_mock::{Mock, Options};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -12,110 +15,6 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-const WAIT: Duration = Duration::from_secs(5);
-
-async fn start() -> Mock {
-    start_with_dist(PathBuf::from("/nonexistent/ctisvr-mock-dist")).await
-}
-
-async fn start_with_dist(dist: PathBuf) -> Mock {
-    Mock::start(Options { dist, ..Options::ephemeral() }).await.expect("the mock starts")
-}
-
-async fn connect(mock: &Mock, query: &str) -> Ws {
-    let url = format!("ws://{}/{query}", mock.ws_addrs()[0]);
-    let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("WebSocket connects");
-    ws
-}
-
-async fn send(ws: &mut Ws, text: &str) {
-    ws.send(Message::text(text)).await.expect("frame sent");
-}
-
-/// The next text frame, as JSON.
-async fn next(ws: &mut Ws) -> Value {
-    loop {
-        let message = tokio::time::timeout(WAIT, ws.next())
-            .await
-            .expect("a frame within 5 s")
-            .expect("the socket is open")
-            .expect("no WebSocket error");
-        if let Message::Text(text) = message {
-            return serde_json::from_str(text.as_str()).expect("the mock sends JSON");
-        }
-    }
-}
-
-/// Sends a request and returns its response (asserting the id matches).
-async fn request(ws: &mut Ws, request: Value) -> Value {
-    send(ws, &request.to_string()).await;
-    let response = next(ws).await;
-    assert_eq!(response["msgtype"], "response", "{response}");
-    assert_eq!(response["id"], request["id"], "{response}");
-    response
-}
-
-struct HttpResponse {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl HttpResponse {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-}
-
-/// One HTTP/1.1 request on a fresh connection (`Connection: close`, so the
-/// body ends where the stream does).
-async fn http(mock: &Mock, method: &str, path: &str, headers: &[&str], body: &str) -> HttpResponse {
-    let mut stream = TcpStream::connect(mock.http_addr()).await.expect("HTTP connects");
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        mock.http_addr(),
-        body.len()
-    );
-    for header in headers {
-        head.push_str(header);
-        head.push_str("\r\n");
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(body.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    tokio::time::timeout(WAIT, stream.read_to_end(&mut raw)).await.expect("an HTTP response within 5 s").unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
-    let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers: Vec<(String, String)> =
-        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())).collect();
-    let chunked = headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-    let body = if chunked { dechunk(body) } else { body.to_owned() };
-    HttpResponse { status, headers, body }
-}
-
-fn dechunk(mut rest: &str) -> String {
-    let mut body = String::new();
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).unwrap();
-        if size == 0 {
-            break;
-        }
-        body.push_str(&after[..size]);
-        rest = &after[size + 2..];
-    }
-    body
-}
 
 #[tokio::test]
 async fn startup_sequence_login_and_an_inbound_call() {
@@ -366,26 +265,6 @@ async fn events_reach_every_monitor_and_only_them() {
     let response = request(&mut c, json!({"id": 6, "request": "snapshot", "extension": "2002"})).await;
     assert_eq!(response["numcall"], 0);
     mock.shutdown().await;
-}
-
-/// Logs in `agent` at the extension of `ws` and monitors it.
-async fn agent(mock: &Mock, extension: &str, agent: &str) -> Ws {
-    let mut ws = connect(mock, &format!("?ext={extension}")).await;
-    let monitor = request(&mut ws, json!({"id": 1, "request": "startmonitor", "extension": extension})).await;
-    assert_eq!(monitor["result"], "success");
-    let login = request(
-        &mut ws,
-        json!({"id": 3, "request": "login", "extension": extension, "agentid": agent, "passwd": "1234"}),
-    )
-    .await;
-    assert_eq!(login["result"], "success", "{login}");
-    ws
-}
-
-/// Sends a call request that must succeed.
-async fn ok(ws: &mut Ws, body: Value) {
-    let response = request(ws, body).await;
-    assert_eq!(response["result"], "success", "{response}");
 }
 
 #[tokio::test]
