@@ -1,9 +1,21 @@
 //! Which CtiSVR server to use and when: primary A, backup B.
 //!
-//! Policy (kept deliberately simple until failover gets its own issue):
-//! try A; when a connection attempt fails or an open connection drops, try
-//! the other server at once if it has not been tried in this round; when
-//! both have failed, wait [`ConnectionPolicy::retry_delay`] and start again at A.
+//! Policy, for as long as the page lives:
+//!
+//! - A round tries A, then B (when configured) at once.
+//! - When every server of a round failed, wait, then start the next round at
+//!   A. The wait grows exponentially with the rounds that failed in a row
+//!   (`initial_backoff` * 2^(n-1), capped at `max_backoff`) and is drawn
+//!   uniformly between `min_backoff` and that cap ("full jitter"), so that
+//!   hundreds of softphones coming back after a server restart spread out.
+//! - A connection counts as working once the session is ready on it (the
+//!   start-up sequence answered); only then are the failures forgotten. A
+//!   server that accepts and drops at once (flapping) is therefore backed off
+//!   like one that refuses.
+//! - Running on B, the softphone stays on B while it works: it never moves a
+//!   working agent. It returns to A at the next reconnect, since every round
+//!   starts at A.
+//! - "Retry now" ends a wait and starts a round at once.
 
 use crate::settings::{Settings, WsUri};
 use crate::time::Millis;
@@ -62,22 +74,65 @@ pub enum ConnectionStatus {
     },
 }
 
-/// Timings of the policy.
+/// Timings of the policy (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectionPolicy {
-    pub retry_delay: Duration,
+    /// The shortest wait between rounds.
+    pub min_backoff: Duration,
+    /// The cap after the first failed round; doubles with each failed round.
+    pub initial_backoff: Duration,
+    /// The largest cap.
+    pub max_backoff: Duration,
 }
 
 impl Default for ConnectionPolicy {
     fn default() -> Self {
-        ConnectionPolicy { retry_delay: Duration::from_secs(5) }
+        ConnectionPolicy {
+            min_backoff: Duration::from_millis(500),
+            initial_backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(30),
+        }
+    }
+}
+
+impl ConnectionPolicy {
+    /// The largest wait after `failed_rounds` failed rounds in a row (>= 1).
+    pub fn cap(&self, failed_rounds: u32) -> Duration {
+        let doublings = failed_rounds.saturating_sub(1).min(20);
+        self.initial_backoff.saturating_mul(1 << doublings).min(self.max_backoff).max(self.min_backoff)
+    }
+}
+
+/// A small deterministic random source (xorshift64*), seeded by the caller:
+/// the core has no randomness of its own, so a test can replay a run.
+#[derive(Debug, Clone)]
+pub(crate) struct Jitter(u64);
+
+impl Jitter {
+    pub(crate) fn new(seed: u64) -> Jitter {
+        Jitter(seed | 1)
+    }
+
+    /// Uniform in `[low, high]`.
+    pub(crate) fn between(&mut self, low: Duration, high: Duration) -> Duration {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        let random = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d);
+        let low_ms = u64::try_from(low.as_millis()).unwrap_or(u64::MAX);
+        let high_ms = u64::try_from(high.as_millis()).unwrap_or(u64::MAX).max(low_ms);
+        let span = (high_ms - low_ms).saturating_add(1);
+        Duration::from_millis(low_ms + random % span)
     }
 }
 
 /// The connection state machine, driven by the session.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Connection {
     policy: ConnectionPolicy,
+    jitter: Jitter,
+    /// Rounds that failed in a row since the last working connection.
+    failed_rounds: u32,
     servers: Vec<(ServerRole, WsUri)>,
     status: ConnectionStatus,
     current: Option<ConnId>,
@@ -88,8 +143,18 @@ pub(crate) struct Connection {
 }
 
 impl Connection {
-    pub(crate) fn new(policy: ConnectionPolicy) -> Connection {
-        Connection { policy, ..Connection::default() }
+    pub(crate) fn new(policy: ConnectionPolicy, seed: u64) -> Connection {
+        Connection {
+            policy,
+            jitter: Jitter::new(seed),
+            failed_rounds: 0,
+            servers: Vec::new(),
+            status: ConnectionStatus::Unconfigured,
+            current: None,
+            next_id: 0,
+            failed_this_round: Vec::new(),
+            to_open: None,
+        }
     }
 
     pub(crate) fn status(&self) -> &ConnectionStatus {
@@ -100,12 +165,19 @@ impl Connection {
         matches!(self.status, ConnectionStatus::Connected { .. })
     }
 
+    /// Failed rounds in a row.
+    #[cfg(test)]
+    pub(crate) fn failed_rounds(&self) -> u32 {
+        self.failed_rounds
+    }
+
     /// New settings: start over at A.
     pub(crate) fn configure(&mut self, settings: &Settings) {
         self.servers = std::iter::once((ServerRole::Primary, settings.ws_uri_a.clone()))
             .chain(settings.ws_uri_b.clone().map(|uri| (ServerRole::Backup, uri)))
             .collect();
         self.failed_this_round.clear();
+        self.failed_rounds = 0;
         self.open(ServerRole::Primary);
     }
 
@@ -121,8 +193,13 @@ impl Connection {
         if let ConnectionStatus::Connecting { role, uri } = &self.status {
             self.status = ConnectionStatus::Connected { role: *role, uri: uri.clone() };
         }
-        self.failed_this_round.clear();
         true
+    }
+
+    /// The session is ready on the current connection: it works.
+    pub(crate) fn established(&mut self) {
+        self.failed_this_round.clear();
+        self.failed_rounds = 0;
     }
 
     /// The socket `id` failed or closed (or the session gave up on it).
@@ -142,11 +219,21 @@ impl Connection {
             Some(next) => self.open(next),
             None => {
                 self.failed_this_round.clear();
-                self.status =
-                    ConnectionStatus::Waiting { retry_at: now + self.policy.retry_delay, reason: reason.to_owned() };
+                self.failed_rounds = self.failed_rounds.saturating_add(1);
+                let wait = self.jitter.between(self.policy.min_backoff, self.policy.cap(self.failed_rounds));
+                self.status = ConnectionStatus::Waiting { retry_at: now + wait, reason: reason.to_owned() };
             }
         }
         true
+    }
+
+    /// The agent asked to retry now: end the wait. Returns whether it did.
+    pub(crate) fn retry_now(&mut self) -> bool {
+        let waiting = matches!(self.status, ConnectionStatus::Waiting { .. });
+        if waiting {
+            self.open(ServerRole::Primary);
+        }
+        waiting
     }
 
     pub(crate) fn current(&self) -> Option<ConnId> {
@@ -193,7 +280,7 @@ mod tests {
 
     #[test]
     fn a_first_then_b_then_wait_then_a_again() {
-        let mut c = Connection::new(ConnectionPolicy::default());
+        let mut c = Connection::new(ConnectionPolicy::default(), 42);
         c.configure(&settings(true));
         let first = c.poll_connect().unwrap();
         assert_eq!((first.role, first.uri.as_str()), (ServerRole::Primary, "ws://a:9006"));
@@ -202,25 +289,99 @@ mod tests {
         assert_eq!(second.role, ServerRole::Backup);
         c.lost(Millis(20), second.id, "refused");
         assert_eq!(c.poll_connect(), None);
-        assert_eq!(c.deadline(), Some(Millis(5_020)));
-        c.handle_timeout(Millis(5_019));
+        let retry_at = c.deadline().unwrap();
+        assert!(retry_at >= Millis(520) && retry_at <= Millis(2_020), "{retry_at:?}");
+        c.handle_timeout(Millis(retry_at.0 - 1));
         assert_eq!(c.poll_connect(), None);
-        c.handle_timeout(Millis(5_020));
+        c.handle_timeout(retry_at);
         assert_eq!(c.poll_connect().map(|c| c.role), Some(ServerRole::Primary));
     }
 
     #[test]
     fn without_b_it_waits_and_retries_a() {
-        let mut c = Connection::new(ConnectionPolicy::default());
+        let mut c = Connection::new(ConnectionPolicy::default(), 42);
         c.configure(&settings(false));
         let first = c.poll_connect().unwrap();
         c.lost(Millis(0), first.id, "refused");
         assert!(matches!(c.status(), ConnectionStatus::Waiting { .. }));
     }
 
+    /// Fails a whole round (A, then B) at `now`; returns the wait chosen.
+    fn fail_round(c: &mut Connection, now: Millis) -> u64 {
+        while let Some(connect) = c.poll_connect() {
+            c.lost(now, connect.id, "refused");
+        }
+        c.deadline().unwrap().0 - now.0
+    }
+
+    #[test]
+    fn both_down_for_minutes_backs_off_exponentially_with_full_jitter_within_bounds() {
+        let policy = ConnectionPolicy::default();
+        let mut c = Connection::new(policy.clone(), 7);
+        c.configure(&settings(true));
+        let mut now = Millis(0);
+        let mut waits = Vec::new();
+        while now < Millis(10 * 60_000) {
+            let wait = fail_round(&mut c, now);
+            let cap = policy.cap(c.failed_rounds()).as_millis() as u64;
+            assert!(wait >= 500 && wait <= cap, "round {}: {wait} ms not in [500, {cap}]", c.failed_rounds());
+            waits.push(wait);
+            now = Millis(now.0 + wait);
+            c.handle_timeout(now);
+        }
+        assert!(waits.iter().all(|w| *w <= 30_000), "never more than max_backoff");
+        let late: Vec<_> = waits.iter().skip(6).collect();
+        let distinct: std::collections::HashSet<_> = late.iter().collect();
+        assert!(distinct.len() > late.len() / 2, "jittered, not a fixed schedule: {late:?}");
+        // The cap doubles: 2 s, 4 s, 8 s, 16 s, then 30 s.
+        assert_eq!((1..=6).map(|n| policy.cap(n).as_secs()).collect::<Vec<_>>(), vec![2, 4, 8, 16, 30, 30]);
+    }
+
+    #[test]
+    fn different_seeds_spread_a_crowd_of_softphones() {
+        let firsts: std::collections::HashSet<u64> = (0..200u64)
+            .map(|seed| {
+                let mut c = Connection::new(ConnectionPolicy::default(), seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                c.configure(&settings(true));
+                fail_round(&mut c, Millis(0))
+            })
+            .collect();
+        assert!(firsts.len() > 150, "200 softphones picked only {} distinct waits", firsts.len());
+    }
+
+    #[test]
+    fn flapping_servers_are_backed_off_until_the_session_is_ready() {
+        let mut c = Connection::new(ConnectionPolicy::default(), 1);
+        c.configure(&settings(true));
+        for _ in 0..3 {
+            // Each server accepts and drops at once.
+            while let Some(connect) = c.poll_connect() {
+                assert!(c.opened(connect.id));
+                c.lost(Millis(0), connect.id, "dropped");
+            }
+            assert!(matches!(c.status(), ConnectionStatus::Waiting { .. }), "no hot loop");
+            c.handle_timeout(c.deadline().unwrap());
+        }
+        assert_eq!(c.failed_rounds(), 3);
+        let connect = c.poll_connect().unwrap();
+        c.opened(connect.id);
+        c.established();
+        assert_eq!(c.failed_rounds(), 0);
+    }
+
+    #[test]
+    fn retry_now_ends_the_wait_at_a() {
+        let mut c = Connection::new(ConnectionPolicy::default(), 3);
+        c.configure(&settings(true));
+        assert!(!c.retry_now(), "nothing to retry while connecting");
+        fail_round(&mut c, Millis(0));
+        assert!(c.retry_now());
+        assert_eq!(c.poll_connect().map(|c| c.role), Some(ServerRole::Primary));
+    }
+
     #[test]
     fn events_of_an_old_socket_are_ignored() {
-        let mut c = Connection::new(ConnectionPolicy::default());
+        let mut c = Connection::new(ConnectionPolicy::default(), 42);
         c.configure(&settings(true));
         let first = c.poll_connect().unwrap();
         c.lost(Millis(0), first.id, "refused");

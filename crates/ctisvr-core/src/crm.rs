@@ -5,6 +5,7 @@
 //! `sforce.opencti` / `sforce.interaction`.
 
 use crate::calls::{Call, CallState, Direction};
+use crate::settings::{Settings, SettingsError};
 use crate::time::Millis;
 use serde_json::{json, Map, Value};
 
@@ -46,6 +47,86 @@ impl Crm {
             (None, false, true) => Crm::Classic,
             (None, false, false) => Crm::None,
         }
+    }
+
+    /// What a callback response says: the value it carries, or why the call
+    /// failed. Lightning answers `{success, returnValue, errors: [{code,
+    /// description, details}]}`; Classic `{result, error}` (`result` is a
+    /// string, or a boolean for calls that only succeed or fail).
+    ///
+    /// ```
+    /// use ctisvr_core::Crm;
+    /// use serde_json::json;
+    /// assert_eq!(Crm::Lightning.read_response(&json!({"success": true, "returnValue": {"recordId": "00T1"}})), Ok(json!({"recordId": "00T1"})));
+    /// assert_eq!(Crm::Classic.read_response(&json!({"result": false, "error": "no access"})), Err("no access".to_string()));
+    /// ```
+    pub fn read_response(self, response: &Value) -> Result<Value, String> {
+        match self {
+            Crm::Lightning => {
+                if response.get("success").and_then(Value::as_bool) == Some(true) {
+                    return Ok(response.get("returnValue").cloned().unwrap_or(Value::Null));
+                }
+                Err(lightning_errors(response.get("errors")).unwrap_or_else(|| "no reason given".to_owned()))
+            }
+            Crm::Classic => {
+                if let Some(error) = response.get("error").and_then(Value::as_str).filter(|e| !e.trim().is_empty()) {
+                    return Err(clip(error));
+                }
+                match response.get("result") {
+                    None | Some(Value::Null) => Err("Salesforce gave no result".to_owned()),
+                    Some(Value::Bool(false)) => Err("Salesforce answered false".to_owned()),
+                    Some(value) => Ok(value.clone()),
+                }
+            }
+            Crm::None => Err("there is no CRM".to_owned()),
+        }
+    }
+
+    /// The settings in a `getCallCenterSettings` response: Lightning's
+    /// `returnValue` object, Classic's `result` JSON text.
+    pub fn settings(self, response: &Value) -> Result<Settings, SettingsError> {
+        match self.read_response(response).map_err(SettingsError::Crm)? {
+            Value::String(text) => Settings::from_classic(&text),
+            value => Settings::from_lightning(&value),
+        }
+    }
+
+    /// The `onClickToDial` payload for [`parse_click_to_dial`]: Classic's
+    /// listener gets `{result: "<JSON text>"}`, Lightning's the payload itself.
+    pub fn click_to_dial_payload(self, response: &Value) -> Value {
+        match (self, response.get("result")) {
+            (Crm::Classic, Some(result)) => result.clone(),
+            _ => response.clone(),
+        }
+    }
+}
+
+/// The `description`s (else `code`s, or strings) of Lightning's `errors`.
+fn lightning_errors(errors: Option<&Value>) -> Option<String> {
+    let texts: Vec<String> = match errors? {
+        Value::Array(errors) => errors
+            .iter()
+            .filter_map(|error| match error {
+                Value::String(text) => Some(text.clone()),
+                other => ["description", "message", "code"]
+                    .iter()
+                    .find_map(|key| other.get(*key).and_then(Value::as_str).filter(|t| !t.trim().is_empty()))
+                    .map(str::to_owned),
+            })
+            .collect(),
+        Value::String(text) => vec![text.clone()],
+        _ => Vec::new(),
+    };
+    let joined = texts.join("; ");
+    (!joined.trim().is_empty()).then(|| clip(&joined))
+}
+
+/// CRM error texts are shown to the agent: at most 300 characters.
+fn clip(text: &str) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(300) {
+        Some((at, _)) => format!("{}…", text.get(..at).unwrap_or(text)),
+        None => text.to_owned(),
     }
 }
 
@@ -301,6 +382,50 @@ mod tests {
             started_at: Millis(1_000),
             connected_at: connected.map(Millis),
         }
+    }
+
+    #[test]
+    fn responses_of_both_flavours() {
+        let ok = json!({"success": true, "returnValue": null, "errors": null});
+        assert_eq!(Crm::Lightning.read_response(&ok), Ok(Value::Null));
+        let failed = json!({"success": false, "returnValue": null, "errors": [
+            {"code": "GENERIC_ERROR", "description": "INSUFFICIENT_ACCESS", "details": null},
+            {"code": "OTHER"}, "plain"]});
+        assert_eq!(Crm::Lightning.read_response(&failed), Err("INSUFFICIENT_ACCESS; OTHER; plain".into()));
+        assert_eq!(Crm::Lightning.read_response(&json!({})), Err("no reason given".into()));
+        assert_eq!(Crm::Lightning.read_response(&json!({"success": "true"})), Err("no reason given".into()));
+        assert_eq!(Crm::Classic.read_response(&json!({"result": true})), Ok(json!(true)));
+        assert_eq!(Crm::Classic.read_response(&json!({"result": "{}", "error": ""})), Ok(json!("{}")));
+        assert_eq!(Crm::Classic.read_response(&json!({"result": false})), Err("Salesforce answered false".into()));
+        assert_eq!(Crm::Classic.read_response(&json!(null)), Err("Salesforce gave no result".into()));
+        assert!(Crm::None.read_response(&ok).is_err());
+        let long = "x".repeat(400);
+        let clipped = Crm::Classic.read_response(&json!({"error": long})).unwrap_err();
+        assert_eq!(clipped.chars().count(), 301);
+    }
+
+    #[test]
+    fn settings_from_either_response() {
+        let lightning = json!({"success": true, "returnValue": {"/ServerInfo/wsURIA": "ws://a:9006", "/reqDialingOptions/reqOutsidePrefix": "9"}});
+        let classic =
+            json!({"result": r#"{"/ServerInfo/wsURIA":"ws://a:9006","/reqDialingOptions/reqOutsidePrefix":"9"}"#});
+        assert_eq!(Crm::Lightning.settings(&lightning), Crm::Classic.settings(&classic));
+        assert_eq!(Crm::Lightning.settings(&lightning).unwrap().prefixes.outside, "9");
+        let refused = json!({"success": false, "errors": [{"description": "not in a call center"}]});
+        let err = Crm::Lightning.settings(&refused).unwrap_err();
+        assert_eq!(err, SettingsError::Crm("not in a call center".into()));
+        assert_eq!(err.to_string(), "the CRM did not give the call center settings (not in a call center)");
+        assert!(matches!(Crm::Classic.settings(&json!({"result": "{oops"})), Err(SettingsError::NotJson(_))));
+    }
+
+    #[test]
+    fn click_to_dial_responses_become_payloads() {
+        let classic = json!({"result": r#"{"number":"4155550100","objectId":"003A"}"#});
+        let payload = Crm::Classic.click_to_dial_payload(&classic);
+        assert_eq!(parse_click_to_dial(&payload).unwrap().number, "4155550100");
+        let lightning = json!({"number": "4155550100", "recordId": "003A"});
+        assert_eq!(Crm::Lightning.click_to_dial_payload(&lightning), lightning);
+        assert_eq!(parse_click_to_dial(&Crm::Classic.click_to_dial_payload(&lightning)).unwrap().number, "4155550100");
     }
 
     #[test]

@@ -23,7 +23,9 @@
 //! Modules: [`wire`] (the JSON protocol), [`settings`] (call center settings),
 //! [`session`] (the state machine), [`agent`] (agent state and its rules),
 //! [`connection`] (which server to use and when), [`effects`] (what the edge
-//! must do), [`time`] (the caller's clock).
+//! must do), [`crm`] (Salesforce Open CTI payloads and call logs),
+//! [`transport_advice`] (why the browser refused a socket), [`time`] (the
+//! caller's clock).
 
 pub mod agent;
 pub mod calls;
@@ -31,10 +33,12 @@ pub mod connection;
 pub mod crm;
 pub mod dialing;
 pub mod effects;
+pub mod leader;
 pub mod session;
 pub mod settings;
 pub mod state;
 pub mod time;
+pub mod transport_advice;
 pub mod wire;
 
 pub use agent::{AgentAction, AgentCommand, AgentStatus};
@@ -46,3 +50,4 @@ pub use session::{CallCommand, Command, CrmInput, Rejected, Session, SessionOpti
 pub use settings::{DialingPrefixes, Options, Settings, SettingsError, WsUri};
 pub use state::State;
 pub use time::Millis;
+pub use transport_advice::PageOrigin;

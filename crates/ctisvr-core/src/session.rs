@@ -9,19 +9,21 @@
 //! `handle_timeout`), and renders [`Session::state`].
 //!
 //! Start-up on every connection, as the vendor's sample does it:
-//! `myextension` -> `startmonitor` -> `querydeviceinfo`, then
+//! `myextension`, then `startmonitor` and `querydeviceinfo` pipelined, then
 //! `queryagentstate` (an agent is logged in: `userdata` when on a call) or
 //! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
 
 use crate::agent::{AgentAction, AgentCommand, AgentStatus};
 use crate::calls::{CallAction, CallChange, CallId, Calls, Direction};
-use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy};
+use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy, ConnectionStatus};
 use crate::crm::{parse_click_to_dial, record_from_search, CallLog, Record};
 use crate::dialing::{dial_string, DialError};
 use crate::effects::{Effect, Notice};
+use crate::leader::{Election, TabId, TabMessage};
 use crate::settings::{Settings, SettingsError};
 use crate::state::State;
 use crate::time::Millis;
+use crate::transport_advice::{advise, PageOrigin};
 use crate::wire::{
     Event, EventKind, Password, ReasonCode, Request, RequestFrame, RequestId, Response, ServerFrame, SkillMode,
     TalkState, UserDataKind, WorkMode,
@@ -32,14 +34,29 @@ use std::time::Duration;
 /// Tunables of a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionOptions {
-    /// How long a request may wait for its response.
+    /// How long a request may wait for its response; past it the connection
+    /// is taken for dead and replaced.
     pub request_timeout: Duration,
+    /// With nothing heard for this long, a cheap request (`queryagentstate`)
+    /// checks that the server is still there.
+    pub liveness_interval: Duration,
     pub connection: ConnectionPolicy,
+    /// Seeds the backoff jitter (the edge passes a random number).
+    pub seed: u64,
+    /// This tab's id when the edge connects the agent's tabs (see
+    /// [`crate::leader`]); `None`: a lone softphone, always the leader.
+    pub tab: Option<TabId>,
 }
 
 impl Default for SessionOptions {
     fn default() -> Self {
-        SessionOptions { request_timeout: Duration::from_secs(10), connection: ConnectionPolicy::default() }
+        SessionOptions {
+            request_timeout: Duration::from_secs(10),
+            liveness_interval: Duration::from_secs(30),
+            connection: ConnectionPolicy::default(),
+            seed: 0x5eed,
+            tab: None,
+        }
     }
 }
 
@@ -61,6 +78,8 @@ pub enum Command {
     Call(CallCommand),
     /// The agent closed the message.
     DismissNotice,
+    /// End the wait between reconnect rounds and try now.
+    RetryNow,
 }
 
 /// A call request. Numbers are dialled through the click-to-dial rules.
@@ -131,7 +150,13 @@ pub struct Session {
     password: Option<Password>,
     calls: Calls,
     crm: CrmState,
+    /// When the server last sent anything (liveness).
+    last_heard: Millis,
+    /// The other tabs of this agent, when the edge connects them.
+    election: Option<Election>,
     notice: Option<Notice>,
+    /// The page the edge runs in, to explain refused sockets.
+    page: Option<PageOrigin>,
 }
 
 /// What the session remembers for the CRM.
@@ -179,6 +204,12 @@ pub enum CrmInput {
         log: CallLog,
         error: String,
     },
+    /// A CRM call failed (threw, or answered an error): `what` names it for
+    /// the agent ("Screen pop"), `error` is the CRM's reason. Shown.
+    Failed {
+        what: String,
+        error: String,
+    },
 }
 
 /// A request waiting for its response, and what to do with the response.
@@ -217,11 +248,6 @@ impl Purpose {
     /// An agent's own request (as opposed to the session's bookkeeping).
     fn is_agent_command(&self) -> bool {
         matches!(self, Purpose::Login { .. } | Purpose::Logout | Purpose::SetState { .. } | Purpose::Call { .. })
-    }
-
-    /// Part of the start-up sequence: without it the session is not usable.
-    fn is_startup_step(&self) -> bool {
-        matches!(self, Purpose::MyExtension | Purpose::StartMonitor | Purpose::QueryDeviceInfo)
     }
 
     /// How the agent would name it: "Login", "Change to AUX".
@@ -267,8 +293,10 @@ impl Default for Session {
 
 impl Session {
     pub fn new(options: SessionOptions) -> Session {
+        let election = options.tab.map(Election::new);
         Session {
-            connection: Connection::new(options.connection.clone()),
+            election,
+            connection: Connection::new(options.connection.clone(), options.seed),
             options,
             settings: None,
             next_id: 1,
@@ -281,11 +309,21 @@ impl Session {
             password: None,
             calls: Calls::default(),
             crm: CrmState::default(),
+            last_heard: Millis(0),
             notice: None,
+            page: None,
         }
     }
 
     // ----- inputs -------------------------------------------------------
+
+    /// The page's protocol and host: a socket the browser refuses (an https
+    /// page and a `ws://` address, a blocked local network address) is then
+    /// explained in the close reason and shown to the agent
+    /// (see [`crate::transport_advice`]).
+    pub fn set_page(&mut self, page: PageOrigin) {
+        self.page = Some(page);
+    }
 
     /// Settings arrived (from the CRM or the attributes). Valid settings
     /// (re)start the connection at A; an error is shown to the agent.
@@ -315,12 +353,22 @@ impl Session {
         match event {
             TransportEvent::Opened(id) => {
                 if self.connection.opened(id) {
+                    self.last_heard = now;
                     self.send(now, Request::MyExtension, Purpose::MyExtension);
                 }
             }
             TransportEvent::Closed { id, reason } => {
+                let advice = self.advice(id, &reason);
+                let reason = match &advice {
+                    Some(advice) => format!("{reason}. {advice}"),
+                    None => reason,
+                };
                 if self.connection.lost(now, id, &reason) {
                     self.connection_lost();
+                    let shown = self.notice.as_ref().map(|n| n.text.as_str());
+                    if let Some(advice) = advice.filter(|advice| shown != Some(advice.as_str())) {
+                        self.show(Notice::error(advice));
+                    }
                 }
             }
         }
@@ -331,6 +379,7 @@ impl Session {
         if self.connection.current() != Some(id) {
             return; // a late frame of a socket we already left
         }
+        self.last_heard = now;
         match ServerFrame::decode(text) {
             Ok(ServerFrame::Response(response)) => self.on_response(now, response),
             Ok(ServerFrame::Event(event)) => self.on_event(now, event),
@@ -349,6 +398,13 @@ impl Session {
                 self.clear_notice();
                 Ok(())
             }
+            Command::RetryNow => {
+                if self.connection.retry_now() {
+                    Ok(())
+                } else {
+                    Err(Rejected::NotAllowed("The softphone is not waiting to reconnect."))
+                }
+            }
             Command::Agent(command) => self.agent_command(now, command),
             Command::Call(command) => self.call_command(now, command),
         };
@@ -361,6 +417,9 @@ impl Session {
     /// The time from [`Session::poll_timeout`] has come (early calls are harmless).
     pub fn handle_timeout(&mut self, now: Millis) {
         self.connection.handle_timeout(now);
+        if let Some(election) = &mut self.election {
+            election.handle_timeout(now);
+        }
         for retry in self.crm.retries.iter_mut().filter(|r| r.due <= now) {
             // Waits for LogSaved or LogFailed; never sent twice at once.
             retry.due = Millis(u64::MAX);
@@ -368,28 +427,20 @@ impl Session {
         }
         let expired: Vec<RequestId> =
             self.pending.iter().filter(|(_, p)| p.deadline <= now).map(|(id, _)| *id).collect();
-        for id in expired {
-            let Some(pending) = self.pending.remove(&id) else {
-                continue;
-            };
+        if let Some(first) = expired.first().and_then(|id| self.pending.get(id)) {
+            // A server that does not answer is gone: leave it for a working one.
             let seconds = self.options.request_timeout.as_secs();
-            if pending.purpose.is_agent_command() {
-                self.show(Notice::error(format!(
-                    "{}: CtiSVR did not answer within {seconds} s; it may not have been done.",
-                    pending.purpose.describe()
-                )));
-            } else if pending.purpose.is_startup_step() {
-                // Without these steps the softphone is useless: try again.
-                let reason = format!("CtiSVR did not answer within {seconds} s");
-                self.show(Notice::error(format!("{}: {reason}.", pending.purpose.describe())));
-                if let Some(conn) = self.connection.current() {
-                    self.effects.push_back(Effect::CloseSocket);
-                    self.connection.lost(now, conn, &reason);
-                    self.connection_lost();
-                }
-            } else {
-                self.finish_startup();
+            let reason = format!("CtiSVR did not answer {} within {seconds} s", first.purpose.describe());
+            if let Some(conn) = self.connection.current() {
+                self.effects.push_back(Effect::CloseSocket);
+                self.connection.lost(now, conn, &reason);
+                self.connection_lost();
             }
+            return;
+        }
+        let quiet_since = self.last_heard;
+        if self.ready && self.pending.is_empty() && now >= quiet_since + self.options.liveness_interval {
+            self.send_for_extension(now, |extension| Request::QueryAgentState { extension }, Purpose::QueryAgentState);
         }
     }
 
@@ -413,8 +464,11 @@ impl Session {
     /// When to call [`Session::handle_timeout`] next.
     pub fn poll_timeout(&self) -> Option<Millis> {
         let requests = self.pending.values().map(|p| p.deadline);
+        let liveness =
+            (self.ready && self.pending.is_empty()).then(|| self.last_heard + self.options.liveness_interval);
         let retries = self.crm.retries.iter().map(|r| r.due).filter(|due| due.0 != u64::MAX);
-        requests.chain(retries).chain(self.connection.deadline()).min()
+        let election = self.election.as_ref().map(Election::poll_timeout);
+        requests.chain(retries).chain(self.connection.deadline()).chain(liveness).chain(election).min()
     }
 
     /// What the view renders.
@@ -582,19 +636,23 @@ impl Session {
             Purpose::MyExtension => match response.extension.filter(|e| !e.trim().is_empty()) {
                 Some(extension) => {
                     self.extension = Some(extension);
+                    // Pipelined: both need only the extension, and the server
+                    // answers in order, so one round trip is saved.
                     self.send_for_extension(
                         now,
                         |extension| Request::StartMonitor { extension },
                         Purpose::StartMonitor,
                     );
+                    self.send_for_extension(
+                        now,
+                        |extension| Request::QueryDeviceInfo { extension },
+                        Purpose::QueryDeviceInfo,
+                    );
                 }
                 None => self.show(Notice::error("CtiSVR did not say which extension this workstation uses.")),
             },
-            Purpose::StartMonitor => self.send_for_extension(
-                now,
-                |extension| Request::QueryDeviceInfo { extension },
-                Purpose::QueryDeviceInfo,
-            ),
+            // Nothing follows from it: querydeviceinfo went with it.
+            Purpose::StartMonitor => {}
             Purpose::QueryDeviceInfo => {
                 match response.associated_device.filter(|a| !a.trim().is_empty()) {
                     Some(agent_id) => {
@@ -721,6 +779,7 @@ impl Session {
     fn finish_startup(&mut self) {
         if !self.ready && self.connection.is_open() {
             self.ready = true;
+            self.connection.established();
             self.effects.push_back(Effect::ClickToDial { enabled: true });
         }
     }
@@ -754,7 +813,12 @@ impl Session {
     /// for an inbound call (again when a transfer changes its caller), the
     /// record dialled from for an outbound one, a call log when one ends.
     fn emit_calls(&mut self, now: Millis, changes: Vec<CallChange>) {
-        let options = self.settings.as_ref().map(|s| s.options.clone()).unwrap_or_default();
+        let mut options = self.settings.as_ref().map(|s| s.options.clone()).unwrap_or_default();
+        // Other tabs show the call too; only the leader pops and logs it.
+        if !self.is_leader(now) {
+            options.screen_pop = false;
+            options.log_calls = false;
+        }
         for change in changes {
             match &change {
                 CallChange::Appeared(call) | CallChange::Changed(call) if call.direction == Direction::Inbound => {
@@ -785,6 +849,30 @@ impl Session {
         }
     }
 
+    /// A message from another tab of this agent.
+    pub fn handle_tab_message(&mut self, now: Millis, message: TabMessage) {
+        if let Some(election) = &mut self.election {
+            election.handle_message(now, message);
+        }
+    }
+
+    /// A message for the agent's other tabs.
+    pub fn poll_tab_message(&mut self) -> Option<TabMessage> {
+        self.election.as_mut().and_then(Election::poll_transmit)
+    }
+
+    /// The page is closing: tell the other tabs to take over now.
+    pub fn leave(&mut self) {
+        if let Some(election) = &mut self.election {
+            election.leave();
+        }
+    }
+
+    /// Whether this tab performs the once-per-call side effects (screen pop, log).
+    pub fn is_leader(&self, now: Millis) -> bool {
+        self.election.as_ref().is_none_or(|e| e.is_leader(now))
+    }
+
     /// Something from the CRM: a click-to-dial, what a screen pop found, how
     /// saving a call log went.
     pub fn handle_crm(&mut self, now: Millis, input: CrmInput) {
@@ -805,6 +893,7 @@ impl Session {
                     self.crm.records.insert(call_id, record);
                 }
             }
+            CrmInput::Failed { what, error } => self.show(Notice::error(format!("{what} failed: {error}"))),
             CrmInput::LogSaved { call_id } => self.crm.retries.retain(|r| r.call_id != call_id),
             CrmInput::LogFailed { call_id, log, error } => {
                 let attempt = self.crm.retries.iter().find(|r| r.call_id == call_id).map_or(1, |r| r.attempt + 1);
@@ -823,6 +912,21 @@ impl Session {
                     self.crm.retries.push(LogRetry { call_id, log, attempt, due: now + delay });
                 }
             }
+        }
+    }
+
+    /// What the browser likely did to socket `id` (the current one) that
+    /// failed with `reason`, if the page is known.
+    fn advice(&self, id: ConnId, reason: &str) -> Option<String> {
+        let page = self.page.as_ref()?;
+        if self.connection.current() != Some(id) {
+            return None;
+        }
+        match self.connection.status() {
+            ConnectionStatus::Connecting { uri, .. } | ConnectionStatus::Connected { uri, .. } => {
+                advise(page, uri.as_str(), reason)
+            }
+            _ => None,
         }
     }
 

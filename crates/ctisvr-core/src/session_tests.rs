@@ -110,12 +110,14 @@ fn start_up_sends_the_vendor_sequence_with_the_right_fields() {
     let (id, frame) = h.sent("myextension");
     assert_eq!(frame, json!({"id": id, "request": "myextension"}));
     h.reply(id, json!({"extension": "2001"}));
-    let (id, frame) = h.sent("startmonitor");
-    assert_eq!(frame, json!({"id": id, "request": "startmonitor", "extension": "2001"}));
-    h.nothing_sent(); // one step at a time, as the sample
-    h.reply(id, json!({}));
+    let (monitor, frame) = h.sent("startmonitor");
+    assert_eq!(frame, json!({"id": monitor, "request": "startmonitor", "extension": "2001"}));
+    // Pipelined with startmonitor: one round trip fewer than the sample.
     let (id, frame) = h.sent("querydeviceinfo");
     assert_eq!(frame, json!({"id": id, "request": "querydeviceinfo", "extension": "2001"}));
+    h.nothing_sent();
+    h.reply(monitor, json!({}));
+    h.nothing_sent(); // what comes next depends on querydeviceinfo
     h.reply(id, json!({"associateddevice": ""}));
     let (id, frame) = h.sent("snapshot");
     assert_eq!(frame, json!({"id": id, "request": "snapshot", "extension": "2001"}));
@@ -303,9 +305,10 @@ fn unknown_events_pass_through_and_garbage_is_shown_not_fatal() {
 }
 
 #[test]
-fn a_request_timeout_is_reported_and_a_silent_start_up_moves_on() {
+fn an_unanswered_request_is_reported_and_the_dead_server_is_left() {
     let mut h = Harness::new();
     h.start_logged_out();
+    h.effects();
     h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") }).unwrap();
     h.sent("login");
     assert_eq!(h.session.poll_timeout(), Some(Millis(10_000)));
@@ -314,8 +317,12 @@ fn a_request_timeout_is_reported_and_a_silent_start_up_moves_on() {
     assert!(h.session.state().busy);
     h.now = Millis(10_000);
     h.session.handle_timeout(h.now);
-    assert!(!h.session.state().busy);
-    assert!(h.notice().starts_with("Login: CtiSVR did not answer within 10 s"), "{}", h.notice());
+    let state = h.session.state();
+    assert!(!state.busy && !state.ready);
+    assert!(h.notice().starts_with("Login was not confirmed"), "{}", h.notice());
+    assert!(h.effects().contains(&Effect::CloseSocket));
+    assert_eq!(h.session.poll_connect().map(|c| c.role), Some(ServerRole::Backup), "on to B");
+    h.nothing_sent(); // the login is not re-sent
 
     // A server that accepts the socket and never answers myextension: on to B.
     let mut h = Harness::new();
@@ -626,7 +633,9 @@ fn a_failed_call_log_is_shown_and_retried_until_saved() {
     h.now = Millis(10_000);
     h.session.handle_timeout(h.now);
     assert_eq!(logs(&h.effects()), vec![log.clone()]);
-    assert_eq!(h.session.poll_timeout(), None, "no second try while the first is out");
+    h.now = Millis(25_000);
+    h.session.handle_timeout(h.now);
+    assert!(logs(&h.effects()).is_empty(), "no second try while the first is out");
     h.session.handle_crm(h.now, CrmInput::LogSaved { call_id });
     h.now = Millis(100_000);
     h.session.handle_timeout(h.now);
@@ -649,4 +658,117 @@ fn logging_and_screen_pop_can_be_switched_off() {
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
     let effects = h.effects();
     assert!(pops(&effects).is_empty() && logs(&effects).is_empty());
+}
+
+#[test]
+fn a_socket_the_browser_refuses_is_explained_once_the_page_is_known() {
+    let mut session = Session::default();
+    session.set_page(PageOrigin::new("https:", "myorg.lightning.force.com"));
+    let settings = Settings::from_attributes(|name| match name {
+        "ws-uri-a" => Some("ws://10.0.0.5:9006/".into()),
+        "ws-uri-b" => Some("wss://10.0.0.6:9008/".into()),
+        _ => None,
+    });
+    session.configure(Millis(0), settings);
+    let mut h = Harness { session, now: Millis(0), conn: None };
+    let a = h.session.poll_connect().unwrap();
+    let refused = "An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.";
+    h.session.handle_transport(h.now, TransportEvent::Closed { id: a.id, reason: refused.into() });
+    assert!(h.notice().starts_with("This page is https, so the browser refuses ws://10.0.0.5:9006/"), "{}", h.notice());
+    let b = h.session.poll_connect().unwrap();
+    let dropped = "the connection failed or dropped (code 1006)";
+    h.session.handle_transport(h.now, TransportEvent::Closed { id: b.id, reason: dropped.into() });
+    assert!(h.notice().contains("local network address 10.0.0.6"), "{}", h.notice());
+    match h.session.state().connection {
+        ConnectionStatus::Waiting { reason, .. } => {
+            assert!(
+                reason.starts_with("the connection failed or dropped (code 1006). The browser may be blocking"),
+                "{reason}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn without_advice_a_lost_socket_shows_nothing_new() {
+    let mut h = Harness::new();
+    h.session.set_page(PageOrigin::new("http:", "127.0.0.1"));
+    h.start_logged_out();
+    h.effects();
+    h.close("the connection failed or dropped (code 1006)");
+    assert_eq!(h.session.state().notice, None);
+}
+
+#[test]
+fn a_failed_crm_call_is_shown() {
+    let mut h = Harness::new();
+    h.session.handle_crm(h.now, CrmInput::Failed { what: "Screen pop".into(), error: "not allowed".into() });
+    assert_eq!(h.notice(), "Screen pop failed: not allowed");
+}
+
+#[test]
+fn a_quiet_connection_is_checked_and_left_when_it_does_not_answer() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    assert_eq!(h.session.poll_timeout(), Some(Millis(30_000)), "liveness after 30 s of silence");
+    h.now = Millis(20_000);
+    h.event("offer", "5551234", "2001"); // anything heard resets it
+    assert_eq!(h.session.poll_timeout(), Some(Millis(50_000)));
+    h.now = Millis(50_000);
+    h.session.handle_timeout(h.now);
+    let (id, frame) = h.sent("queryagentstate");
+    assert_eq!(frame["extension"], "2001");
+    h.reply(id, json!({"skillmode": "null", "talkstate": "call"}));
+    h.sent("userdata"); // the answer refreshes the view as any other
+                        // A stalled server: the next check gets no answer and the socket is left.
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.effects();
+    h.now = Millis(30_000);
+    h.session.handle_timeout(h.now);
+    h.sent("queryagentstate");
+    h.now = Millis(40_000);
+    h.session.handle_timeout(h.now);
+    assert!(h.effects().contains(&Effect::CloseSocket));
+    assert!(matches!(h.session.state().connection, ConnectionStatus::Connecting { role: ServerRole::Backup, .. }));
+    assert_eq!(h.notice(), "", "a liveness check is not the agent's request: nothing to report as lost");
+}
+
+#[test]
+fn retry_now_is_refused_unless_waiting() {
+    let mut h = Harness::new();
+    assert!(h.session.command(h.now, Command::RetryNow).is_err());
+    while let Some(connect) = h.session.poll_connect() {
+        // A and B both refuse: waiting.
+        h.session.handle_transport(h.now, TransportEvent::Closed { id: connect.id, reason: "refused".into() });
+    }
+    assert!(matches!(h.session.state().connection, ConnectionStatus::Waiting { .. }));
+    h.session.command(h.now, Command::RetryNow).unwrap();
+    assert_eq!(h.session.poll_connect().map(|c| c.role), Some(ServerRole::Primary));
+}
+
+#[test]
+fn only_the_leading_tab_pops_and_logs() {
+    use crate::leader::TabMessage;
+    let mut h = Harness::new();
+    let settings = h.session.settings().cloned().unwrap();
+    let mut session = Session::new(SessionOptions { tab: Some(20), ..SessionOptions::default() });
+    session.configure(Millis(0), Ok(settings));
+    h.session = session;
+    h.start_logged_out();
+    // Another tab with a smaller id is alive: it leads.
+    h.session.handle_tab_message(h.now, TabMessage::Alive { tab: 10 });
+    h.session.handle_timeout(h.now);
+    assert_eq!(h.session.poll_tab_message(), Some(TabMessage::Alive { tab: 20 }));
+    h.effects();
+    h.event("offer", "5551234", "2001");
+    h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
+    let effects = h.effects();
+    assert!(pops(&effects).is_empty() && logs(&effects).is_empty(), "the follower shows but does not pop or log");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Call(CallChange::Appeared(_)))));
+    // The leader leaves: this tab pops the next call.
+    h.session.handle_tab_message(h.now, TabMessage::Gone { tab: 10 });
+    h.event("offer", "5559999", "2001");
+    assert_eq!(pops(&h.effects()), vec!["5559999".to_string()]);
 }

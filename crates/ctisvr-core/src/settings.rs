@@ -59,6 +59,9 @@ pub enum SettingsError {
     NotJson(String),
     #[error("the call center settings are not a JSON object")]
     NotAnObject,
+    /// The CRM did not give the settings (its call failed, or no CRM library).
+    #[error("the CRM did not give the call center settings ({0})")]
+    Crm(String),
 }
 
 /// Call center item keys, as `getCallCenterSettings` returns them.

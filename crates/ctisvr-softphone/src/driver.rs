@@ -5,18 +5,24 @@
 //! socket / timer / click --handle_*(now, ..)--> Session
 //! Session --poll_event / poll_connect / poll_transmit / poll_timeout--> pump() --> DOM, socket, timer
 //! Session --state()--> RwSignal<State> --> view
+//! CRM callback --handle_crm / configure--> Session --CRM effects--> crm::Bridge --> sforce.*
 //! ```
 
 use crate::clock::now;
+use crate::crm::Bridge;
 use crate::dom_events;
 use crate::socket::{Socket, SocketEvent};
+use crate::tabs::{random_id, TabChannel};
 use ctisvr_core::{
-    Command, ConnId, Effect, Rejected, Session, SessionOptions, Settings, SettingsError, State, TransportEvent,
+    Command, ConnId, CrmInput, Effect, PageOrigin, Rejected, Session, SessionOptions, Settings, SettingsError, State,
+    TransportEvent,
 };
 use gloo_timers::callback::Timeout;
-use leptos::prelude::{RwSignal, Set};
-use std::cell::RefCell;
+use leptos::prelude::{RwSignal, Set, WithUntracked};
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
 
 /// One element's session and its browser resources. Cheap to clone.
@@ -31,23 +37,126 @@ struct Inner {
     timer: RefCell<Option<Timeout>>,
     state: RwSignal<State>,
     host: HtmlElement,
+    /// The CRM bridge, when the page has a CRM (settings then come from it).
+    bridge: RefCell<Option<Rc<Bridge>>>,
+    /// `pump` is running: a nested call (a page listener or a CRM callback
+    /// calling back in) only asks the running one to go round again, so
+    /// outputs keep their order and the view never gets an older state.
+    pumping: Cell<bool>,
+    pump_again: Cell<bool>,
+    /// The agent's other tabs (leader election), once the settings name the server.
+    tabs: RefCell<Option<TabChannel>>,
+    /// Tells the other tabs when this page goes away.
+    _on_pagehide: RefCell<Option<Closure<dyn FnMut()>>>,
+}
+
+/// A driver that does not keep the element alive (for CRM callbacks).
+#[derive(Clone)]
+pub struct WeakDriver {
+    inner: Weak<Inner>,
+}
+
+impl WeakDriver {
+    pub fn upgrade(&self) -> Option<Driver> {
+        upgrade(&self.inner)
+    }
 }
 
 impl Driver {
     /// A driver rendering into `state` and dispatching DOM events on `host`.
     pub fn new(host: HtmlElement, state: RwSignal<State>) -> Driver {
+        // Jitter seed and tab id: the core has no randomness of its own.
+        let options = SessionOptions { seed: random_id(), tab: Some(random_id()), ..SessionOptions::default() };
+        let mut session = Session::new(options);
+        session.set_page(page_origin());
         let inner = Inner {
-            session: RefCell::new(Session::new(SessionOptions::default())),
+            session: RefCell::new(session),
             socket: RefCell::new(None),
             timer: RefCell::new(None),
             state,
             host,
+            bridge: RefCell::new(None),
+            pumping: Cell::new(false),
+            pump_again: Cell::new(false),
+            tabs: RefCell::new(None),
+            _on_pagehide: RefCell::new(None),
         };
-        Driver { inner: Rc::new(inner) }
+        let driver = Driver { inner: Rc::new(inner) };
+        driver.listen_for_pagehide();
+        driver
+    }
+
+    /// Softphones of the same server (and extension) elect one leader.
+    fn join_tabs(&self, settings: &Settings) {
+        let weak = Rc::downgrade(&self.inner);
+        let channel = TabChannel::open(&format!("ctisvr-softphone:{}", settings.ws_uri_a), move |message| {
+            if let Some(driver) = upgrade(&weak) {
+                driver.inner.session.borrow_mut().handle_tab_message(now(), message);
+                driver.pump();
+            }
+        });
+        *self.inner.tabs.borrow_mut() = channel;
+    }
+
+    fn listen_for_pagehide(&self) {
+        let weak = Rc::downgrade(&self.inner);
+        let closure = Closure::<dyn FnMut()>::new(move || {
+            if let Some(driver) = upgrade(&weak) {
+                driver.leave_tabs();
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.add_event_listener_with_callback("pagehide", closure.as_ref().unchecked_ref());
+        }
+        *self.inner._on_pagehide.borrow_mut() = Some(closure);
+    }
+
+    /// Says goodbye to the other tabs so that one takes over at once.
+    fn leave_tabs(&self) {
+        self.inner.session.borrow_mut().leave();
+        self.post_tab_messages();
+    }
+
+    fn post_tab_messages(&self) {
+        let messages: Vec<_> = {
+            let mut session = self.inner.session.borrow_mut();
+            std::iter::from_fn(|| session.poll_tab_message()).collect()
+        };
+        if let Some(channel) = self.inner.tabs.borrow().as_ref() {
+            for message in &messages {
+                channel.post(message);
+            }
+        }
+    }
+
+    pub fn downgrade(&self) -> WeakDriver {
+        WeakDriver { inner: Rc::downgrade(&self.inner) }
+    }
+
+    /// Connects the session to a CRM: its settings and click-to-dial from
+    /// now on, and the session's CRM effects carried out through it.
+    pub fn attach_crm(&self, bridge: Bridge) {
+        let bridge = Rc::new(bridge);
+        *self.inner.bridge.borrow_mut() = Some(bridge.clone());
+        bridge.start(self);
+    }
+
+    /// Whether a CRM gives the settings (attributes are then ignored).
+    pub fn has_crm(&self) -> bool {
+        self.inner.bridge.borrow().is_some()
+    }
+
+    /// Something the CRM reported.
+    pub fn handle_crm(&self, input: CrmInput) {
+        self.inner.session.borrow_mut().handle_crm(now(), input);
+        self.pump();
     }
 
     /// New settings from the CRM or the attributes.
     pub fn configure(&self, settings: Result<Settings, SettingsError>) {
+        if let Ok(settings) = &settings {
+            self.join_tabs(settings);
+        }
         self.inner.session.borrow_mut().configure(now(), settings);
         self.pump();
     }
@@ -61,6 +170,11 @@ impl Driver {
 
     /// Closes the socket and stops the timer: the element is gone.
     pub fn shut_down(&self) {
+        self.leave_tabs();
+        self.inner.tabs.borrow_mut().take();
+        if let (Some(window), Some(closure)) = (web_sys::window(), self.inner._on_pagehide.borrow_mut().take()) {
+            let _ = window.remove_event_listener_with_callback("pagehide", closure.as_ref().unchecked_ref());
+        }
         self.inner.timer.borrow_mut().take();
         self.inner.socket.borrow_mut().take();
     }
@@ -68,6 +182,15 @@ impl Driver {
     /// Carries out everything the session has queued. Borrows are released
     /// before any DOM event is dispatched, so page listeners may call back in.
     fn pump(&self) {
+        if self.inner.pumping.replace(true) {
+            self.inner.pump_again.set(true);
+            return;
+        }
+        self.pump_loop();
+        self.inner.pumping.set(false);
+    }
+
+    fn pump_loop(&self) {
         loop {
             let (effects, connect, frames, deadline, state) = {
                 let mut session = self.inner.session.borrow_mut();
@@ -92,8 +215,13 @@ impl Driver {
                 }
             }
             again |= self.send_all(&frames);
+            self.post_tab_messages();
             self.schedule(deadline);
-            self.inner.state.set(state);
+            // Heartbeats wake the loop often; the view changes only with the state.
+            if self.inner.state.with_untracked(|old| *old != state) {
+                self.inner.state.set(state);
+            }
+            again |= self.inner.pump_again.replace(false);
             if !again {
                 break;
             }
@@ -123,7 +251,13 @@ impl Driver {
             Effect::CloseSocket => {
                 self.inner.socket.borrow_mut().take();
             }
-            other => dom_events::dispatch(&self.inner.host, other),
+            other => {
+                dom_events::dispatch(&self.inner.host, other);
+                let bridge = self.inner.bridge.borrow().clone();
+                if let Some(bridge) = bridge {
+                    bridge.carry_out(self, other);
+                }
+            }
         }
     }
 
@@ -165,6 +299,20 @@ impl Driver {
         // Replacing the old Timeout cancels it.
         *self.inner.timer.borrow_mut() = timer;
     }
+}
+
+/// The page's `location.protocol` and `location.hostname`, for the core's
+/// advice on refused sockets.
+fn page_origin() -> PageOrigin {
+    let location = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok();
+    let read = |key: &str| {
+        location
+            .as_ref()
+            .and_then(|location| js_sys::Reflect::get(location, &JsValue::from_str(key)).ok())
+            .and_then(|value| value.as_string())
+            .unwrap_or_default()
+    };
+    PageOrigin::new(read("protocol"), read("hostname"))
 }
 
 fn upgrade(weak: &Weak<Inner>) -> Option<Driver> {

@@ -7,7 +7,12 @@
 //! We write the shim ourselves instead of depending on `custom-elements`:
 //! it is twenty lines, and that crate holds a lock while callbacks run,
 //! which deadlocks when a page listener calls back into the element.
+//!
+//! Settings come from the CRM when the page has one (Salesforce's Open CTI
+//! library, or the `crm` attribute forcing a bridge), else from the
+//! attributes. The bridge is chosen when the element connects.
 
+use crate::crm;
 use crate::driver::Driver;
 use crate::script_api;
 use crate::view::Softphone;
@@ -127,7 +132,10 @@ fn connected(host: HtmlElement) {
     INSTANCES.with(|instances| {
         instances.borrow_mut().insert(id, Instance { driver: driver.clone(), _view: Box::new(view) })
     });
-    driver.configure(read_settings(&host));
+    match crm::Bridge::new(crm::detect(host.get_attribute(attributes::CRM))) {
+        Some(bridge) => driver.attach_crm(bridge),
+        None => driver.configure(read_settings(&host)),
+    }
 }
 
 fn disconnected(host: HtmlElement) {
@@ -153,7 +161,8 @@ fn disconnected(host: HtmlElement) {
 fn attributes_changed(host: HtmlElement) {
     let Some(id) = instance_id(&host) else { return }; // not connected yet: read on connect
     let driver = INSTANCES.with(|instances| instances.borrow().get(&id).map(|i| i.driver.clone()));
-    if let Some(driver) = driver {
+    // With a CRM the settings are the call center's, not the attributes'.
+    if let Some(driver) = driver.filter(|driver| !driver.has_crm()) {
         driver.configure(read_settings(&host));
     }
 }

@@ -3,7 +3,8 @@
 //! The `<ctisvr-softphone>` custom element. Everything here is an edge around
 //! [`ctisvr_core::Session`]: the WebSocket ([`socket`]), the clock and timers
 //! ([`clock`], [`driver`]), DOM events ([`dom_events`]), the element's
-//! lifecycle ([`element`]) and the view ([`view`]). Decisions live in the core.
+//! lifecycle ([`element`]), the CRM bridge to Salesforce Open CTI ([`crm`])
+//! and the view ([`view`]). Decisions live in the core.
 //!
 //! ```html
 //! <script type="module">
@@ -14,11 +15,13 @@
 //! ```
 
 pub mod clock;
+pub mod crm;
 pub mod dom_events;
 pub mod driver;
 pub mod element;
 pub mod script_api;
 pub mod socket;
+pub mod tabs;
 pub mod view;
 
 use wasm_bindgen::prelude::*;

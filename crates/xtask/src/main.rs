@@ -8,11 +8,15 @@
 //!   Chromium, npm packages)
 //! - [`dist`]: build the element to wasm and assemble `dist/`
 //! - [`demo`]: `dist`, then run the mock CtiSVR serving it
+//! - [`package`]: `dist`, then the Salesforce static resource and SFDX project
+//! - [`bench`]: start-up and failover timings in Chromium, printed
 //! - [`test`]: every test (native, wasm in Chromium, Playwright end to end)
 
+mod bench;
 mod cmd;
 mod demo;
 mod dist;
+mod package;
 mod setup;
 mod test;
 
@@ -26,10 +30,15 @@ commands:
           (the version in Cargo.lock), Debian chromium + chromium-driver, npm ci
   dist    setup, build the element (release wasm), wasm-bindgen, wasm-opt -Oz,
           copy site/ into dist/, print sizes
+  package setup, dist, then dist/salesforce/: the static resource
+          ctisvrsoftphone.zip and an SFDX project (Visualforce page, call
+          center) to deploy with `sf project deploy start`
   demo    setup, dist, build and start the mock CtiSVR on 127.0.0.1:8080 and
           print the demo URL; args after `--` go to ctisvr-mock
   test    setup, native tests, wasm tests (headless Chromium), dist, mock
           build, Playwright; stops at the first failure
+  bench   setup, dist, mock build, then the benchmarks in bench/ (start-up,
+          reload, failover timings and round trips), printed as BENCH lines
   help    this text";
 
 fn main() -> ExitCode {
@@ -56,6 +65,8 @@ fn main() -> ExitCode {
     let result = match command {
         "setup" => setup::run(),
         "dist" => setup::run().and_then(|()| dist::run()),
+        "package" => setup::run().and_then(|()| package::run()),
+        "bench" => setup::run().and_then(|()| bench::run()),
         "demo" => setup::run().and_then(|()| dist::run()).and_then(|()| demo::run(rest)),
         "test" => {
             // Prints its own FAILED line and summary.

@@ -7,6 +7,7 @@
 //! | lint    | `cargo fmt --check`; `cargo clippy -D warnings` on the native crates and on the element for wasm32 (the crates deny unwrap/expect/indexing/panic outside tests) |
 //! | wasm    | `cargo test -p ctisvr-softphone --target wasm32-unknown-unknown` in headless Chromium (`CHROMEDRIVER=/usr/bin/chromedriver`, runner from `.cargo/config.toml`) |
 //! | dist    | `cargo xtask dist`                                                |
+//! | package | the Salesforce package from that `dist/` (`package::assemble`), validated |
 //! | mock    | `cargo build -p ctisvr-mock` (Playwright's `webServer` starts the binary) |
 //! | e2e     | `node_modules/.bin/playwright test` (`CI` passes through)          |
 //!
@@ -17,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::cmd::{cargo, root, Cmd, Result};
 use crate::setup::{CHROMEDRIVER, WASM_TARGET};
-use crate::{demo, dist, setup};
+use crate::{demo, dist, package, setup};
 
 type Stage = (&'static str, fn() -> Result<()>);
 
@@ -27,6 +28,7 @@ const STAGES: &[Stage] = &[
     ("lint", lint),
     ("wasm", wasm),
     ("dist", dist::run),
+    ("package", package::assemble),
     ("mock", demo::build_mock),
     ("e2e", e2e),
 ];

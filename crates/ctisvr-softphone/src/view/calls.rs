@@ -2,11 +2,10 @@
 //! held call and its consultation show together), and the Caller and Dialled
 //! number fields of the current call (the vendor sample's CLI and DNIS).
 
+use super::ticking_clock;
 use crate::clock::now;
 use ctisvr_core::{Call, CallState, State};
-use gloo_timers::callback::Interval;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 
 #[component]
 pub fn CallsPanel(state: RwSignal<State>) -> impl IntoView {
@@ -60,15 +59,6 @@ fn call_row(call: Call, clock: RwSignal<u64>) -> impl IntoView {
             <span class="call-timer" role="timer">{timer}</span>
         </li>
     }
-}
-
-/// A signal that changes every second while the view lives (drives timers).
-fn ticking_clock() -> RwSignal<u64> {
-    let tick = RwSignal::new(0u64);
-    let interval = Interval::new(1_000, move || tick.update(|t| *t = t.wrapping_add(1)));
-    let interval = SendWrapper::new(interval);
-    on_cleanup(move || drop(interval));
-    tick
 }
 
 /// `m:ss`, or `h:mm:ss` from an hour on.

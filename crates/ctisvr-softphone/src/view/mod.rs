@@ -10,14 +10,16 @@ mod status;
 
 use crate::driver::Driver;
 use ctisvr_core::{Command, State};
+use gloo_timers::callback::Interval;
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 
 /// The whole softphone.
 #[component]
 pub fn Softphone(driver: Driver, state: RwSignal<State>) -> impl IntoView {
     view! {
         <section class="softphone" aria-label="CtiSVR softphone">
-            <status::StatusBar state=state />
+            <status::StatusBar driver=driver.clone() state=state />
             <notice::NoticeBar driver=driver.clone() state=state />
             <agent::AgentPanel driver=driver.clone() state=state />
             <calls::CallsPanel state=state />
@@ -30,4 +32,14 @@ pub fn Softphone(driver: Driver, state: RwSignal<State>) -> impl IntoView {
 /// only matters to the page's script API.
 fn send(driver: &Driver, command: Command) {
     let _ = driver.command(command);
+}
+
+/// A signal that changes every second while the view lives (drives timers
+/// and countdowns).
+fn ticking_clock() -> RwSignal<u64> {
+    let tick = RwSignal::new(0u64);
+    let interval = Interval::new(1_000, move || tick.update(|t| *t = t.wrapping_add(1)));
+    let interval = SendWrapper::new(interval);
+    on_cleanup(move || drop(interval));
+    tick
 }

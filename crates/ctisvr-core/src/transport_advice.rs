@@ -1,0 +1,222 @@
+//! Why the browser refused a CtiSVR WebSocket, in words an agent can pass on
+//! to an admin. Two refusals are common once the softphone runs inside
+//! Salesforce (an https page, often on a public origin):
+//!
+//! - **mixed content**: an https page may not open `ws://` (only `wss://`);
+//!   `new WebSocket` throws a `SecurityError` ("insecure"). Chromium exempts
+//!   local addresses (`127.0.0.1`, `10.0.0.5`: local network access rules
+//!   them instead); Firefox refuses them too.
+//! - **local network access**: Chromium blocks a page from reaching an
+//!   address more private than its own (a public site to `10.0.0.5`, or any
+//!   site to `127.0.0.1`) unless the user allowed "local network access" for
+//!   the site. The page only sees the socket close with code 1006.
+//!
+//! The driver tells the session the page's protocol and host
+//! ([`crate::Session::set_page`]); the session adds the advice to the close
+//! reason and shows it.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// The page the element runs in: `location.protocol` and `location.hostname`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PageOrigin {
+    /// `https:` or `http:` (the trailing colon is optional).
+    pub protocol: String,
+    /// `cti.example.com`, `127.0.0.1`, `[::1]`...
+    pub host: String,
+}
+
+impl PageOrigin {
+    pub fn new(protocol: impl Into<String>, host: impl Into<String>) -> PageOrigin {
+        PageOrigin { protocol: protocol.into(), host: host.into() }
+    }
+
+    fn is_https(&self) -> bool {
+        self.protocol.trim_end_matches(':').eq_ignore_ascii_case("https")
+    }
+}
+
+/// How private an address is, in Chromium's Local Network Access terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum AddressSpace {
+    Public,
+    /// RFC 1918, link-local, unique local IPv6, `.local` names.
+    Local,
+    /// `127.0.0.0/8`, `::1`, `localhost`.
+    Loopback,
+}
+
+/// The advice for a WebSocket to `uri` that failed with `failure`, if the
+/// browser rather than CtiSVR is the likely cause.
+///
+/// ```
+/// use ctisvr_core::transport_advice::{advise, PageOrigin};
+/// let salesforce = PageOrigin::new("https:", "myorg.lightning.force.com");
+/// let advice = advise(&salesforce, "ws://10.0.0.5:9006/", "SecurityError").unwrap();
+/// assert!(advice.contains("wss://"));
+/// let advice = advise(&salesforce, "wss://10.0.0.5:9006/", "the connection failed or dropped (code 1006)").unwrap();
+/// assert!(advice.contains("local network"));
+/// assert_eq!(advise(&PageOrigin::new("http:", "127.0.0.1"), "ws://127.0.0.1:9006/", "code 1006"), None);
+/// ```
+pub fn advise(page: &PageOrigin, uri: &str, failure: &str) -> Option<String> {
+    let (secure, host) = split_uri(uri)?;
+    let target = address_space(&host);
+    let lower = failure.to_ascii_lowercase();
+    let said_insecure = lower.contains("insecure") || lower.contains("securityerror");
+    let public = matches!(target, None | Some(AddressSpace::Public));
+    if page.is_https() && !secure && (said_insecure || public) {
+        let insecure: String = uri.chars().take(80).collect();
+        return Some(format!(
+            "This page is https, so the browser refuses {insecure}: ask your admin for a wss:// address (TLS in front of CtiSVR)."
+        ));
+    }
+    let dropped = failure.contains("1006") || lower.contains("local_network");
+    let page_space = address_space(&page.host).unwrap_or(AddressSpace::Public);
+    match target {
+        Some(target) if dropped && target > page_space => Some(format!(
+            "The browser may be blocking access to the local network address {host}: allow local network access for this site (or check that CtiSVR is running there)."
+        )),
+        // A name: Chromium decides by the address it resolves to, which the
+        // page cannot see. Only a public https page is subject to the prompt.
+        None if dropped && page.is_https() && page_space == AddressSpace::Public => Some(format!(
+            "If {host} is on your local network, the browser may be blocking it: allow local network access for this site (or check that CtiSVR is running there)."
+        )),
+        _ => None,
+    }
+}
+
+/// `(is wss, host)` of a WebSocket URI; `None` when it is not one.
+fn split_uri(uri: &str) -> Option<(bool, String)> {
+    let uri = uri.trim();
+    let lower = uri.to_ascii_lowercase();
+    let (secure, rest) = match lower.strip_prefix("wss://") {
+        Some(rest) => (true, rest),
+        None => (false, lower.strip_prefix("ws://")?),
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit('@').next().unwrap_or_default();
+    let host = if let Some(bracketed) = authority.strip_prefix('[') {
+        bracketed.split(']').next().unwrap_or_default()
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    (!host.is_empty()).then(|| (secure, host.to_owned()))
+}
+
+/// The address space of a host; `None` for a name we cannot place (it may
+/// resolve to anything).
+fn address_space(host: &str) -> Option<AddressSpace> {
+    let host = host.trim().trim_start_matches('[').trim_end_matches(']').trim_end_matches('.').to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return Some(AddressSpace::Loopback);
+    }
+    if host.ends_with(".local") {
+        return Some(AddressSpace::Local);
+    }
+    match host.parse::<IpAddr>().ok()? {
+        IpAddr::V4(ip) => Some(v4_space(ip)),
+        IpAddr::V6(ip) => Some(v6_space(ip)),
+    }
+}
+
+fn v4_space(ip: Ipv4Addr) -> AddressSpace {
+    if ip.is_loopback() {
+        AddressSpace::Loopback
+    } else if ip.is_private() || ip.is_link_local() || ip.is_unspecified() {
+        AddressSpace::Local
+    } else {
+        AddressSpace::Public
+    }
+}
+
+fn v6_space(ip: Ipv6Addr) -> AddressSpace {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return v4_space(v4);
+    }
+    let first = ip.segments().first().copied().unwrap_or_default();
+    if ip.is_loopback() {
+        AddressSpace::Loopback
+    } else if (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80 || ip.is_unspecified() {
+        AddressSpace::Local
+    } else {
+        AddressSpace::Public
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DROPPED: &str = "the connection failed or dropped (code 1006)";
+    const REFUSED: &str = "Failed to construct 'WebSocket': An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.";
+
+    fn https(host: &str) -> PageOrigin {
+        PageOrigin::new("https:", host)
+    }
+
+    #[test]
+    fn an_https_page_refuses_ws() {
+        let advice = advise(&https("cti.example.com"), "ws://10.0.0.5:9006/", REFUSED).unwrap();
+        assert_eq!(
+            advice,
+            "This page is https, so the browser refuses ws://10.0.0.5:9006/: ask your admin for a wss:// address (TLS in front of CtiSVR)."
+        );
+        // Firefox's words.
+        assert!(advise(&https("x"), "ws://10.0.0.5/", "The operation is insecure.").unwrap().contains("wss://"));
+        // A name or a public address: refused whatever the text.
+        assert!(advise(&https("x"), "WS://cti.example.com:9006", "anything").unwrap().contains("wss://"));
+        assert!(advise(&https("x"), "ws://8.8.8.8/", DROPPED).unwrap().contains("wss://"));
+        // Chromium lets ws:// reach local addresses, behind local network access.
+        let advice = advise(&https("myorg.my.salesforce.com"), "ws://10.0.0.5:9006/", DROPPED).unwrap();
+        assert!(advice.contains("local network address 10.0.0.5"), "{advice}");
+        let advice = advise(&https("myorg.my.salesforce.com"), "ws://127.0.0.1:9006/", DROPPED).unwrap();
+        assert!(advice.contains("local network address 127.0.0.1"), "{advice}");
+        assert_eq!(
+            advise(&https("myorg.my.salesforce.com"), "ws://localhost:9006/", "closed by the server (code 1000)"),
+            None
+        );
+        // An http page may open ws://.
+        assert_eq!(advise(&PageOrigin::new("http:", "cti.example.com"), "ws://cti.example.com:9006/", DROPPED), None);
+    }
+
+    #[test]
+    fn a_dropped_socket_to_a_more_private_address_may_be_local_network_access() {
+        let sf = https("myorg.lightning.force.com");
+        for uri in [
+            "wss://192.168.1.10:9006/",
+            "wss://10.0.0.5/",
+            "wss://172.16.0.1",
+            "wss://[fd00::1]:9006",
+            "wss://pbx.local/",
+        ] {
+            let advice = advise(&sf, uri, DROPPED).unwrap_or_else(|| panic!("{uri}"));
+            assert!(advice.starts_with("The browser may be blocking access to the local network address"), "{advice}");
+            assert!(advice.contains("allow local network access for this site"), "{advice}");
+        }
+        // Only a 1006 (or Chromium's own error name) suggests it.
+        assert_eq!(advise(&sf, "wss://10.0.0.5/", "closed by the server: bye (code 4000)"), None);
+        assert!(advise(&sf, "wss://10.0.0.5/", "net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS").is_some());
+        // A public target is not local network access; a name may be.
+        assert_eq!(advise(&sf, "wss://8.8.8.8/", DROPPED), None);
+        let advice = advise(&sf, "wss://cti.corp.example/", DROPPED).unwrap();
+        assert!(advice.starts_with("If cti.corp.example is on your local network"), "{advice}");
+        assert_eq!(advise(&PageOrigin::new("http:", "example.com"), "ws://cti.corp.example/", DROPPED), None);
+        assert_eq!(advise(&https("10.0.0.1"), "wss://cti.corp.example/", DROPPED), None);
+    }
+
+    #[test]
+    fn a_page_as_private_as_the_target_is_not_blocked() {
+        let intranet = https("10.1.1.1");
+        assert_eq!(advise(&intranet, "wss://10.0.0.5/", DROPPED), None);
+        assert!(advise(&intranet, "wss://127.0.0.1/", DROPPED).is_some(), "loopback is more private");
+        assert_eq!(advise(&PageOrigin::new("http:", "127.0.0.1"), "ws://127.0.0.1:19006/?ext=2001", DROPPED), None);
+        assert_eq!(advise(&PageOrigin::new("http", "localhost"), "ws://[::1]:9006/", DROPPED), None);
+    }
+
+    #[test]
+    fn not_a_websocket_uri_gets_no_advice() {
+        assert_eq!(advise(&https("x"), "http://10.0.0.5/", DROPPED), None);
+        assert_eq!(advise(&https("x"), "ws://", DROPPED), None);
+        assert_eq!(split_uri("wss://user@[::1]:9/x"), Some((true, "::1".into())));
+    }
+}

@@ -1,0 +1,39 @@
+//! Salesforce Classic: `sforce.interaction` and `sforce.interaction.cti`
+//! from `/support/api/<ver>/interaction.js`. Methods take positional
+//! arguments and a callback answering `{result, error}`.
+
+use super::{call_method, lookup, Request};
+use wasm_bindgen::JsValue;
+
+const INTERACTION: &str = "sforce.interaction";
+const CTI: &str = "sforce.interaction.cti";
+
+/// Calls the method for `request`; `callback` receives the answer (Classic's
+/// `notifyInitializationComplete` takes none and never answers).
+pub fn send(request: &Request, callback: JsValue) -> Result<(), String> {
+    let api = |path: &[&str], name: &str| lookup(path).ok_or_else(|| format!("{name} is not loaded on this page"));
+    let interaction = || api(&["sforce", "interaction"], INTERACTION);
+    let cti = || api(&["sforce", "interaction", "cti"], CTI);
+    match request {
+        Request::Settings => call_method(&cti()?, CTI, "getCallCenterSettings", &[callback]),
+        Request::ListenClickToDial => call_method(&cti()?, CTI, "onClickToDial", &[callback]),
+        Request::ClickToDial { enabled } => {
+            let method = if *enabled { "enableClickToDial" } else { "disableClickToDial" };
+            call_method(&cti()?, CTI, method, &[callback])
+        }
+        Request::ScreenPop { number, .. } => call_method(
+            &interaction()?,
+            INTERACTION,
+            "searchAndScreenPop",
+            &[JsValue::from_str(number), JsValue::from_str(""), JsValue::from_str("inbound"), callback],
+        ),
+        Request::ShowPanel => call_method(&interaction()?, INTERACTION, "setVisible", &[JsValue::TRUE, callback]),
+        Request::SaveLog { log, .. } => call_method(
+            &interaction()?,
+            INTERACTION,
+            "saveLog",
+            &[JsValue::from_str("Task"), JsValue::from_str(&log.classic_params()), callback],
+        ),
+        Request::InitializationComplete => call_method(&cti()?, CTI, "notifyInitializationComplete", &[]),
+    }
+}

@@ -1,0 +1,46 @@
+//! Salesforce Lightning Experience: `sforce.opencti` from
+//! `/support/api/<ver>/lightning/opencti_min.js`. Every method takes one
+//! object with a `callback` (the listener: `listener`) and answers
+//! `{success, returnValue, errors}`.
+
+use super::{call_method, lookup, object, to_js, Request};
+use wasm_bindgen::JsValue;
+
+const NAME: &str = "sforce.opencti";
+
+/// Calls the method for `request`; `callback` receives the answer.
+pub fn send(request: &Request, callback: JsValue) -> Result<(), String> {
+    let opencti = lookup(&["sforce", "opencti"]).ok_or_else(|| format!("{NAME} is not loaded on this page"))?;
+    let (method, argument) = match request {
+        Request::Settings => ("getCallCenterSettings", object(&[("callback", callback)])),
+        Request::ListenClickToDial => ("onClickToDial", object(&[("listener", callback)])),
+        Request::ClickToDial { enabled: true } => ("enableClickToDial", object(&[("callback", callback)])),
+        Request::ClickToDial { enabled: false } => ("disableClickToDial", object(&[("callback", callback)])),
+        Request::ScreenPop { number, .. } => (
+            "searchAndScreenPop",
+            object(&[
+                ("searchParams", JsValue::from_str(number)),
+                ("queryParams", JsValue::from_str("")),
+                ("callType", inbound()),
+                ("deferred", JsValue::FALSE),
+                ("callback", callback),
+            ]),
+        ),
+        Request::ShowPanel => {
+            ("setSoftphonePanelVisibility", object(&[("visible", JsValue::TRUE), ("callback", callback)]))
+        }
+        Request::SaveLog { log, .. } => {
+            ("saveLog", object(&[("value", to_js(&log.lightning_value())), ("callback", callback)]))
+        }
+        Request::InitializationComplete => ("notifyInitializationComplete", object(&[("callback", callback)])),
+    };
+    call_method(&opencti, NAME, method, &[argument])
+}
+
+/// `sforce.opencti.CALL_TYPE.INBOUND`, or its documented value `'inbound'`.
+fn inbound() -> JsValue {
+    lookup(&["sforce", "opencti", "CALL_TYPE"])
+        .and_then(|types| js_sys::Reflect::get(&types, &JsValue::from_str("INBOUND")).ok())
+        .filter(|value| value.is_string())
+        .unwrap_or_else(|| JsValue::from_str("inbound"))
+}
