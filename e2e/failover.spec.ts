@@ -107,3 +107,25 @@ test('a malformed frame and an unknown event are shown or passed on, never fatal
   await expect(phone.getByRole('status', { name: 'Connection' })).toContainText('Connected to A');
   await login(page);
 });
+
+test('a stalled server is left within the configured timeout', async ({ page, request }) => {
+  // A 2 s request timeout and a liveness check after 2 s of silence.
+  const query = new URLSearchParams({
+    wsURIA: `${WS_A}?ext=2001`,
+    wsURIB: `${WS_B}?ext=2001`,
+    requestTimeout: '2',
+    livenessInterval: '2',
+  });
+  await page.goto(`/index.html?${query}`);
+  const phone = page.locator('ctisvr-softphone');
+  const status = phone.getByRole('status', { name: 'Connection' });
+  await expect(status).toContainText('Connected to A');
+  await fault(request, `/api/endpoints/${PORT_A}/stall`);
+  await fault(request, `/api/endpoints/${PORT_A}/refuse`);
+  const stalledAt = Date.now();
+  // Silence (2 s), a liveness request, no answer (2 s): the socket is left for B.
+  await expect(status).toContainText('Connected to B', { timeout: 10_000 });
+  const seconds = (Date.now() - stalledAt) / 1000;
+  expect(seconds).toBeLessThan(8);
+  await login(page);
+});

@@ -86,6 +86,8 @@ function configureStandalone() {
     "outside-prefix": params.get("outsidePrefix") ?? "9",
     "long-dist-prefix": params.get("longDistPrefix") ?? "1",
     "international-prefix": params.get("internationalPrefix") ?? "01",
+    "request-timeout": params.get("requestTimeout"),
+    "liveness-interval": params.get("livenessInterval"),
   };
   for (const [name, value] of Object.entries(settings)) {
     if (value) element.setAttribute(name, value);

@@ -429,7 +429,7 @@ impl Session {
             self.pending.iter().filter(|(_, p)| p.deadline <= now).map(|(id, _)| *id).collect();
         if let Some(first) = expired.first().and_then(|id| self.pending.get(id)) {
             // A server that does not answer is gone: leave it for a working one.
-            let seconds = self.options.request_timeout.as_secs();
+            let seconds = self.request_timeout().as_secs();
             let reason = format!("CtiSVR did not answer {} within {seconds} s", first.purpose.describe());
             if let Some(conn) = self.connection.current() {
                 self.effects.push_back(Effect::CloseSocket);
@@ -439,7 +439,7 @@ impl Session {
             return;
         }
         let quiet_since = self.last_heard;
-        if self.ready && self.pending.is_empty() && now >= quiet_since + self.options.liveness_interval {
+        if self.ready && self.pending.is_empty() && now >= quiet_since + self.liveness_interval() {
             self.send_for_extension(now, |extension| Request::QueryAgentState { extension }, Purpose::QueryAgentState);
         }
     }
@@ -464,8 +464,7 @@ impl Session {
     /// When to call [`Session::handle_timeout`] next.
     pub fn poll_timeout(&self) -> Option<Millis> {
         let requests = self.pending.values().map(|p| p.deadline);
-        let liveness =
-            (self.ready && self.pending.is_empty()).then(|| self.last_heard + self.options.liveness_interval);
+        let liveness = (self.ready && self.pending.is_empty()).then(|| self.last_heard + self.liveness_interval());
         let retries = self.crm.retries.iter().map(|r| r.due).filter(|due| due.0 != u64::MAX);
         let election = self.election.as_ref().map(Election::poll_timeout);
         requests.chain(retries).chain(self.connection.deadline()).chain(liveness).chain(election).min()
@@ -601,6 +600,15 @@ impl Session {
         Ok(())
     }
 
+    /// The call center's timeout, else the session's default.
+    fn request_timeout(&self) -> Duration {
+        self.settings.as_ref().and_then(|s| s.options.request_timeout).unwrap_or(self.options.request_timeout)
+    }
+
+    fn liveness_interval(&self) -> Duration {
+        self.settings.as_ref().and_then(|s| s.options.liveness_interval).unwrap_or(self.options.liveness_interval)
+    }
+
     fn logged_in_agent(&self) -> Result<String, Rejected> {
         self.agent.agent_id().map(str::to_owned).ok_or(Rejected::NotAllowed("No agent is logged in at this extension."))
     }
@@ -609,7 +617,8 @@ impl Session {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);
         self.transmit.push_back(RequestFrame { id, request }.encode());
-        self.pending.insert(id, Pending { purpose, deadline: now + self.options.request_timeout });
+        let deadline = now + self.request_timeout();
+        self.pending.insert(id, Pending { purpose, deadline });
     }
 
     /// Sends a request about our extension (known once `myextension` answered).

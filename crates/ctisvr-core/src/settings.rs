@@ -11,6 +11,7 @@
 
 use serde_json::Value;
 use std::fmt;
+use std::time::Duration;
 
 /// Validated settings: a primary URI is required, the backup optional.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,11 +29,16 @@ pub struct Options {
     pub log_calls: bool,
     /// Pop the caller's record on an inbound call (`screenPop`, default true).
     pub screen_pop: bool,
+    /// How long a request may go unanswered before the server is taken for
+    /// dead (`requestTimeoutSeconds`, 1-300; `None`: the session's default).
+    pub request_timeout: Option<Duration>,
+    /// Silence after which a liveness request is sent (`livenessSeconds`, 1-3600).
+    pub liveness_interval: Option<Duration>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { log_calls: true, screen_pop: true }
+        Options { log_calls: true, screen_pop: true, request_timeout: None, liveness_interval: None }
     }
 }
 
@@ -73,9 +79,20 @@ pub mod keys {
     pub const INTERNATIONAL_PREFIX: &str = "/reqDialingOptions/reqInternationalPrefix";
     pub const LOG_CALLS: &str = "/ctisvrOptions/logCalls";
     pub const SCREEN_POP: &str = "/ctisvrOptions/screenPop";
+    pub const REQUEST_TIMEOUT: &str = "/ctisvrOptions/requestTimeoutSeconds";
+    pub const LIVENESS: &str = "/ctisvrOptions/livenessSeconds";
     /// Every item the element reads (the call center file must define them all).
-    pub const ALL: [&str; 7] =
-        [WS_URI_A, WS_URI_B, OUTSIDE_PREFIX, LONG_DIST_PREFIX, INTERNATIONAL_PREFIX, LOG_CALLS, SCREEN_POP];
+    pub const ALL: [&str; 9] = [
+        WS_URI_A,
+        WS_URI_B,
+        OUTSIDE_PREFIX,
+        LONG_DIST_PREFIX,
+        INTERNATIONAL_PREFIX,
+        LOG_CALLS,
+        SCREEN_POP,
+        REQUEST_TIMEOUT,
+        LIVENESS,
+    ];
 }
 
 /// Element attribute names, for pages without a CRM.
@@ -87,14 +104,35 @@ pub mod attributes {
     pub const INTERNATIONAL_PREFIX: &str = "international-prefix";
     pub const LOG_CALLS: &str = "log-calls";
     pub const SCREEN_POP: &str = "screen-pop";
+    pub const REQUEST_TIMEOUT: &str = "request-timeout";
+    pub const LIVENESS: &str = "liveness-interval";
     /// Forces the CRM bridge: `lightning`, `classic` or `none`.
     pub const CRM: &str = "crm";
     /// Every setting attribute, in the order of `keys::ALL`.
-    pub const SETTINGS: [&str; 7] =
-        [WS_URI_A, WS_URI_B, OUTSIDE_PREFIX, LONG_DIST_PREFIX, INTERNATIONAL_PREFIX, LOG_CALLS, SCREEN_POP];
+    pub const SETTINGS: [&str; 9] = [
+        WS_URI_A,
+        WS_URI_B,
+        OUTSIDE_PREFIX,
+        LONG_DIST_PREFIX,
+        INTERNATIONAL_PREFIX,
+        LOG_CALLS,
+        SCREEN_POP,
+        REQUEST_TIMEOUT,
+        LIVENESS,
+    ];
     /// Every attribute the element observes.
-    pub const ALL: [&str; 8] =
-        [WS_URI_A, WS_URI_B, OUTSIDE_PREFIX, LONG_DIST_PREFIX, INTERNATIONAL_PREFIX, LOG_CALLS, SCREEN_POP, CRM];
+    pub const ALL: [&str; 10] = [
+        WS_URI_A,
+        WS_URI_B,
+        OUTSIDE_PREFIX,
+        LONG_DIST_PREFIX,
+        INTERNATIONAL_PREFIX,
+        LOG_CALLS,
+        SCREEN_POP,
+        REQUEST_TIMEOUT,
+        LIVENESS,
+        CRM,
+    ];
 }
 
 impl Settings {
@@ -138,8 +176,8 @@ impl Settings {
 
     /// `names` are the keys of: URI A, URI B, outside, long distance,
     /// international, log calls, screen pop.
-    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 7]) -> Result<Settings, SettingsError> {
-        let [a, b, outside, long_distance, international, log_calls, screen_pop] = names;
+    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 9]) -> Result<Settings, SettingsError> {
+        let [a, b, outside, long_distance, international, log_calls, screen_pop, timeout, liveness] = names;
         let read = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let ws_uri_a = read(a).ok_or(SettingsError::MissingPrimary(a))?;
         Ok(Settings {
@@ -153,9 +191,16 @@ impl Settings {
             options: Options {
                 log_calls: read(log_calls).is_none_or(|v| flag(&v)),
                 screen_pop: read(screen_pop).is_none_or(|v| flag(&v)),
+                request_timeout: read(timeout).and_then(|v| seconds(&v, 300)),
+                liveness_interval: read(liveness).and_then(|v| seconds(&v, 3600)),
             },
         })
     }
+}
+
+/// Whole seconds from 1 to `max`; anything else means "the default".
+fn seconds(value: &str, max: u64) -> Option<Duration> {
+    value.parse::<u64>().ok().filter(|s| (1..=max).contains(s)).map(Duration::from_secs)
 }
 
 /// "false", "0", "no" and "off" (any case) are off; anything else is on.
@@ -269,11 +314,24 @@ mod tests {
     }
 
     #[test]
+    fn timeouts_are_whole_seconds_within_bounds() {
+        let s = Settings::from_attributes(|name| match name {
+            "ws-uri-a" => Some("ws://a".into()),
+            "request-timeout" => Some("3".into()),
+            "liveness-interval" => Some("0".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(s.options.request_timeout, Some(Duration::from_secs(3)));
+        assert_eq!(s.options.liveness_interval, None, "0 is out of bounds: the default applies");
+    }
+
+    #[test]
     fn options_switch_logging_and_screen_pop_off() {
         let s = Settings::from_lightning(
             &json!({"/ServerInfo/wsURIA": "ws://a", "/ctisvrOptions/logCalls": "false", "/ctisvrOptions/screenPop": "Off"}),
         )
         .unwrap();
-        assert_eq!(s.options, Options { log_calls: false, screen_pop: false });
+        assert_eq!(s.options, Options { log_calls: false, screen_pop: false, ..Options::default() });
     }
 }
