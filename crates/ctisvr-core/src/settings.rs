@@ -30,7 +30,7 @@ pub struct Options {
     /// Pop the caller's record on an inbound call (`screenPop`, default true).
     pub screen_pop: bool,
     /// How long a request may go unanswered before the server is taken for
-    /// dead (`requestTimeoutSeconds`, 1-300; `None`: the session's default).
+    /// dead (`answerTimeoutSeconds`, 1-300; `None`: the session's default).
     pub request_timeout: Option<Duration>,
     /// Silence after which a liveness request is sent (`livenessSeconds`, 1-3600).
     pub liveness_interval: Option<Duration>,
@@ -79,7 +79,7 @@ pub mod keys {
     pub const INTERNATIONAL_PREFIX: &str = "/reqDialingOptions/reqInternationalPrefix";
     pub const LOG_CALLS: &str = "/ctisvrOptions/logCalls";
     pub const SCREEN_POP: &str = "/ctisvrOptions/screenPop";
-    pub const REQUEST_TIMEOUT: &str = "/ctisvrOptions/requestTimeoutSeconds";
+    pub const REQUEST_TIMEOUT: &str = "/ctisvrOptions/answerTimeoutSeconds";
     pub const LIVENESS: &str = "/ctisvrOptions/livenessSeconds";
     /// Every item the element reads (the call center file must define them all).
     pub const ALL: [&str; 9] = [
