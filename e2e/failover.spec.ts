@@ -17,11 +17,18 @@ test.beforeEach(async ({ request }) => {
 
 test('A down at start: connects to B', async ({ page, request }) => {
   await fault(request, `/api/endpoints/${PORT_A}/refuse`);
+  await page.addInitScript(() => {
+    (window as any).__connection = [];
+    document.addEventListener('ctisvr-connection', (e) => (window as any).__connection.push((e as CustomEvent).detail));
+  });
   const query = new URLSearchParams({ wsURIA: `${WS_A}?ext=2001`, wsURIB: `${WS_B}?ext=2001` });
   await page.goto(`/index.html?${query}`);
   const phone = page.locator('ctisvr-softphone');
   await expect(phone.getByRole('status', { name: 'Connection' })).toContainText('Connected to B');
   await expect(phone.getByLabel('Extension')).toHaveText('Ext 2001');
+  // DOM events report each step.
+  const steps = await page.evaluate(() => (window as any).__connection.map((d: any) => `${d.status} ${d.server}`));
+  expect(steps).toEqual(['connecting A', 'connecting B', 'connected B']);
 });
 
 test('A dies mid-call: on B with the call still shown, and the agent can hang up', async ({ page, request }) => {

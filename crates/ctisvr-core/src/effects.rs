@@ -2,6 +2,7 @@
 //! drained with [`Session::poll_event`](crate::Session::poll_event).
 
 use crate::calls::{CallChange, CallId};
+use crate::connection::ConnectionStatus;
 use crate::crm::CallLog;
 use crate::wire::Event;
 use crate::AgentStatus;
@@ -11,6 +12,8 @@ use crate::AgentStatus;
 pub enum Effect {
     /// Turn the CRM's click-to-dial on (the session is ready) or off.
     ClickToDial { enabled: bool },
+    /// The connection changed (connecting, connected, waiting to retry).
+    ConnectionChanged(ConnectionStatus),
     /// Close the current socket without opening another (the session will
     /// ask for a new one through `poll_connect` when it is time).
     CloseSocket,

@@ -152,6 +152,8 @@ pub struct Session {
     crm: CrmState,
     /// When the server last sent anything (liveness).
     last_heard: Millis,
+    /// The connection status the edge was last told about.
+    reported_connection: ConnectionStatus,
     /// The other tabs of this agent, when the edge connects them.
     election: Option<Election>,
     notice: Option<Notice>,
@@ -310,6 +312,7 @@ impl Session {
             calls: Calls::default(),
             crm: CrmState::default(),
             last_heard: Millis(0),
+            reported_connection: ConnectionStatus::Unconfigured,
             notice: None,
             page: None,
         }
@@ -458,6 +461,12 @@ impl Session {
 
     /// A side effect for the edge.
     pub fn poll_event(&mut self) -> Option<Effect> {
+        // Reported here, the one place every change passes before the edge sees it.
+        let status = self.connection.status();
+        if *status != self.reported_connection {
+            self.reported_connection = status.clone();
+            self.effects.push_back(Effect::ConnectionChanged(status.clone()));
+        }
         self.effects.pop_front()
     }
 

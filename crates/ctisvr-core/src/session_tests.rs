@@ -772,3 +772,23 @@ fn only_the_leading_tab_pops_and_logs() {
     h.event("offer", "5559999", "2001");
     assert_eq!(pops(&h.effects()), vec!["5559999".to_string()]);
 }
+
+#[test]
+fn connection_changes_are_reported_once_each() {
+    let mut h = Harness::new();
+    let changes = |effects: Vec<Effect>| -> Vec<ConnectionStatus> {
+        effects
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::ConnectionChanged(status) => Some(status),
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(matches!(&changes(h.effects())[..], [ConnectionStatus::Connecting { role: ServerRole::Primary, .. }]));
+    h.open();
+    assert!(matches!(&changes(h.effects())[..], [ConnectionStatus::Connected { role: ServerRole::Primary, .. }]));
+    assert!(changes(h.effects()).is_empty());
+    h.close("gone");
+    assert!(matches!(&changes(h.effects())[..], [ConnectionStatus::Connecting { role: ServerRole::Backup, .. }]));
+}

@@ -4,12 +4,13 @@
 //! | event | `detail` |
 //! |---|---|
 //! | `ctisvr-ready` | `{ready}`: the session is (not) ready for calls |
+//! | `ctisvr-connection` | `{status: "unconfigured"\|"connecting"\|"connected"\|"waiting", server: "A"\|"B", uri, retryInMs, reason}` |
 //! | `ctisvr-agent` | `{status: "unknown"\|"logged-out"\|"logged-in", agentId, mode, reasonCode}` |
 //! | `ctisvr-call` | `{change: "appeared"\|"changed"\|"ended", call: {id, state, direction, caller, dialled, parties, consultation, conference}}` |
 //! | `ctisvr-notice` | `{level: "error"\|"info", text}` |
 //! | `ctisvr-server-event` | the server's event frame as JSON, known or not |
 
-use ctisvr_core::{AgentStatus, Call, CallChange, CallState, Direction, Effect, NoticeLevel};
+use ctisvr_core::{AgentStatus, Call, CallChange, CallState, ConnectionStatus, Direction, Effect, NoticeLevel};
 use serde_json::{json, Value};
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
@@ -31,6 +32,7 @@ pub fn dispatch(host: &HtmlElement, effect: &Effect) {
 pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
     Some(match effect {
         Effect::ClickToDial { enabled } => ("ctisvr-ready", json!({ "ready": enabled })),
+        Effect::ConnectionChanged(status) => ("ctisvr-connection", connection_detail(status)),
         Effect::AgentChanged(agent) => ("ctisvr-agent", agent_detail(agent)),
         Effect::Call(change) => {
             let (change, call) = match change {
@@ -55,6 +57,23 @@ pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
         | Effect::SaveLog { .. }
         | Effect::InitializationComplete => return None,
     })
+}
+
+fn connection_detail(status: &ConnectionStatus) -> Value {
+    match status {
+        ConnectionStatus::Unconfigured => json!({ "status": "unconfigured" }),
+        ConnectionStatus::Connecting { role, uri } => {
+            json!({ "status": "connecting", "server": role.letter(), "uri": uri.as_str() })
+        }
+        ConnectionStatus::Connected { role, uri } => {
+            json!({ "status": "connected", "server": role.letter(), "uri": uri.as_str() })
+        }
+        ConnectionStatus::Waiting { retry_at, reason } => json!({
+            "status": "waiting",
+            "retryInMs": u64::try_from(retry_at.since(crate::clock::now()).as_millis()).unwrap_or(u64::MAX),
+            "reason": reason,
+        }),
+    }
 }
 
 fn call_detail(call: &Call) -> Value {
