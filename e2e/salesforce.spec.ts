@@ -340,13 +340,32 @@ for (const flavour of FLAVOURS) {
   });
 }
 
-test.describe('several tabs of one agent', () => {
+/** What Chromium does to a cross-site frame when third-party storage is
+ *  blocked (incognito, enterprise policy): storage and Web Locks throw
+ *  SecurityError; BroadcastChannel keeps working. Applied to the adapter's
+ *  frames only. */
+function blockThirdPartyStorage(adapterOrigin: string) {
+  if (location.origin !== adapterOrigin || window.top === window) return;
+  const denied = () => {
+    throw new DOMException('Access is denied for this document.', 'SecurityError');
+  };
+  for (const name of ['localStorage', 'sessionStorage', 'indexedDB']) {
+    Object.defineProperty(window, name, { get: denied, configurable: true });
+  }
+  if (navigator.locks) Object.defineProperty(navigator.locks, 'request', { value: denied, configurable: true });
+  Object.defineProperty(document, 'cookie', { get: () => '', set: () => {}, configurable: true });
+}
+
+for (const blocked of [false, true]) test.describe(`several tabs of one agent${blocked ? ', third-party storage blocked' : ''}`, () => {
   test('one screen pop and one call log per call; when the leader closes, the other pops the next call', async ({
     context,
     page,
     request,
   }) => {
     test.setTimeout(60_000);
+    if (blocked) {
+      await context.addInitScript(blockThirdPartyStorage, new URL(ADAPTER).origin);
+    }
     const other = await context.newPage();
     await openOrg(page, 'lightning');
     await openOrg(other, 'lightning');
@@ -374,5 +393,17 @@ test.describe('several tabs of one agent', () => {
     await expect.poll(() => ctiCalls(follower, 'searchAndScreenPop'), { timeout: 5_000 }).toEqual([
       expect.objectContaining({ args: expect.objectContaining({ searchParams: '4155550122' }) }),
     ]);
+    if (blocked) {
+      // The denial really is in force in the adapter's frame.
+      const frame = follower.frames().find((f) => f.url().startsWith(new URL(ADAPTER).origin));
+      const denied = await frame?.evaluate(() => {
+        try {
+          return String(sessionStorage.length);
+        } catch (error) {
+          return (error as DOMException).name;
+        }
+      });
+      expect(denied).toBe('SecurityError');
+    }
   });
 });
