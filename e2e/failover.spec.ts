@@ -55,7 +55,7 @@ test('both down: a countdown, and it recovers by itself when B comes back', asyn
   await fault(request, `/api/endpoints/${PORT_B}/refuse`);
   await fault(request, `/api/endpoints/${PORT_A}/close?frame=true`);
   const status = phone.getByRole('status', { name: 'Connection' });
-  await expect(status).toContainText(/reconnecting in \d+ s/);
+  await expect(status).toContainText(/Reconnecting in \d+ s/);
   await expect(phone.getByRole('button', { name: 'Retry now' })).toBeVisible();
   await expect(phone.getByRole('button', { name: 'Login', exact: true })).toBeDisabled();
   await fault(request, `/api/endpoints/${PORT_B}/accept`);
@@ -69,7 +69,7 @@ test('Retry now reconnects at once', async ({ page, request }) => {
   await fault(request, `/api/endpoints/${PORT_B}/refuse`);
   await fault(request, `/api/endpoints/${PORT_A}/close?frame=false`);
   const status = phone.getByRole('status', { name: 'Connection' });
-  await expect(status).toContainText(/reconnecting in/);
+  await expect(status).toContainText(/Reconnecting in/);
   await fault(request, `/api/endpoints/${PORT_A}/accept`);
   await phone.getByRole('button', { name: 'Retry now' }).click();
   await expect(status).toContainText('Connected to A', { timeout: 3_000 });

@@ -324,7 +324,7 @@ test('an https adapter page explains the sockets the browser refuses', async ({ 
   await expect
     .poll(async () => (await notices()).some((n) => n.startsWith('The browser may be blocking access to the local network address 10.0.0.5: allow local network access for this site')))
     .toBe(true);
-  await expect(page.locator('ctisvr-softphone').getByRole('status', { name: 'Connection' })).toContainText('Not connected');
+  await expect(page.locator('ctisvr-softphone').getByRole('status', { name: 'Connection' })).toContainText('Reconnecting in');
 });
 
 for (const flavour of FLAVOURS) {

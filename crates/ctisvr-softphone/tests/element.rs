@@ -92,7 +92,7 @@ async fn an_unreachable_server_is_shown_as_not_connected_and_login_stays_disable
     let element = add_element(&[("ws-uri-a", DEAD)]);
     settle(1500).await;
     let status = query(&element, "header").and_then(|h| h.text_content()).unwrap_or_default();
-    assert!(status.contains("Not connected") || status.contains("Connecting"), "{status}");
+    assert!(status.contains("Reconnecting in") || status.contains("Connecting"), "{status}");
     let login = query(&element, "button[type=submit]").expect("the Login button");
     assert!(login.has_attribute("disabled"), "login must wait for a connection");
     element.remove();

@@ -57,7 +57,7 @@ fn describe(connection: &ConnectionStatus, ready: bool) -> String {
         ConnectionStatus::Connected { role, .. } => format!("Starting on {}…", role.letter()),
         ConnectionStatus::Waiting { retry_at, .. } => {
             let seconds = retry_at.since(now()).as_millis().div_ceil(1000);
-            format!("Not connected · reconnecting in {seconds} s")
+            format!("Reconnecting in {seconds} s")
         }
     }
 }
