@@ -247,8 +247,8 @@ enum Purpose {
 }
 
 impl Purpose {
-    /// An agent's own request (as opposed to the session's bookkeeping).
-    fn is_agent_command(&self) -> bool {
+    /// The user's own request, agent or call (as opposed to the session's bookkeeping).
+    fn is_user_request(&self) -> bool {
         matches!(self, Purpose::Login { .. } | Purpose::Logout | Purpose::SetState { .. } | Purpose::Call { .. })
     }
 
@@ -488,7 +488,7 @@ impl Session {
             agent: self.agent.clone(),
             password_known: self.password.is_some(),
             calls: self.calls.list().to_vec(),
-            busy: self.pending.values().any(|p| p.purpose.is_agent_command()),
+            busy: self.pending.values().any(|p| p.purpose.is_user_request()),
             notice: self.notice.clone(),
         }
     }
@@ -500,15 +500,7 @@ impl Session {
     // ----- logic --------------------------------------------------------
 
     fn agent_command(&mut self, now: Millis, command: AgentCommand) -> Result<(), Rejected> {
-        if !self.connection.is_open() {
-            return Err(Rejected::NotConnected);
-        }
-        let Some(extension) = self.extension.clone().filter(|_| self.ready) else {
-            return Err(Rejected::NotReady);
-        };
-        if self.pending.values().any(|p| p.purpose.is_agent_command()) {
-            return Err(Rejected::Busy);
-        }
+        let extension = self.extension_for_request()?;
         let (request, purpose) = match command {
             AgentCommand::Login { agent_id, password } => {
                 if !self.agent.allows(AgentAction::Login) {
@@ -543,16 +535,21 @@ impl Session {
         Ok(())
     }
 
-    fn call_command(&mut self, now: Millis, command: CallCommand) -> Result<(), Rejected> {
+    /// The extension to send a user request for, when one can be sent now:
+    /// connected, started, and no other user request waiting for its answer.
+    fn extension_for_request(&self) -> Result<String, Rejected> {
         if !self.connection.is_open() {
             return Err(Rejected::NotConnected);
         }
-        let Some(extension) = self.extension.clone().filter(|_| self.ready) else {
-            return Err(Rejected::NotReady);
-        };
-        if self.pending.values().any(|p| p.purpose.is_agent_command()) {
+        let extension = self.extension.clone().filter(|_| self.ready).ok_or(Rejected::NotReady)?;
+        if self.pending.values().any(|p| p.purpose.is_user_request()) {
             return Err(Rejected::Busy);
         }
+        Ok(extension)
+    }
+
+    fn call_command(&mut self, now: Millis, command: CallCommand) -> Result<(), Rejected> {
+        let extension = self.extension_for_request()?;
         let action = call_action(&command);
         if !crate::calls::allows(self.calls.list(), action) {
             return Err(Rejected::NotAllowed(not_allowed_text(action)));
@@ -806,7 +803,7 @@ impl Session {
     fn connection_lost(&mut self) {
         self.transmit.clear();
         let lost: Vec<String> =
-            self.pending.values().filter(|p| p.purpose.is_agent_command()).map(|p| p.purpose.describe()).collect();
+            self.pending.values().filter(|p| p.purpose.is_user_request()).map(|p| p.purpose.describe()).collect();
         self.pending.clear();
         if !lost.is_empty() {
             self.show(Notice::error(format!(
