@@ -58,12 +58,7 @@ async fn unknown_endpoints_and_connections_are_404() {
         ("POST", "/api/connections/abc/send", "x", 404, "no open connection abc"),
         ("GET", "/api/endpoints/0/refuse", "", 405, "GET is not allowed"),
     ];
-    for (method, path, body, status, error) in cases {
-        let response = http(&mock, method, path, &[], body).await;
-        assert_eq!(response.status, status, "{method} {path}: {}", response.body);
-        let said = response.json()["error"].as_str().unwrap().to_owned();
-        assert!(said.starts_with(error), "{method} {path}: {said}");
-    }
+    assert_api_errors(&mock, &cases).await;
     mock.shutdown().await;
 }
 

@@ -162,12 +162,7 @@ async fn api_errors_are_json_with_the_right_status() {
         ("GET", "/api/nothing", "", 404, "no endpoint GET /api/nothing"),
         ("GET", "/api/calls", "", 405, "GET is not allowed on /api/calls"),
     ];
-    for (method, path, body, status, error) in cases {
-        let response = http(&mock, method, path, &[], body).await;
-        assert_eq!(response.status, status, "{method} {path}: {}", response.body);
-        let said = response.json()["error"].as_str().unwrap().to_owned();
-        assert!(said.starts_with(error), "{method} {path}: {said}");
-    }
+    assert_api_errors(&mock, &cases).await;
     mock.shutdown().await;
 }
 

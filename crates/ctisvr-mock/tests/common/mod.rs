@@ -203,3 +203,14 @@ pub async fn still_answers(ws: &mut Ws, id: u64) {
     let me = request(ws, json!({"id": id, "request": "myextension"})).await;
     assert_eq!(me["result"], "success", "{me}");
 }
+
+/// Each `(method, path, body, status, error)` answers `status` with a JSON
+/// `error` that starts with `error`.
+pub async fn assert_api_errors(mock: &Mock, cases: &[(&str, &str, &str, u16, &str)]) {
+    for (method, path, body, status, error) in cases {
+        let response = http(mock, method, path, &[], body).await;
+        assert_eq!(response.status, *status, "{method} {path}: {}", response.body);
+        let said = response.json()["error"].as_str().unwrap().to_owned();
+        assert!(said.starts_with(error), "{method} {path}: {said}");
+    }
+}
