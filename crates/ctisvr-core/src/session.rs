@@ -939,7 +939,7 @@ impl Session {
         }
         match self.connection.status() {
             ConnectionStatus::Connecting { uri, .. } | ConnectionStatus::Connected { uri, .. } => {
-                advise(page, uri.as_str(), reason)
+                advise(page, uri, reason)
             }
             _ => None,
         }

@@ -50,9 +50,14 @@ pub struct DialingPrefixes {
     pub international: String,
 }
 
-/// A `ws://` or `wss://` URI with a host.
+/// A `ws://` or `wss://` URI with a host, read once.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct WsUri(String);
+pub struct WsUri {
+    text: String,
+    secure: bool,
+    /// Without port, user info or IPv6 brackets, lower case.
+    host: String,
+}
 
 /// Why settings could not be used. The text is shown to the agent as is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -214,33 +219,43 @@ impl WsUri {
         let text = text.trim();
         let invalid = |reason| SettingsError::InvalidUri { key, value: text.to_owned(), reason };
         let lower = text.to_ascii_lowercase();
-        let rest = lower
-            .strip_prefix("ws://")
-            .or_else(|| lower.strip_prefix("wss://"))
-            .ok_or_else(|| invalid("it must start with ws:// or wss://"))?;
+        let (secure, rest) = match lower.strip_prefix("wss://") {
+            Some(rest) => (true, rest),
+            None => (false, lower.strip_prefix("ws://").ok_or_else(|| invalid("it must start with ws:// or wss://"))?),
+        };
         if text.chars().any(char::is_whitespace) {
             return Err(invalid("it contains white space"));
         }
-        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        if host.is_empty() || host.starts_with(':') {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let authority = authority.rsplit('@').next().unwrap_or_default();
+        let host = match authority.strip_prefix('[') {
+            Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+            None => authority.split(':').next().unwrap_or_default(),
+        };
+        if host.is_empty() {
             return Err(invalid("it has no host"));
         }
-        Ok(WsUri(text.to_owned()))
+        Ok(WsUri { text: text.to_owned(), secure, host: host.to_owned() })
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 
     /// `wss://`: TLS, the only kind an https page may open.
     pub fn is_secure(&self) -> bool {
-        self.0.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("wss://"))
+        self.secure
+    }
+
+    /// The host, lower case, without port, user info or IPv6 brackets.
+    pub fn host(&self) -> &str {
+        &self.host
     }
 }
 
 impl fmt::Display for WsUri {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 
@@ -277,6 +292,9 @@ mod tests {
                 .unwrap();
         assert_eq!(s.ws_uri_b, None);
         assert!(s.ws_uri_a.is_secure());
+        assert_eq!(s.ws_uri_a.host(), "cti.example");
+        let v6 = WsUri::parse("a", "WS://user@[FD00::1]:9006/?ext=1").unwrap();
+        assert_eq!((v6.is_secure(), v6.host()), (false, "fd00::1"));
     }
 
     #[test]

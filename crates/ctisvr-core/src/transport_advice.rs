@@ -18,6 +18,8 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// The page the element runs in: `location.protocol` and `location.hostname`.
+use crate::settings::WsUri;
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageOrigin {
     /// `https:` or `http:` (the trailing colon is optional).
@@ -51,21 +53,23 @@ enum AddressSpace {
 ///
 /// ```
 /// use ctisvr_core::transport_advice::{advise, PageOrigin};
+/// use ctisvr_core::WsUri;
+/// let ws = |text| WsUri::parse("wsURIA", text).unwrap();
 /// let salesforce = PageOrigin::new("https:", "myorg.lightning.force.com");
-/// let advice = advise(&salesforce, "ws://10.0.0.5:9006/", "SecurityError").unwrap();
+/// let advice = advise(&salesforce, &ws("ws://10.0.0.5:9006/"), "SecurityError").unwrap();
 /// assert!(advice.contains("wss://"));
-/// let advice = advise(&salesforce, "wss://10.0.0.5:9006/", "the connection failed or dropped (code 1006)").unwrap();
+/// let advice = advise(&salesforce, &ws("wss://10.0.0.5:9006/"), "the connection failed or dropped (code 1006)").unwrap();
 /// assert!(advice.contains("local network"));
-/// assert_eq!(advise(&PageOrigin::new("http:", "127.0.0.1"), "ws://127.0.0.1:9006/", "code 1006"), None);
+/// assert_eq!(advise(&PageOrigin::new("http:", "127.0.0.1"), &ws("ws://127.0.0.1:9006/"), "code 1006"), None);
 /// ```
-pub fn advise(page: &PageOrigin, uri: &str, failure: &str) -> Option<String> {
-    let (secure, host) = split_uri(uri)?;
-    let target = address_space(&host);
+pub fn advise(page: &PageOrigin, uri: &WsUri, failure: &str) -> Option<String> {
+    let (secure, host) = (uri.is_secure(), uri.host());
+    let target = address_space(host);
     let lower = failure.to_ascii_lowercase();
     let said_insecure = lower.contains("insecure") || lower.contains("securityerror");
     let public = matches!(target, None | Some(AddressSpace::Public));
     if page.is_https() && !secure && (said_insecure || public) {
-        let insecure: String = uri.chars().take(80).collect();
+        let insecure: String = uri.as_str().chars().take(80).collect();
         return Some(format!(
             "This page is https, so the browser refuses {insecure}: ask your admin for a wss:// address (TLS in front of CtiSVR)."
         ));
@@ -83,24 +87,6 @@ pub fn advise(page: &PageOrigin, uri: &str, failure: &str) -> Option<String> {
         )),
         _ => None,
     }
-}
-
-/// `(is wss, host)` of a WebSocket URI; `None` when it is not one.
-fn split_uri(uri: &str) -> Option<(bool, String)> {
-    let uri = uri.trim();
-    let lower = uri.to_ascii_lowercase();
-    let (secure, rest) = match lower.strip_prefix("wss://") {
-        Some(rest) => (true, rest),
-        None => (false, lower.strip_prefix("ws://")?),
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let authority = authority.rsplit('@').next().unwrap_or_default();
-    let host = if let Some(bracketed) = authority.strip_prefix('[') {
-        bracketed.split(']').next().unwrap_or_default()
-    } else {
-        authority.split(':').next().unwrap_or_default()
-    };
-    (!host.is_empty()).then(|| (secure, host.to_owned()))
 }
 
 /// The address space of a host; `None` for a name we cannot place (it may
@@ -150,33 +136,40 @@ mod tests {
     const DROPPED: &str = "the connection failed or dropped (code 1006)";
     const REFUSED: &str = "Failed to construct 'WebSocket': An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.";
 
+    fn ws(text: &str) -> WsUri {
+        WsUri::parse("wsURIA", text).unwrap()
+    }
+
     fn https(host: &str) -> PageOrigin {
         PageOrigin::new("https:", host)
     }
 
     #[test]
     fn an_https_page_refuses_ws() {
-        let advice = advise(&https("cti.example.com"), "ws://10.0.0.5:9006/", REFUSED).unwrap();
+        let advice = advise(&https("cti.example.com"), &ws("ws://10.0.0.5:9006/"), REFUSED).unwrap();
         assert_eq!(
             advice,
             "This page is https, so the browser refuses ws://10.0.0.5:9006/: ask your admin for a wss:// address (TLS in front of CtiSVR)."
         );
         // Firefox's words.
-        assert!(advise(&https("x"), "ws://10.0.0.5/", "The operation is insecure.").unwrap().contains("wss://"));
+        assert!(advise(&https("x"), &ws("ws://10.0.0.5/"), "The operation is insecure.").unwrap().contains("wss://"));
         // A name or a public address: refused whatever the text.
-        assert!(advise(&https("x"), "WS://cti.example.com:9006", "anything").unwrap().contains("wss://"));
-        assert!(advise(&https("x"), "ws://8.8.8.8/", DROPPED).unwrap().contains("wss://"));
+        assert!(advise(&https("x"), &ws("WS://cti.example.com:9006"), "anything").unwrap().contains("wss://"));
+        assert!(advise(&https("x"), &ws("ws://8.8.8.8/"), DROPPED).unwrap().contains("wss://"));
         // Chromium lets ws:// reach local addresses, behind local network access.
-        let advice = advise(&https("myorg.my.salesforce.com"), "ws://10.0.0.5:9006/", DROPPED).unwrap();
+        let advice = advise(&https("myorg.my.salesforce.com"), &ws("ws://10.0.0.5:9006/"), DROPPED).unwrap();
         assert!(advice.contains("local network address 10.0.0.5"), "{advice}");
-        let advice = advise(&https("myorg.my.salesforce.com"), "ws://127.0.0.1:9006/", DROPPED).unwrap();
+        let advice = advise(&https("myorg.my.salesforce.com"), &ws("ws://127.0.0.1:9006/"), DROPPED).unwrap();
         assert!(advice.contains("local network address 127.0.0.1"), "{advice}");
         assert_eq!(
-            advise(&https("myorg.my.salesforce.com"), "ws://localhost:9006/", "closed by the server (code 1000)"),
+            advise(&https("myorg.my.salesforce.com"), &ws("ws://localhost:9006/"), "closed by the server (code 1000)"),
             None
         );
         // An http page may open ws://.
-        assert_eq!(advise(&PageOrigin::new("http:", "cti.example.com"), "ws://cti.example.com:9006/", DROPPED), None);
+        assert_eq!(
+            advise(&PageOrigin::new("http:", "cti.example.com"), &ws("ws://cti.example.com:9006/"), DROPPED),
+            None
+        );
     }
 
     #[test]
@@ -189,34 +182,30 @@ mod tests {
             "wss://[fd00::1]:9006",
             "wss://pbx.local/",
         ] {
-            let advice = advise(&sf, uri, DROPPED).unwrap_or_else(|| panic!("{uri}"));
+            let advice = advise(&sf, &ws(uri), DROPPED).unwrap_or_else(|| panic!("{uri}"));
             assert!(advice.starts_with("The browser may be blocking access to the local network address"), "{advice}");
             assert!(advice.contains("allow local network access for this site"), "{advice}");
         }
         // Only a 1006 (or Chromium's own error name) suggests it.
-        assert_eq!(advise(&sf, "wss://10.0.0.5/", "closed by the server: bye (code 4000)"), None);
-        assert!(advise(&sf, "wss://10.0.0.5/", "net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS").is_some());
+        assert_eq!(advise(&sf, &ws("wss://10.0.0.5/"), "closed by the server: bye (code 4000)"), None);
+        assert!(advise(&sf, &ws("wss://10.0.0.5/"), "net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS").is_some());
         // A public target is not local network access; a name may be.
-        assert_eq!(advise(&sf, "wss://8.8.8.8/", DROPPED), None);
-        let advice = advise(&sf, "wss://cti.corp.example/", DROPPED).unwrap();
+        assert_eq!(advise(&sf, &ws("wss://8.8.8.8/"), DROPPED), None);
+        let advice = advise(&sf, &ws("wss://cti.corp.example/"), DROPPED).unwrap();
         assert!(advice.starts_with("If cti.corp.example is on your local network"), "{advice}");
-        assert_eq!(advise(&PageOrigin::new("http:", "example.com"), "ws://cti.corp.example/", DROPPED), None);
-        assert_eq!(advise(&https("10.0.0.1"), "wss://cti.corp.example/", DROPPED), None);
+        assert_eq!(advise(&PageOrigin::new("http:", "example.com"), &ws("ws://cti.corp.example/"), DROPPED), None);
+        assert_eq!(advise(&https("10.0.0.1"), &ws("wss://cti.corp.example/"), DROPPED), None);
     }
 
     #[test]
     fn a_page_as_private_as_the_target_is_not_blocked() {
         let intranet = https("10.1.1.1");
-        assert_eq!(advise(&intranet, "wss://10.0.0.5/", DROPPED), None);
-        assert!(advise(&intranet, "wss://127.0.0.1/", DROPPED).is_some(), "loopback is more private");
-        assert_eq!(advise(&PageOrigin::new("http:", "127.0.0.1"), "ws://127.0.0.1:19006/?ext=2001", DROPPED), None);
-        assert_eq!(advise(&PageOrigin::new("http", "localhost"), "ws://[::1]:9006/", DROPPED), None);
-    }
-
-    #[test]
-    fn not_a_websocket_uri_gets_no_advice() {
-        assert_eq!(advise(&https("x"), "http://10.0.0.5/", DROPPED), None);
-        assert_eq!(advise(&https("x"), "ws://", DROPPED), None);
-        assert_eq!(split_uri("wss://user@[::1]:9/x"), Some((true, "::1".into())));
+        assert_eq!(advise(&intranet, &ws("wss://10.0.0.5/"), DROPPED), None);
+        assert!(advise(&intranet, &ws("wss://127.0.0.1/"), DROPPED).is_some(), "loopback is more private");
+        assert_eq!(
+            advise(&PageOrigin::new("http:", "127.0.0.1"), &ws("ws://127.0.0.1:19006/?ext=2001"), DROPPED),
+            None
+        );
+        assert_eq!(advise(&PageOrigin::new("http", "localhost"), &ws("ws://[::1]:9006/"), DROPPED), None);
     }
 }

@@ -59,10 +59,6 @@ impl Bridge {
         (crm != Crm::None).then_some(Bridge { crm })
     }
 
-    pub fn crm(&self) -> Crm {
-        self.crm
-    }
-
     /// Asks for the call center settings and listens for click-to-dial.
     /// Without the library only the settings fail (one clear message).
     pub fn start(&self, driver: &Driver) {
