@@ -229,16 +229,9 @@ enum Purpose {
     QueryAgentState,
     Snapshot,
     UserData,
-    Login {
-        agent_id: String,
-        password: Password,
-    },
-    Logout,
-    SetState {
-        mode: WorkMode,
-        reason: Option<ReasonCode>,
-        password: Option<Password>,
-    },
+    /// The agent's request as sent (agent id trimmed, AUX reason filled in,
+    /// `password` only when the agent typed it with this request).
+    Agent(AgentCommand),
     /// A call request; `number` is the destination or party it named.
     Call {
         action: CallAction,
@@ -249,7 +242,7 @@ enum Purpose {
 impl Purpose {
     /// The user's own request, agent or call (as opposed to the session's bookkeeping).
     fn is_user_request(&self) -> bool {
-        matches!(self, Purpose::Login { .. } | Purpose::Logout | Purpose::SetState { .. } | Purpose::Call { .. })
+        matches!(self, Purpose::Agent(_) | Purpose::Call { .. })
     }
 
     /// How the agent would name it: "Login", "Change to AUX".
@@ -261,9 +254,9 @@ impl Purpose {
             Purpose::QueryAgentState => "Reading the agent state".into(),
             Purpose::Snapshot => "Reading the extension's calls".into(),
             Purpose::UserData => "Reading the call's numbers".into(),
-            Purpose::Login { .. } => "Login".into(),
-            Purpose::Logout => "Logout".into(),
-            Purpose::SetState { mode, .. } => format!("Change to {}", mode.label()),
+            Purpose::Agent(AgentCommand::Login { .. }) => "Login".into(),
+            Purpose::Agent(AgentCommand::Logout) => "Logout".into(),
+            Purpose::Agent(AgentCommand::SetState { mode, .. }) => format!("Change to {}", mode.label()),
             Purpose::Call { action, number } => {
                 let name = match action {
                     CallAction::Answer => "Answer",
@@ -514,11 +507,11 @@ impl Session {
                     return Err(Rejected::MissingPassword);
                 }
                 let request = Request::Login { extension, agent_id: agent_id.clone(), passwd: password.clone() };
-                (request, Purpose::Login { agent_id, password })
+                (request, Purpose::Agent(AgentCommand::Login { agent_id, password }))
             }
             AgentCommand::Logout => {
                 let agent_id = self.logged_in_agent()?;
-                (Request::Logout { extension, agent_id }, Purpose::Logout)
+                (Request::Logout { extension, agent_id }, Purpose::Agent(AgentCommand::Logout))
             }
             AgentCommand::SetState { mode, reason, password } => {
                 let agent_id = self.logged_in_agent()?;
@@ -527,7 +520,7 @@ impl Session {
                 // The reason code belongs to AUX only; AUX without one is "0", no reason.
                 let reason = (mode == WorkMode::Aux).then(|| reason.or(ReasonCode::new(0))).flatten();
                 let request = Request::SetState { extension, agent_id, passwd, state: mode, reason_code: reason };
-                (request, Purpose::SetState { mode, reason, password: given })
+                (request, Purpose::Agent(AgentCommand::SetState { mode, reason, password: given }))
             }
         };
         self.clear_notice();
@@ -727,7 +720,7 @@ impl Session {
                 let changes = self.calls.restore(now, &caller, &dialled);
                 self.emit_calls(now, changes);
             }
-            Purpose::Login { agent_id, password } => {
+            Purpose::Agent(AgentCommand::Login { agent_id, password }) => {
                 self.password = Some(password);
                 self.set_agent(AgentStatus::LoggedIn { agent_id, mode: None, reason: None });
                 self.send_for_extension(
@@ -736,7 +729,7 @@ impl Session {
                     Purpose::QueryAgentState,
                 );
             }
-            Purpose::Logout => {
+            Purpose::Agent(AgentCommand::Logout) => {
                 self.password = None;
                 self.set_agent(AgentStatus::LoggedOut);
             }
@@ -752,7 +745,7 @@ impl Session {
                 };
                 self.emit_calls(now, changes);
             }
-            Purpose::SetState { mode, reason, password } => {
+            Purpose::Agent(AgentCommand::SetState { mode, reason, password }) => {
                 if let Some(password) = password {
                     self.password = Some(password);
                 }

@@ -159,8 +159,8 @@ fn disconnected(host: HtmlElement) {
 }
 
 fn attributes_changed(host: HtmlElement) {
-    let Some(id) = instance_id(&host) else { return }; // not connected yet: read on connect
-    let driver = INSTANCES.with(|instances| instances.borrow().get(&id).map(|i| i.driver.clone()));
+    // Not connected yet: the attributes are read on connect.
+    let driver = driver_of(&host);
     // With a CRM the settings are the call center's, not the attributes'.
     if let Some(driver) = driver.filter(|driver| !driver.has_crm()) {
         driver.configure(read_settings(&host));
@@ -173,11 +173,16 @@ fn script_command(host: HtmlElement, name: String, argument: Option<String>) -> 
     let Some(command) = script_api::command(&name, argument) else {
         return Some(format!("{TAG} has no method {name}"));
     };
-    let driver = instance_id(&host).and_then(|id| INSTANCES.with(|i| i.borrow().get(&id).map(|i| i.driver.clone())));
-    match driver {
+    match driver_of(&host) {
         Some(driver) => driver.command(command).err().map(|rejected| rejected.to_string()),
         None => Some(format!("{TAG} is not on the page")),
     }
+}
+
+/// The driver of a connected element.
+fn driver_of(host: &HtmlElement) -> Option<Driver> {
+    let id = instance_id(host)?;
+    INSTANCES.with(|instances| instances.borrow().get(&id).map(|instance| instance.driver.clone()))
 }
 
 fn instance_id(host: &HtmlElement) -> Option<u32> {
