@@ -14,14 +14,14 @@
 //! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
 
 use crate::agent::{AgentAction, AgentCommand, AgentStatus};
-use crate::calls::{CallAction, CallChange, CallId, Calls, Direction};
+use crate::calls::{Call, CallAction, CallChange, CallId, Calls, Direction};
 use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy, ConnectionStatus};
 use crate::crm::{parse_click_to_dial, record_from_search, CallLog, Record};
 use crate::dialing::{dial_string, DialError};
 use crate::effects::{Effect, Notice};
-use crate::leader::{Election, TabId, TabMessage};
 use crate::settings::{Settings, SettingsError};
 use crate::state::State;
+use crate::tabs::{Duty, Outcome, PageEvent, TabId, TabMessage, Tabs, Task};
 use crate::time::Millis;
 use crate::transport_advice::{advise, PageOrigin};
 use crate::wire::{
@@ -44,7 +44,7 @@ pub struct SessionOptions {
     /// Seeds the backoff jitter (the edge passes a random number).
     pub seed: u64,
     /// This tab's id when the edge connects the agent's tabs (see
-    /// [`crate::leader`]); `None`: a lone softphone, always the leader.
+    /// [`crate::tabs`] and [`Session::join_tabs`]).
     pub tab: Option<TabId>,
 }
 
@@ -154,8 +154,9 @@ pub struct Session {
     last_heard: Millis,
     /// The connection status the edge was last told about.
     reported_connection: ConnectionStatus,
-    /// The other tabs of this agent, when the edge connects them.
-    election: Option<Election>,
+    /// The agreement with this agent's other tabs, once the edge connects
+    /// them; `None`: a lone softphone that pops and logs every call itself.
+    tabs: Option<Tabs>,
     notice: Option<Notice>,
     /// The page the edge runs in, to explain refused sockets.
     page: Option<PageOrigin>,
@@ -172,8 +173,24 @@ struct CrmState {
     records: BTreeMap<CallId, Record>,
     /// The caller number each inbound call was popped with.
     popped: BTreeMap<CallId, String>,
-    /// Call logs the CRM failed to save, to try again.
+    /// Call logs the CRM failed to save, to try again (a lone softphone's;
+    /// with tabs, [`Tabs::retry`] schedules them).
     retries: Vec<LogRetry>,
+    /// Each call's name across tabs (its numbers when it appeared).
+    keys: BTreeMap<CallId, String>,
+    /// Pops wanted from the tabs: task call name -> (call, caller).
+    pending_pops: BTreeMap<String, (CallId, String)>,
+    /// Ended calls whose log the tabs have to agree on, by call name.
+    pending_logs: BTreeMap<String, PendingLog>,
+}
+
+/// An ended call waiting for its log to be saved by one of the tabs.
+#[derive(Debug)]
+struct PendingLog {
+    call: Call,
+    ended_at: Millis,
+    /// Failed saves so far.
+    attempts: u32,
 }
 
 #[derive(Debug)]
@@ -288,9 +305,8 @@ impl Default for Session {
 
 impl Session {
     pub fn new(options: SessionOptions) -> Session {
-        let election = options.tab.map(Election::new);
         Session {
-            election,
+            tabs: None,
             connection: Connection::new(options.connection.clone(), options.seed),
             options,
             settings: None,
@@ -413,9 +429,10 @@ impl Session {
     /// The time from [`Session::poll_timeout`] has come (early calls are harmless).
     pub fn handle_timeout(&mut self, now: Millis) {
         self.connection.handle_timeout(now);
-        if let Some(election) = &mut self.election {
-            election.handle_timeout(now);
+        if let Some(tabs) = &mut self.tabs {
+            tabs.handle_timeout(now);
         }
+        self.run_tabs(now);
         for retry in self.crm.retries.iter_mut().filter(|r| r.due <= now) {
             // Waits for LogSaved or LogFailed; never sent twice at once.
             retry.due = Millis(u64::MAX);
@@ -468,8 +485,8 @@ impl Session {
         let requests = self.pending.values().map(|p| p.deadline);
         let liveness = (self.ready && self.pending.is_empty()).then(|| self.last_heard + self.liveness_interval());
         let retries = self.crm.retries.iter().map(|r| r.due).filter(|due| due.0 != u64::MAX);
-        let election = self.election.as_ref().map(Election::poll_timeout);
-        requests.chain(retries).chain(self.connection.deadline()).chain(liveness).chain(election).min()
+        let tabs = self.tabs.as_ref().and_then(Tabs::poll_timeout);
+        requests.chain(retries).chain(self.connection.deadline()).chain(liveness).chain(tabs).min()
     }
 
     /// What the view renders.
@@ -820,65 +837,180 @@ impl Session {
     /// Queues the call changes, with the CRM work they bring: a screen pop
     /// for an inbound call (again when a transfer changes its caller), the
     /// record dialled from for an outbound one, a call log when one ends.
+    /// With other tabs, each pop and log is a duty they agree on (see
+    /// [`crate::tabs`]); alone, this tab does them at once.
     fn emit_calls(&mut self, now: Millis, changes: Vec<CallChange>) {
-        let mut options = self.settings.as_ref().map(|s| s.options.clone()).unwrap_or_default();
-        // Other tabs show the call too; only the leader pops and logs it.
-        if !self.is_leader(now) {
-            options.screen_pop = false;
-            options.log_calls = false;
-        }
+        let options = self.settings.as_ref().map(|s| s.options.clone()).unwrap_or_default();
         for change in changes {
+            match &change {
+                CallChange::Appeared(call) => {
+                    let key = call_key(call);
+                    self.crm.keys.insert(call.id, key.clone());
+                    let dialled = call.direction == Direction::Outbound;
+                    if let Some(record) = self.crm.dial_record.take_if(|_| dialled) {
+                        if let Some(tabs) = &mut self.tabs {
+                            tabs.own(&key);
+                            tabs.share_record(&key, &record);
+                        }
+                        self.crm.records.insert(call.id, record);
+                    }
+                }
+                CallChange::Changed(_) | CallChange::Ended(_) => {}
+            }
             match &change {
                 CallChange::Appeared(call) | CallChange::Changed(call) if call.direction == Direction::Inbound => {
                     let new_caller = self.crm.popped.get(&call.id) != Some(&call.caller);
                     if options.screen_pop && new_caller && !call.caller.is_empty() {
                         self.crm.popped.insert(call.id, call.caller.clone());
-                        self.effects.push_back(Effect::ScreenPop { call_id: call.id, number: call.caller.clone() });
-                        self.effects.push_back(Effect::ShowPanel);
-                    }
-                }
-                CallChange::Appeared(call) => {
-                    if let Some(record) = self.crm.dial_record.take() {
-                        self.crm.records.insert(call.id, record);
+                        let key = self.key_of(call);
+                        match &mut self.tabs {
+                            Some(tabs) => {
+                                let task = Task { duty: Duty::Pop, call: format!("{key}/{}", call.caller) };
+                                self.crm.pending_pops.insert(task.call.clone(), (call.id, call.caller.clone()));
+                                tabs.want(now, task);
+                            }
+                            None => self.pop(call.id, &call.caller),
+                        }
                     }
                 }
                 CallChange::Ended(call) => {
-                    let record = self.crm.records.remove(&call.id);
+                    let key = self.key_of(call);
+                    self.crm.keys.remove(&call.id);
                     self.crm.popped.remove(&call.id);
+                    let pops: Vec<String> = self
+                        .crm
+                        .pending_pops
+                        .iter()
+                        .filter(|(_, (id, _))| *id == call.id)
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    for pop in pops {
+                        self.crm.pending_pops.remove(&pop);
+                        if let Some(tabs) = &mut self.tabs {
+                            tabs.unwant(&Task { duty: Duty::Pop, call: pop });
+                        }
+                    }
                     if options.log_calls {
-                        let extension = self.extension.clone().unwrap_or_default();
-                        let log = CallLog::for_call(call, now, &extension, record.as_ref());
-                        self.effects.push_back(Effect::SaveLog { call_id: call.id, log });
+                        match &mut self.tabs {
+                            Some(tabs) => {
+                                let pending = PendingLog { call: call.clone(), ended_at: now, attempts: 0 };
+                                self.crm.pending_logs.insert(key.clone(), pending);
+                                tabs.want(now, Task { duty: Duty::Log, call: key });
+                            }
+                            None => {
+                                let record = self.crm.records.remove(&call.id);
+                                let extension = self.extension.clone().unwrap_or_default();
+                                let log = CallLog::for_call(call, now, &extension, record.as_ref());
+                                self.effects.push_back(Effect::SaveLog { call_id: call.id, log });
+                            }
+                        }
                     }
                 }
-                CallChange::Changed(_) => {}
+                _ => {}
             }
             self.effects.push_back(Effect::Call(change));
         }
+        self.run_tabs(now);
     }
 
-    /// A message from another tab of this agent.
-    pub fn handle_tab_message(&mut self, now: Millis, message: TabMessage) {
-        if let Some(election) = &mut self.election {
-            election.handle_message(now, message);
+    /// Pops `caller` of `call_id` and shows the panel.
+    fn pop(&mut self, call_id: CallId, caller: &str) {
+        self.effects.push_back(Effect::ScreenPop { call_id, number: caller.to_owned() });
+        self.effects.push_back(Effect::ShowPanel);
+    }
+
+    /// The name of `call` across tabs.
+    fn key_of(&self, call: &Call) -> String {
+        self.crm.keys.get(&call.id).cloned().unwrap_or_else(|| call_key(call))
+    }
+
+    /// Carries out what the tabs decided: the pops and logs this tab won.
+    fn run_tabs(&mut self, now: Millis) {
+        loop {
+            let Some(outcome) = self.tabs.as_mut().and_then(Tabs::poll_outcome) else { return };
+            match outcome {
+                Outcome::Perform(task) if task.duty == Duty::Pop => {
+                    if let Some((call_id, caller)) = self.crm.pending_pops.remove(&task.call) {
+                        self.pop(call_id, &caller);
+                        if let Some(key) = self.crm.keys.get(&call_id).cloned() {
+                            if let Some(tabs) = &mut self.tabs {
+                                tabs.own(&key);
+                            }
+                        }
+                    }
+                    if let Some(tabs) = &mut self.tabs {
+                        tabs.done(now, &task);
+                    }
+                }
+                Outcome::Perform(task) => {
+                    let Some(pending) = self.crm.pending_logs.get(&task.call) else {
+                        // Nothing to log here after all: let another tab.
+                        if let Some(tabs) = &mut self.tabs {
+                            tabs.unwant(&task);
+                        }
+                        continue;
+                    };
+                    let record = self
+                        .crm
+                        .records
+                        .get(&pending.call.id)
+                        .or_else(|| self.tabs.as_ref().and_then(|t| t.record(&task.call)))
+                        .cloned();
+                    let extension = self.extension.clone().unwrap_or_default();
+                    let log = CallLog::for_call(&pending.call, pending.ended_at, &extension, record.as_ref());
+                    self.effects.push_back(Effect::SaveLog { call_id: pending.call.id, log });
+                }
+                Outcome::Settled(task) if task.duty == Duty::Pop => {
+                    self.crm.pending_pops.remove(&task.call);
+                }
+                Outcome::Settled(task) => {
+                    self.crm.pending_logs.remove(&task.call);
+                }
+            }
         }
+    }
+
+    /// The agent's other tabs are connected from now on: the edge opened the
+    /// channel and will carry [`Session::poll_tab_message`] to them (and back
+    /// to this tab: every message must come back to its sender).
+    pub fn join_tabs(&mut self, now: Millis) {
+        if let (None, Some(tab)) = (&self.tabs, self.options.tab) {
+            self.tabs = Some(Tabs::new(tab, now));
+        }
+    }
+
+    /// A message on the tabs' channel (another tab's, or this tab's own coming back).
+    pub fn handle_tab_message(&mut self, now: Millis, message: TabMessage) {
+        if let Some(tabs) = &mut self.tabs {
+            tabs.handle_message(now, message);
+        }
+        self.run_tabs(now);
+    }
+
+    /// Web Locks report that another tab is gone.
+    pub fn handle_tab_gone(&mut self, now: Millis, tab: TabId) {
+        if let Some(tabs) = &mut self.tabs {
+            tabs.peer_gone(now, tab);
+        }
+        self.run_tabs(now);
+    }
+
+    /// The page was shown, hidden, focused, frozen, resumed or is closing.
+    pub fn handle_page(&mut self, now: Millis, event: PageEvent) {
+        if let Some(tabs) = &mut self.tabs {
+            tabs.handle_page(now, event);
+        }
+        self.run_tabs(now);
     }
 
     /// A message for the agent's other tabs.
     pub fn poll_tab_message(&mut self) -> Option<TabMessage> {
-        self.election.as_mut().and_then(Election::poll_transmit)
+        self.tabs.as_mut().and_then(Tabs::poll_transmit)
     }
 
-    /// The page is closing: tell the other tabs to take over now.
-    pub fn leave(&mut self) {
-        if let Some(election) = &mut self.election {
-            election.leave();
-        }
-    }
-
-    /// Whether this tab performs the once-per-call side effects (screen pop, log).
-    pub fn is_leader(&self, now: Millis) -> bool {
-        self.election.as_ref().is_none_or(|e| e.is_leader(now))
+    /// The page is closing: hand this tab's duties to the others now.
+    pub fn leave(&mut self, now: Millis) {
+        self.handle_page(now, PageEvent::Closing);
     }
 
     /// Something from the CRM: a click-to-dial, what a screen pop found, how
@@ -898,11 +1030,49 @@ impl Session {
             CrmInput::ScreenPopResult { call_id, result } => {
                 let known = self.calls.list().iter().any(|c| c.id == call_id);
                 if let Some(record) = record_from_search(&result).filter(|_| known) {
+                    if let (Some(tabs), Some(key)) = (&mut self.tabs, self.crm.keys.get(&call_id)) {
+                        tabs.share_record(key, &record);
+                    }
                     self.crm.records.insert(call_id, record);
                 }
             }
             CrmInput::Failed { what, error } => self.show(Notice::error(format!("{what} failed: {error}"))),
-            CrmInput::LogSaved { call_id } => self.crm.retries.retain(|r| r.call_id != call_id),
+            CrmInput::LogSaved { call_id } => {
+                self.crm.retries.retain(|r| r.call_id != call_id);
+                self.crm.records.remove(&call_id);
+                if let Some(task) = self.log_task(call_id) {
+                    self.crm.pending_logs.remove(&task.call);
+                    if let Some(tabs) = &mut self.tabs {
+                        tabs.done(now, &task);
+                    }
+                }
+            }
+            CrmInput::LogFailed { call_id, log, error } if self.tabs.is_some() => {
+                let Some(task) = self.log_task(call_id) else { return };
+                let attempt = self.crm.pending_logs.get_mut(&task.call).map_or(1, |p| {
+                    p.attempts += 1;
+                    p.attempts
+                });
+                if attempt >= LOG_ATTEMPTS {
+                    self.show(Notice::error(format!(
+                        "The call log \"{}\" could not be saved after {LOG_ATTEMPTS} attempts ({error}). Log the call by hand.",
+                        log.subject
+                    )));
+                    self.crm.pending_logs.remove(&task.call);
+                    if let Some(tabs) = &mut self.tabs {
+                        tabs.done(now, &task);
+                    }
+                } else {
+                    let delay = LOG_RETRY * attempt;
+                    self.show(Notice::error(format!(
+                        "The call log was not saved ({error}); trying again in {} s.",
+                        delay.as_secs()
+                    )));
+                    if let Some(tabs) = &mut self.tabs {
+                        tabs.retry(now, &task, now + delay);
+                    }
+                }
+            }
             CrmInput::LogFailed { call_id, log, error } => {
                 let attempt = self.crm.retries.iter().find(|r| r.call_id == call_id).map_or(1, |r| r.attempt + 1);
                 self.crm.retries.retain(|r| r.call_id != call_id);
@@ -921,6 +1091,12 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// The log duty of `call_id`, when its log is pending here.
+    fn log_task(&self, call_id: CallId) -> Option<Task> {
+        let key = self.crm.pending_logs.iter().find(|(_, p)| p.call.id == call_id).map(|(k, _)| k.clone())?;
+        Some(Task { duty: Duty::Log, call: key })
     }
 
     /// What the browser likely did to socket `id` (the current one) that
@@ -946,6 +1122,12 @@ impl Session {
     fn clear_notice(&mut self) {
         self.notice = None;
     }
+}
+
+/// A call's name in every tab of the agent: its numbers as it appeared
+/// (CtiSVR gives calls no id; every tab sees the same events).
+fn call_key(call: &Call) -> String {
+    format!("{}>{}", call.calling, call.called)
 }
 
 /// The action a call command needs to be allowed.

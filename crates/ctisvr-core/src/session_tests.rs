@@ -748,29 +748,76 @@ fn retry_now_is_refused_unless_waiting() {
     assert_eq!(h.session.poll_connect().map(|c| c.role), Some(ServerRole::Primary));
 }
 
-#[test]
-fn only_the_leading_tab_pops_and_logs() {
-    use crate::leader::TabMessage;
+/// A harness whose session is one of several tabs: `carry` plays the
+/// channel, bringing this tab's own messages back to it.
+fn tab_harness() -> Harness {
     let mut h = Harness::new();
     let settings = h.session.settings().cloned().unwrap();
     let mut session = Session::new(SessionOptions { tab: Some(20), ..SessionOptions::default() });
     session.configure(Millis(0), Ok(settings));
+    session.join_tabs(Millis(0));
     h.session = session;
+    h
+}
+
+impl Harness {
+    /// This tab's messages, each also brought back to it (its echo).
+    fn carry(&mut self) -> Vec<TabMessage> {
+        let sent: Vec<TabMessage> = std::iter::from_fn(|| self.session.poll_tab_message()).collect();
+        for message in &sent {
+            self.session.handle_tab_message(self.now, message.clone());
+        }
+        sent
+    }
+}
+
+#[test]
+fn a_lone_tab_pops_and_logs_once_its_claims_come_back() {
+    let mut h = tab_harness();
     h.start_logged_out();
-    // Another tab with a smaller id is alive: it leads.
-    h.session.handle_tab_message(h.now, TabMessage::Alive { tab: 10 });
+    h.carry();
+    h.now = Millis(0) + crate::tabs::Tabs::LISTEN;
     h.session.handle_timeout(h.now);
-    assert_eq!(h.session.poll_tab_message(), Some(TabMessage::Alive { tab: 20 }));
     h.effects();
     h.event("offer", "5551234", "2001");
-    h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
-    let effects = h.effects();
-    assert!(pops(&effects).is_empty() && logs(&effects).is_empty(), "the follower shows but does not pop or log");
-    assert!(effects.iter().any(|e| matches!(e, Effect::Call(CallChange::Appeared(_)))));
-    // The leader leaves: this tab pops the next call.
-    h.session.handle_tab_message(h.now, TabMessage::Gone { tab: 10 });
-    h.event("offer", "5559999", "2001");
-    assert_eq!(pops(&h.effects()), vec!["5559999".to_string()]);
+    assert!(pops(&h.effects()).is_empty(), "not before its claim came back");
+    let claims = h.carry();
+    assert!(claims.iter().any(|m| matches!(m, TabMessage::Claim { .. })));
+    // The claim came back with every answer in: posted again as a barrier.
+    h.carry();
+    assert_eq!(pops(&h.effects()), vec!["5551234".to_string()]);
+    h.receive(json!({"msgtype": "event", "eventtype": "disconnect", "calling": "5551234", "called": "2001"}));
+    h.carry();
+    h.carry();
+    assert_eq!(logs(&h.effects()).len(), 1);
+}
+
+#[test]
+fn a_tab_that_another_tab_outbids_neither_pops_nor_logs() {
+    use crate::tabs::{Bid, Rank, Task};
+    let mut h = tab_harness();
+    h.start_logged_out();
+    let visible = Rank { visible: true, focus: 5 };
+    h.session.handle_tab_message(h.now, TabMessage::Hello { from: 10, rank: visible });
+    h.carry();
+    h.now = Millis(0) + crate::tabs::Tabs::LISTEN;
+    h.session.handle_timeout(h.now);
+    h.carry();
+    h.effects();
+    h.event("offer", "5551234", "2001");
+    h.carry();
+    assert!(pops(&h.effects()).is_empty(), "waits for the other tab's answer");
+    // The visible tab claims too, wins, and says it is done.
+    let task = Task { duty: crate::tabs::Duty::Pop, call: "5551234>2001/5551234".into() };
+    let bid = Bid { holding: false, owner: false, rank: visible, tab: 10 };
+    h.session.handle_tab_message(h.now, TabMessage::Claim { from: 10, task: task.clone(), bid, seq: 1 });
+    let answers = h.carry();
+    assert!(answers.iter().any(|m| matches!(m, TabMessage::Grant { to: 10, .. })), "{answers:?}");
+    h.session.handle_tab_message(h.now, TabMessage::Done { from: 10, task });
+    h.now = h.now + std::time::Duration::from_secs(10);
+    h.session.handle_timeout(h.now);
+    h.carry();
+    assert!(pops(&h.effects()).is_empty(), "the follower shows but does not pop");
 }
 
 #[test]

@@ -13,6 +13,7 @@ use crate::crm::Bridge;
 use crate::dom_events;
 use crate::socket::{Socket, SocketEvent};
 use crate::tabs::{random_id, TabChannel};
+use ctisvr_core::tabs::PageEvent;
 use ctisvr_core::{
     Command, ConnId, CrmInput, Effect, PageOrigin, Rejected, Session, SessionOptions, Settings, SettingsError, State,
     TransportEvent,
@@ -44,11 +45,15 @@ struct Inner {
     /// outputs keep their order and the view never gets an older state.
     pumping: Cell<bool>,
     pump_again: Cell<bool>,
-    /// The agent's other tabs (leader election), once the settings name the server.
+    /// The agent's other tabs (who pops and logs), once the settings name the server.
     tabs: RefCell<Option<TabChannel>>,
-    /// Tells the other tabs when this page goes away.
-    _on_pagehide: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// The page lifecycle listeners (pagehide, visibility, focus, freeze,
+    /// resume) and what they are registered on.
+    lifecycle: RefCell<Vec<Listener>>,
 }
+
+/// An event listener: where it is registered, for which event, and the closure.
+type Listener = (web_sys::EventTarget, &'static str, Closure<dyn FnMut()>);
 
 /// A driver that does not keep the element alive (for CRM callbacks).
 #[derive(Clone)]
@@ -79,15 +84,19 @@ impl Driver {
             pumping: Cell::new(false),
             pump_again: Cell::new(false),
             tabs: RefCell::new(None),
-            _on_pagehide: RefCell::new(None),
+            lifecycle: RefCell::new(Vec::new()),
         };
         let driver = Driver { inner: Rc::new(inner) };
-        driver.listen_for_pagehide();
+        driver.listen_to_the_page();
         driver
     }
 
-    /// Softphones of the same server (and extension) elect one leader.
+    /// Softphones of the same server agree on who pops and logs each call.
+    /// Joined once: the channel stays when settings change.
     fn join_tabs(&self, settings: &Settings) {
+        if self.inner.tabs.borrow().is_some() {
+            return;
+        }
         let weak = Rc::downgrade(&self.inner);
         let channel = TabChannel::open(&format!("ctisvr-softphone:{}", settings.ws_uri_a), move |message| {
             if let Some(driver) = upgrade(&weak) {
@@ -95,25 +104,52 @@ impl Driver {
                 driver.pump();
             }
         });
-        *self.inner.tabs.borrow_mut() = channel;
-    }
-
-    fn listen_for_pagehide(&self) {
-        let weak = Rc::downgrade(&self.inner);
-        let closure = Closure::<dyn FnMut()>::new(move || {
-            if let Some(driver) = upgrade(&weak) {
-                driver.leave_tabs();
+        if channel.is_some() {
+            *self.inner.tabs.borrow_mut() = channel;
+            let mut session = self.inner.session.borrow_mut();
+            session.join_tabs(now());
+            // Where the agent looks: this page's state now.
+            for event in page_state() {
+                session.handle_page(now(), event);
             }
-        });
-        if let Some(window) = web_sys::window() {
-            let _ = window.add_event_listener_with_callback("pagehide", closure.as_ref().unchecked_ref());
         }
-        *self.inner._on_pagehide.borrow_mut() = Some(closure);
     }
 
-    /// Says goodbye to the other tabs so that one takes over at once.
+    /// The page's lifecycle, for the tabs' agreement: shown, hidden,
+    /// focused, frozen, resumed, gone.
+    fn listen_to_the_page(&self) {
+        let Some(window) = web_sys::window() else { return };
+        let document: Option<web_sys::EventTarget> = window.document().map(Into::into);
+        let window: web_sys::EventTarget = window.into();
+        let mut listeners = Vec::new();
+        let mut listen = |target: &web_sys::EventTarget, name: &'static str, event: fn() -> Option<PageEvent>| {
+            let weak = Rc::downgrade(&self.inner);
+            let closure = Closure::<dyn FnMut()>::new(move || {
+                let (Some(driver), Some(event)) = (upgrade(&weak), event()) else { return };
+                driver.inner.session.borrow_mut().handle_page(now(), event);
+                if event == PageEvent::Closing || event == PageEvent::Frozen {
+                    // The page may stop before the pump's next turn.
+                    driver.post_tab_messages();
+                }
+                driver.pump();
+            });
+            if target.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref()).is_ok() {
+                listeners.push((target.clone(), name, closure));
+            }
+        };
+        listen(&window, "pagehide", || Some(PageEvent::Closing));
+        listen(&window, "focus", || Some(PageEvent::Focused));
+        if let Some(document) = &document {
+            listen(document, "visibilitychange", || page_state().into_iter().next());
+            listen(document, "freeze", || Some(PageEvent::Frozen));
+            listen(document, "resume", || Some(PageEvent::Resumed));
+        }
+        *self.inner.lifecycle.borrow_mut() = listeners;
+    }
+
+    /// Hands this tab's duties to the other tabs at once.
     fn leave_tabs(&self) {
-        self.inner.session.borrow_mut().leave();
+        self.inner.session.borrow_mut().leave(now());
         self.post_tab_messages();
     }
 
@@ -172,8 +208,8 @@ impl Driver {
     pub fn shut_down(&self) {
         self.leave_tabs();
         self.inner.tabs.borrow_mut().take();
-        if let (Some(window), Some(closure)) = (web_sys::window(), self.inner._on_pagehide.borrow_mut().take()) {
-            let _ = window.remove_event_listener_with_callback("pagehide", closure.as_ref().unchecked_ref());
+        for (target, name, closure) in self.inner.lifecycle.borrow_mut().drain(..) {
+            let _ = target.remove_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
         }
         self.inner.timer.borrow_mut().take();
         self.inner.socket.borrow_mut().take();
@@ -313,6 +349,21 @@ fn page_origin() -> PageOrigin {
             .unwrap_or_default()
     };
     PageOrigin::new(read("protocol"), read("hostname"))
+}
+
+/// `Shown` or `Hidden` from `document.visibilityState`, and `Focused` when
+/// the page has the focus.
+fn page_state() -> Vec<PageEvent> {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return Vec::new() };
+    let visible = js_sys::Reflect::get(&document, &JsValue::from_str("visibilityState"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .is_none_or(|state| state == "visible");
+    let mut events = vec![if visible { PageEvent::Shown } else { PageEvent::Hidden }];
+    if visible && document.has_focus().unwrap_or(false) {
+        events.push(PageEvent::Focused);
+    }
+    events
 }
 
 fn upgrade(weak: &Weak<Inner>) -> Option<Driver> {
