@@ -154,9 +154,9 @@ pub struct Session {
     last_heard: Millis,
     /// The connection status the edge was last told about.
     reported_connection: ConnectionStatus,
-    /// The agreement with this agent's other tabs, once the edge connects
-    /// them; `None`: a lone softphone that pops and logs every call itself.
-    tabs: Option<Tabs>,
+    /// Who pops and logs each call: alone until the edge connects the
+    /// agent's other tabs ([`Session::join_tabs`]).
+    tabs: Tabs,
     notice: Option<Notice>,
     /// The page the edge runs in, to explain refused sockets.
     page: Option<PageOrigin>,
@@ -173,9 +173,6 @@ struct CrmState {
     records: BTreeMap<CallId, Record>,
     /// The caller number each inbound call was popped with.
     popped: BTreeMap<CallId, String>,
-    /// Call logs the CRM failed to save, to try again (a lone softphone's;
-    /// with tabs, [`Tabs::retry`] schedules them).
-    retries: Vec<LogRetry>,
     /// Each call's name across tabs (its numbers when it appeared).
     keys: BTreeMap<CallId, String>,
     /// Pops wanted from the tabs: task call name -> (call, caller).
@@ -191,14 +188,6 @@ struct PendingLog {
     ended_at: Millis,
     /// Failed saves so far.
     attempts: u32,
-}
-
-#[derive(Debug)]
-struct LogRetry {
-    call_id: CallId,
-    log: CallLog,
-    attempt: u32,
-    due: Millis,
 }
 
 /// How often, and how far apart, a failed call log is tried again.
@@ -306,7 +295,7 @@ impl Default for Session {
 impl Session {
     pub fn new(options: SessionOptions) -> Session {
         Session {
-            tabs: None,
+            tabs: Tabs::alone(options.tab.unwrap_or_default()),
             connection: Connection::new(options.connection.clone(), options.seed),
             options,
             settings: None,
@@ -429,15 +418,8 @@ impl Session {
     /// The time from [`Session::poll_timeout`] has come (early calls are harmless).
     pub fn handle_timeout(&mut self, now: Millis) {
         self.connection.handle_timeout(now);
-        if let Some(tabs) = &mut self.tabs {
-            tabs.handle_timeout(now);
-        }
+        self.tabs.handle_timeout(now);
         self.run_tabs(now);
-        for retry in self.crm.retries.iter_mut().filter(|r| r.due <= now) {
-            // Waits for LogSaved or LogFailed; never sent twice at once.
-            retry.due = Millis(u64::MAX);
-            self.effects.push_back(Effect::SaveLog { call_id: retry.call_id, log: retry.log.clone() });
-        }
         let expired: Vec<RequestId> =
             self.pending.iter().filter(|(_, p)| p.deadline <= now).map(|(id, _)| *id).collect();
         if let Some(first) = expired.first().and_then(|id| self.pending.get(id)) {
@@ -484,9 +466,8 @@ impl Session {
     pub fn poll_timeout(&self) -> Option<Millis> {
         let requests = self.pending.values().map(|p| p.deadline);
         let liveness = (self.ready && self.pending.is_empty()).then(|| self.last_heard + self.liveness_interval());
-        let retries = self.crm.retries.iter().map(|r| r.due).filter(|due| due.0 != u64::MAX);
-        let tabs = self.tabs.as_ref().and_then(Tabs::poll_timeout);
-        requests.chain(retries).chain(self.connection.deadline()).chain(liveness).chain(tabs).min()
+        let tabs = self.tabs.poll_timeout();
+        requests.chain(self.connection.deadline()).chain(liveness).chain(tabs).min()
     }
 
     /// What the view renders.
@@ -837,8 +818,8 @@ impl Session {
     /// Queues the call changes, with the CRM work they bring: a screen pop
     /// for an inbound call (again when a transfer changes its caller), the
     /// record dialled from for an outbound one, a call log when one ends.
-    /// With other tabs, each pop and log is a duty they agree on (see
-    /// [`crate::tabs`]); alone, this tab does them at once.
+    /// Each pop and log is a duty the agent's tabs agree on (see
+    /// [`crate::tabs`]); a lone tab wins them at once.
     fn emit_calls(&mut self, now: Millis, changes: Vec<CallChange>) {
         let options = self.settings.as_ref().map(|s| s.options.clone()).unwrap_or_default();
         for change in changes {
@@ -848,10 +829,8 @@ impl Session {
                     self.crm.keys.insert(call.id, key.clone());
                     let dialled = call.direction == Direction::Outbound;
                     if let Some(record) = self.crm.dial_record.take_if(|_| dialled) {
-                        if let Some(tabs) = &mut self.tabs {
-                            tabs.own(&key);
-                            tabs.share_record(&key, &record);
-                        }
+                        self.tabs.own(&key);
+                        self.tabs.share_record(&key, &record);
                         self.crm.records.insert(call.id, record);
                     }
                 }
@@ -863,14 +842,9 @@ impl Session {
                     if options.screen_pop && new_caller && !call.caller.is_empty() {
                         self.crm.popped.insert(call.id, call.caller.clone());
                         let key = self.key_of(call);
-                        match &mut self.tabs {
-                            Some(tabs) => {
-                                let task = Task { duty: Duty::Pop, call: format!("{key}/{}", call.caller) };
-                                self.crm.pending_pops.insert(task.call.clone(), (call.id, call.caller.clone()));
-                                tabs.want(now, task);
-                            }
-                            None => self.pop(call.id, &call.caller),
-                        }
+                        let task = Task { duty: Duty::Pop, call: format!("{key}/{}", call.caller) };
+                        self.crm.pending_pops.insert(task.call.clone(), (call.id, call.caller.clone()));
+                        self.tabs.want(now, task);
                     }
                 }
                 CallChange::Ended(call) => {
@@ -886,24 +860,14 @@ impl Session {
                         .collect();
                     for pop in pops {
                         self.crm.pending_pops.remove(&pop);
-                        if let Some(tabs) = &mut self.tabs {
-                            tabs.unwant(&Task { duty: Duty::Pop, call: pop });
-                        }
+                        self.tabs.unwant(&Task { duty: Duty::Pop, call: pop });
                     }
                     if options.log_calls {
-                        match &mut self.tabs {
-                            Some(tabs) => {
-                                let pending = PendingLog { call: call.clone(), ended_at: now, attempts: 0 };
-                                self.crm.pending_logs.insert(key.clone(), pending);
-                                tabs.want(now, Task { duty: Duty::Log, call: key });
-                            }
-                            None => {
-                                let record = self.crm.records.remove(&call.id);
-                                let extension = self.extension.clone().unwrap_or_default();
-                                let log = CallLog::for_call(call, now, &extension, record.as_ref());
-                                self.effects.push_back(Effect::SaveLog { call_id: call.id, log });
-                            }
-                        }
+                        let pending = PendingLog { call: call.clone(), ended_at: now, attempts: 0 };
+                        self.crm.pending_logs.insert(key.clone(), pending);
+                        self.tabs.want(now, Task { duty: Duty::Log, call: key });
+                    } else {
+                        self.crm.records.remove(&call.id);
                     }
                 }
                 _ => {}
@@ -926,36 +890,25 @@ impl Session {
 
     /// Carries out what the tabs decided: the pops and logs this tab won.
     fn run_tabs(&mut self, now: Millis) {
-        loop {
-            let Some(outcome) = self.tabs.as_mut().and_then(Tabs::poll_outcome) else { return };
+        while let Some(outcome) = self.tabs.poll_outcome() {
             match outcome {
                 Outcome::Perform(task) if task.duty == Duty::Pop => {
                     if let Some((call_id, caller)) = self.crm.pending_pops.remove(&task.call) {
                         self.pop(call_id, &caller);
-                        if let Some(key) = self.crm.keys.get(&call_id).cloned() {
-                            if let Some(tabs) = &mut self.tabs {
-                                tabs.own(&key);
-                            }
+                        if let Some(key) = self.crm.keys.get(&call_id) {
+                            self.tabs.own(key);
                         }
                     }
-                    if let Some(tabs) = &mut self.tabs {
-                        tabs.done(now, &task);
-                    }
+                    self.tabs.done(now, &task);
                 }
                 Outcome::Perform(task) => {
                     let Some(pending) = self.crm.pending_logs.get(&task.call) else {
                         // Nothing to log here after all: let another tab.
-                        if let Some(tabs) = &mut self.tabs {
-                            tabs.unwant(&task);
-                        }
+                        self.tabs.unwant(&task);
                         continue;
                     };
-                    let record = self
-                        .crm
-                        .records
-                        .get(&pending.call.id)
-                        .or_else(|| self.tabs.as_ref().and_then(|t| t.record(&task.call)))
-                        .cloned();
+                    let record =
+                        self.crm.records.get(&pending.call.id).or_else(|| self.tabs.record(&task.call)).cloned();
                     let extension = self.extension.clone().unwrap_or_default();
                     let log = CallLog::for_call(&pending.call, pending.ended_at, &extension, record.as_ref());
                     self.effects.push_back(Effect::SaveLog { call_id: pending.call.id, log });
@@ -963,9 +916,7 @@ impl Session {
                 Outcome::Settled(task) if task.duty == Duty::Pop => {
                     self.crm.pending_pops.remove(&task.call);
                 }
-                Outcome::Settled(task) => {
-                    self.crm.pending_logs.remove(&task.call);
-                }
+                Outcome::Settled(task) => self.forget_log(&task),
             }
         }
     }
@@ -974,38 +925,30 @@ impl Session {
     /// channel and will carry [`Session::poll_tab_message`] to them (and back
     /// to this tab: every message must come back to its sender).
     pub fn join_tabs(&mut self, now: Millis) {
-        if let (None, Some(tab)) = (&self.tabs, self.options.tab) {
-            self.tabs = Some(Tabs::new(tab, now));
-        }
+        self.tabs.join(now);
     }
 
     /// A message on the tabs' channel (another tab's, or this tab's own coming back).
     pub fn handle_tab_message(&mut self, now: Millis, message: TabMessage) {
-        if let Some(tabs) = &mut self.tabs {
-            tabs.handle_message(now, message);
-        }
+        self.tabs.handle_message(now, message);
         self.run_tabs(now);
     }
 
     /// Web Locks report that another tab is gone.
     pub fn handle_tab_gone(&mut self, now: Millis, tab: TabId) {
-        if let Some(tabs) = &mut self.tabs {
-            tabs.peer_gone(now, tab);
-        }
+        self.tabs.peer_gone(now, tab);
         self.run_tabs(now);
     }
 
     /// The page was shown, hidden, focused, frozen, resumed or is closing.
     pub fn handle_page(&mut self, now: Millis, event: PageEvent) {
-        if let Some(tabs) = &mut self.tabs {
-            tabs.handle_page(now, event);
-        }
+        self.tabs.handle_page(now, event);
         self.run_tabs(now);
     }
 
     /// A message for the agent's other tabs.
     pub fn poll_tab_message(&mut self) -> Option<TabMessage> {
-        self.tabs.as_mut().and_then(Tabs::poll_transmit)
+        self.tabs.poll_transmit()
     }
 
     /// The page is closing: hand this tab's duties to the others now.
@@ -1030,66 +973,48 @@ impl Session {
             CrmInput::ScreenPopResult { call_id, result } => {
                 let known = self.calls.list().iter().any(|c| c.id == call_id);
                 if let Some(record) = record_from_search(&result).filter(|_| known) {
-                    if let (Some(tabs), Some(key)) = (&mut self.tabs, self.crm.keys.get(&call_id)) {
-                        tabs.share_record(key, &record);
+                    if let Some(key) = self.crm.keys.get(&call_id) {
+                        self.tabs.share_record(key, &record);
                     }
                     self.crm.records.insert(call_id, record);
                 }
             }
             CrmInput::Failed { what, error } => self.show(Notice::error(format!("{what} failed: {error}"))),
             CrmInput::LogSaved { call_id } => {
-                self.crm.retries.retain(|r| r.call_id != call_id);
-                self.crm.records.remove(&call_id);
                 if let Some(task) = self.log_task(call_id) {
-                    self.crm.pending_logs.remove(&task.call);
-                    if let Some(tabs) = &mut self.tabs {
-                        tabs.done(now, &task);
-                    }
+                    self.tabs.done(now, &task);
+                    self.forget_log(&task);
                 }
             }
-            CrmInput::LogFailed { call_id, log, error } if self.tabs.is_some() => {
+            CrmInput::LogFailed { call_id, log, error } => {
                 let Some(task) = self.log_task(call_id) else { return };
                 let attempt = self.crm.pending_logs.get_mut(&task.call).map_or(1, |p| {
                     p.attempts += 1;
                     p.attempts
                 });
-                if attempt >= LOG_ATTEMPTS {
-                    self.show(Notice::error(format!(
-                        "The call log \"{}\" could not be saved after {LOG_ATTEMPTS} attempts ({error}). Log the call by hand.",
-                        log.subject
-                    )));
-                    self.crm.pending_logs.remove(&task.call);
-                    if let Some(tabs) = &mut self.tabs {
-                        tabs.done(now, &task);
-                    }
-                } else {
-                    let delay = LOG_RETRY * attempt;
-                    self.show(Notice::error(format!(
-                        "The call log was not saved ({error}); trying again in {} s.",
-                        delay.as_secs()
-                    )));
-                    if let Some(tabs) = &mut self.tabs {
-                        tabs.retry(now, &task, now + delay);
-                    }
-                }
-            }
-            CrmInput::LogFailed { call_id, log, error } => {
-                let attempt = self.crm.retries.iter().find(|r| r.call_id == call_id).map_or(1, |r| r.attempt + 1);
-                self.crm.retries.retain(|r| r.call_id != call_id);
                 if attempt > LOG_ATTEMPTS {
                     self.show(Notice::error(format!(
                         "The call log \"{}\" could not be saved after {LOG_ATTEMPTS} attempts ({error}). Log the call by hand.",
                         log.subject
                     )));
+                    self.tabs.done(now, &task);
+                    self.forget_log(&task);
                 } else {
                     let delay = LOG_RETRY * attempt;
                     self.show(Notice::error(format!(
                         "The call log was not saved ({error}); trying again in {} s.",
                         delay.as_secs()
                     )));
-                    self.crm.retries.push(LogRetry { call_id, log, attempt, due: now + delay });
+                    self.tabs.retry(now, &task, now + delay);
                 }
             }
+        }
+    }
+
+    /// A call log is settled (saved or given up, here or in another tab).
+    fn forget_log(&mut self, task: &Task) {
+        if let Some(pending) = self.crm.pending_logs.remove(&task.call) {
+            self.crm.records.remove(&pending.call.id);
         }
     }
 

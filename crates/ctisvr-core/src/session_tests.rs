@@ -793,7 +793,7 @@ fn a_lone_tab_pops_and_logs_once_its_claims_come_back() {
 }
 
 #[test]
-fn a_tab_that_another_tab_outbids_neither_pops_nor_logs() {
+fn a_tab_that_a_visible_tab_outbids_does_not_pop() {
     use crate::tabs::{Bid, Rank, Task};
     let mut h = tab_harness();
     h.start_logged_out();

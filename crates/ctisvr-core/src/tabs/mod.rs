@@ -178,6 +178,9 @@ pub struct Tabs {
     resync: Option<Resync>,
     /// Frozen or closing: the page does nothing more until `Resumed`.
     asleep: bool,
+    /// On the channel with the other tabs. Alone (no channel), this tab
+    /// wins every claim at once and posts nothing.
+    joined: bool,
     next_seq: u64,
     /// The latest time an input carried.
     clock: Millis,
@@ -256,9 +259,17 @@ impl Tabs {
     /// Done duties are remembered this long (late messages find them).
     pub const MEMORY: Duration = Duration::from_secs(600);
 
-    /// A tab arriving: it says `Hello` and claims nothing for [`Tabs::LISTEN`].
+    /// A tab arriving on the channel: it says `Hello` and claims nothing
+    /// for [`Tabs::LISTEN`].
     pub fn new(me: TabId, now: Millis) -> Tabs {
-        let mut tabs = Tabs {
+        let mut tabs = Tabs::alone(me);
+        tabs.join(now);
+        tabs
+    }
+
+    /// A softphone with no channel to other tabs: it does every duty itself.
+    pub fn alone(me: TabId) -> Tabs {
+        Tabs {
             me,
             rank: Rank::default(),
             focus_clock: 0,
@@ -268,21 +279,25 @@ impl Tabs {
             records: BTreeMap::new(),
             resync: None,
             asleep: false,
+            joined: false,
             next_seq: 1,
-            clock: now,
+            clock: Millis(0),
             outbox: VecDeque::new(),
             outcomes: VecDeque::new(),
-        };
-        tabs.listen(now);
-        tabs
+        }
+    }
+
+    /// The channel to the other tabs is open: say `Hello` and listen.
+    pub fn join(&mut self, now: Millis) {
+        if !self.joined {
+            self.joined = true;
+            self.clock = self.clock.max(now);
+            self.listen(now);
+        }
     }
 
     pub fn me(&self) -> TabId {
         self.me
-    }
-
-    pub fn rank(&self) -> Rank {
-        self.rank
     }
 
     // ----- inputs -------------------------------------------------------
@@ -542,7 +557,11 @@ impl Tabs {
     // ----- outputs ------------------------------------------------------
 
     /// A message to post to the other tabs (it also comes back to us).
+    /// Alone, there is nobody to tell.
     pub fn poll_transmit(&mut self) -> Option<TabMessage> {
+        if !self.joined {
+            self.outbox.clear();
+        }
         self.outbox.pop_front()
     }
 
@@ -580,16 +599,6 @@ impl Tabs {
         self.tasks.get(task).is_some_and(|s| s.performing)
     }
 
-    /// Whether this tab is listening for the others (it claims nothing yet).
-    pub fn is_listening(&self) -> bool {
-        self.resync.is_some()
-    }
-
-    /// The other tabs this tab knows of and waits for.
-    pub fn peers(&self) -> Vec<TabId> {
-        self.peers.iter().filter(|(_, p)| !p.silent).map(|(tab, _)| *tab).collect()
-    }
-
     // ----- logic --------------------------------------------------------
 
     /// After `freeze`, anything that runs means the page runs again (the
@@ -597,7 +606,11 @@ impl Tabs {
     fn wake(&mut self, now: Millis) {
         if self.asleep {
             self.asleep = false;
-            self.listen(now);
+            if self.joined {
+                self.listen(now);
+            } else {
+                self.finish_listening(now);
+            }
         }
     }
 
@@ -659,6 +672,8 @@ impl Tabs {
         }
         state.claim = Some(claim);
         self.outbox.push_back(TabMessage::Claim { from: self.me, task: task.clone(), bid, seq });
+        // Alone it goes through at once; on the channel, at its echo.
+        self.check(now, task);
     }
 
     /// A holder released or left: claim again (at once) if we want it.
@@ -742,10 +757,12 @@ impl Tabs {
         let awake_unanswered = self.peers.iter().any(|(tab, p)| !p.silent && unanswered(tab));
         let silent_unanswered = self.peers.iter().any(|(tab, p)| p.silent && unanswered(tab));
         let settling = silent_unanswered && now < claim.at + Self::SETTLE;
-        if claim.retry_at.is_some() || !claim.echoed || awake_unanswered || settling {
+        // Alone, no echo comes and no barrier is needed.
+        let echoed = claim.echoed || !self.joined;
+        if claim.retry_at.is_some() || !echoed || awake_unanswered || settling {
             return;
         }
-        if !claim.barrier {
+        if !claim.barrier && self.joined {
             let (bid, seq) = (claim.bid, claim.seq);
             if let Some(claim) = &mut state.claim {
                 claim.barrier = true;

@@ -75,6 +75,14 @@ impl Browser {
         }
     }
 
+    /// The call reaches `tabs` at once: each wants `task`; then the channel runs.
+    fn want(&mut self, tabs: &[usize], task: Task) {
+        for &tab in tabs {
+            self.tabs[tab].want(self.now, task.clone());
+        }
+        self.settle();
+    }
+
     fn performs(&mut self, tab: usize) -> Vec<Task> {
         std::iter::from_fn(|| self.tabs[tab].poll_outcome())
             .filter_map(|o| match o {
@@ -111,9 +119,7 @@ fn a_lone_tab_does_its_duties_after_listening_briefly() {
 #[test]
 fn two_tabs_that_both_see_the_call_pop_it_once() {
     let mut b = Browser::new(&[10, 20]);
-    b.tabs[0].want(b.now, pop("a"));
-    b.tabs[1].want(b.now, pop("a"));
-    b.settle();
+    b.want(&[0, 1], pop("a"));
     let (first, second) = (b.performs(0), b.performs(1));
     assert_eq!(first.len() + second.len(), 1, "{first:?} {second:?}");
     // The smaller id wins between equals; the winner says it is done.
@@ -187,9 +193,7 @@ fn a_silently_stopped_tab_is_passed_over_and_does_not_pop_when_it_comes_back() {
 #[test]
 fn a_stopped_owner_that_comes_back_before_the_hang_up_leaves_one_log() {
     let mut b = Browser::new(&[10, 20]);
-    b.tabs[0].want(b.now, pop("a"));
-    b.tabs[1].want(b.now, pop("a"));
-    b.settle();
+    b.want(&[0, 1], pop("a"));
     assert_eq!(b.performs(0), vec![pop("a")]);
     b.tabs[0].own("a");
     b.tabs[0].done(b.now, &pop("a"));
@@ -199,9 +203,7 @@ fn a_stopped_owner_that_comes_back_before_the_hang_up_leaves_one_log() {
     b.restart(0);
     b.advance(1_000);
     // The hang-up reaches both.
-    b.tabs[1].want(b.now, log("a"));
-    b.tabs[0].want(b.now, log("a"));
-    b.settle();
+    b.want(&[1, 0], log("a"));
     b.advance(1_000);
     let (owner, other) = (b.performs(0), b.performs(1));
     assert_eq!((owner, other), (vec![log("a")], vec![]), "the owner logs it");
@@ -211,11 +213,11 @@ fn a_stopped_owner_that_comes_back_before_the_hang_up_leaves_one_log() {
 fn a_log_whose_owner_leaves_during_its_retries_is_logged_by_another_tab_once() {
     let mut b = Browser::new(&[10, 20]);
     b.tabs[0].own("a");
-    b.tabs[0].want(b.now, log("a"));
-    b.tabs[1].want(b.now, log("a"));
-    b.settle();
+    b.want(&[0, 1], log("a"));
     assert_eq!(b.performs(0), vec![log("a")]);
     // The save failed; the owner waits to retry while the other keeps asking.
+    b.tabs[0].retry(b.now, &log("a"), b.now + Duration::from_secs(10));
+    b.settle();
     b.advance(9_000);
     assert!(b.performs(1).is_empty(), "the owner holds it while it retries");
     b.tabs[0].handle_page(b.now, PageEvent::Closing);
@@ -226,9 +228,7 @@ fn a_log_whose_owner_leaves_during_its_retries_is_logged_by_another_tab_once() {
 #[test]
 fn a_frozen_tab_hands_its_duties_over_at_once() {
     let mut b = Browser::new(&[10, 20]);
-    b.tabs[0].want(b.now, log("a"));
-    b.tabs[1].want(b.now, log("a"));
-    b.settle();
+    b.want(&[0, 1], log("a"));
     assert_eq!(b.performs(0), vec![log("a")]);
     b.tabs[0].handle_page(b.now, PageEvent::Frozen);
     assert!(!b.tabs[0].is_performing(&log("a")), "the session must not save it now");
