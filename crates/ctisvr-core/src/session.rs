@@ -951,6 +951,18 @@ impl Session {
         self.tabs.poll_transmit()
     }
 
+    /// A tab first heard from on the channel: where Web Locks work, wait for
+    /// its lock (`ctisvr-softphone:<channel>:<id>`) and report
+    /// [`Session::handle_tab_gone`] when granted.
+    pub fn poll_new_tab(&mut self) -> Option<TabId> {
+        self.tabs.poll_new_peer()
+    }
+
+    /// This tab's id on the channel (it holds the Web Lock of that name).
+    pub fn tab_id(&self) -> TabId {
+        self.tabs.me()
+    }
+
     /// The page is closing: hand this tab's duties to the others now.
     pub fn leave(&mut self, now: Millis) {
         self.handle_page(now, PageEvent::Closing);

@@ -12,7 +12,7 @@ use crate::clock::now;
 use crate::crm::Bridge;
 use crate::dom_events;
 use crate::socket::{Socket, SocketEvent};
-use crate::tabs::{random_id, TabChannel};
+use crate::tabs::{random_id, TabChannel, TabLocks};
 use ctisvr_core::tabs::PageEvent;
 use ctisvr_core::{
     Command, ConnId, CrmInput, Effect, PageOrigin, Rejected, Session, SessionOptions, Settings, SettingsError, State,
@@ -47,6 +47,8 @@ struct Inner {
     pump_again: Cell<bool>,
     /// The agent's other tabs (who pops and logs), once the settings name the server.
     tabs: RefCell<Option<TabChannel>>,
+    /// This tab's Web Lock and the watch on the others', where the browser gives them.
+    locks: RefCell<Option<TabLocks>>,
     /// The page lifecycle listeners (pagehide, visibility, focus, freeze,
     /// resume) and what they are registered on.
     lifecycle: RefCell<Vec<Listener>>,
@@ -84,6 +86,7 @@ impl Driver {
             pumping: Cell::new(false),
             pump_again: Cell::new(false),
             tabs: RefCell::new(None),
+            locks: RefCell::new(None),
             lifecycle: RefCell::new(Vec::new()),
         };
         let driver = Driver { inner: Rc::new(inner) };
@@ -97,21 +100,53 @@ impl Driver {
         if self.inner.tabs.borrow().is_some() {
             return;
         }
+        let name = format!("ctisvr-softphone:{}", settings.ws_uri_a);
         let weak = Rc::downgrade(&self.inner);
-        let channel = TabChannel::open(&format!("ctisvr-softphone:{}", settings.ws_uri_a), move |message| {
+        let channel = TabChannel::open(&name, move |message| {
             if let Some(driver) = upgrade(&weak) {
                 driver.inner.session.borrow_mut().handle_tab_message(now(), message);
                 driver.pump();
             }
         });
-        if channel.is_some() {
-            *self.inner.tabs.borrow_mut() = channel;
-            let mut session = self.inner.session.borrow_mut();
-            session.join_tabs(now());
-            // Where the agent looks: this page's state now.
-            for event in page_state() {
-                session.handle_page(now(), event);
+        if channel.is_none() {
+            return;
+        }
+        *self.inner.tabs.borrow_mut() = channel;
+        // Say Hello once our lock is held, so that a tab that hears us and
+        // waits for our lock never finds it free before we took it.
+        let me = self.inner.session.borrow().tab_id();
+        let weak = Rc::downgrade(&self.inner);
+        let locks = TabLocks::hold(&name, me, move || {
+            let Some(driver) = upgrade(&weak) else { return };
+            {
+                let mut session = driver.inner.session.borrow_mut();
+                session.join_tabs(now());
+                // Where the agent looks: this page's state now.
+                for event in page_state() {
+                    session.handle_page(now(), event);
+                }
             }
+            driver.pump();
+        });
+        *self.inner.locks.borrow_mut() = locks;
+    }
+
+    /// Web Locks tell when each tab we heard from has gone.
+    fn watch_tabs(&self) {
+        let tabs: Vec<_> = {
+            let mut session = self.inner.session.borrow_mut();
+            std::iter::from_fn(|| session.poll_new_tab()).collect()
+        };
+        let locks = self.inner.locks.borrow();
+        let Some(locks) = locks.as_ref() else { return };
+        for tab in tabs {
+            let weak = Rc::downgrade(&self.inner);
+            locks.watch(tab, move || {
+                if let Some(driver) = upgrade(&weak) {
+                    driver.inner.session.borrow_mut().handle_tab_gone(now(), tab);
+                    driver.pump();
+                }
+            });
         }
     }
 
@@ -208,6 +243,7 @@ impl Driver {
     pub fn shut_down(&self) {
         self.leave_tabs();
         self.inner.tabs.borrow_mut().take();
+        self.inner.locks.borrow_mut().take();
         for (target, name, closure) in self.inner.lifecycle.borrow_mut().drain(..) {
             let _ = target.remove_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
         }
@@ -252,6 +288,7 @@ impl Driver {
             }
             again |= self.send_all(&frames);
             self.post_tab_messages();
+            self.watch_tabs();
             self.schedule(deadline);
             // Heartbeats wake the loop often; the view changes only with the state.
             if self.inner.state.with_untracked(|old| *old != state) {

@@ -27,8 +27,10 @@ pub enum TabMessage {
     Grant { from: TabId, to: TabId, task: Task, seq: u64 },
     /// "Not you: I (or a better claim I know) will do it."
     Deny { from: TabId, to: TabId, task: Task, seq: u64 },
-    /// "I am doing `task`" (a call log being saved or retried).
-    Hold { from: TabId, task: Task },
+    /// "I am doing `task`" (a call log being saved or retried), with the
+    /// sender's bid: of two tabs that both hold it (one was passed over
+    /// while stopped), the better keeps it.
+    Hold { from: TabId, task: Task, bid: Bid },
     /// "I no longer want `task` and do not hold it."
     Release { from: TabId, task: Task },
     /// "`task` is done": nobody does it again.
@@ -68,16 +70,13 @@ impl TabMessage {
             TabMessage::Rank { rank, .. } => ("rank", rank_fields(rank)),
             TabMessage::Bye { .. } => ("bye", Map::new()),
             TabMessage::Claim { task, bid, seq, .. } => {
-                let mut fields = task_fields(task);
-                fields.extend(rank_fields(&bid.rank));
-                fields.insert("owner".into(), json!(bid.owner));
-                fields.insert("holding".into(), json!(bid.holding));
+                let mut fields = bid_fields(task, bid);
                 fields.insert("seq".into(), json!(seq));
                 ("claim", fields)
             }
             TabMessage::Grant { to, task, seq, .. } => ("grant", answer_fields(*to, task, *seq)),
             TabMessage::Deny { to, task, seq, .. } => ("deny", answer_fields(*to, task, *seq)),
-            TabMessage::Hold { task, .. } => ("hold", task_fields(task)),
+            TabMessage::Hold { task, bid, .. } => ("hold", bid_fields(task, bid)),
             TabMessage::Release { task, .. } => ("release", task_fields(task)),
             TabMessage::Done { task, .. } => ("done", task_fields(task)),
             TabMessage::Record { call, record, .. } => {
@@ -105,20 +104,20 @@ impl TabMessage {
         let task = || read_task(&value);
         let to = || id(value.get("to")?);
         let seq = || value.get("seq")?.as_u64();
+        let bid = || {
+            let owner = value.get("owner")?.as_bool()?;
+            let holding = value.get("holding")?.as_bool()?;
+            Some(Bid { holding, owner, rank: rank()?, tab: from })
+        };
         let message = match kind {
             "hello" => TabMessage::Hello { from, rank: rank()? },
             "here" => TabMessage::Here { from, rank: rank()?, to: to()? },
             "rank" => TabMessage::Rank { from, rank: rank()? },
             "bye" => TabMessage::Bye { from },
-            "claim" => {
-                let owner = value.get("owner")?.as_bool()?;
-                let holding = value.get("holding")?.as_bool()?;
-                let bid = Bid { holding, owner, rank: rank()?, tab: from };
-                TabMessage::Claim { from, task: task()?, bid, seq: seq()? }
-            }
+            "claim" => TabMessage::Claim { from, task: task()?, bid: bid()?, seq: seq()? },
             "grant" => TabMessage::Grant { from, to: to()?, task: task()?, seq: seq()? },
             "deny" => TabMessage::Deny { from, to: to()?, task: task()?, seq: seq()? },
-            "hold" => TabMessage::Hold { from, task: task()? },
+            "hold" => TabMessage::Hold { from, task: task()?, bid: bid()? },
             "release" => TabMessage::Release { from, task: task()? },
             "done" => TabMessage::Done { from, task: task()? },
             "record" => {
@@ -147,6 +146,14 @@ fn task_fields(task: &Task) -> Map<String, Value> {
     };
     fields.insert("duty".into(), json!(duty));
     fields.insert("call".into(), json!(task.call));
+    fields
+}
+
+fn bid_fields(task: &Task, bid: &Bid) -> Map<String, Value> {
+    let mut fields = task_fields(task);
+    fields.extend(rank_fields(&bid.rank));
+    fields.insert("owner".into(), json!(bid.owner));
+    fields.insert("holding".into(), json!(bid.holding));
     fields
 }
 

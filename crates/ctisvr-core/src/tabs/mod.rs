@@ -28,14 +28,23 @@
 //!   disabled) has its whole backlog in that queue: by the time its claim's
 //!   echo arrives it has read every `Done`, `Hold` and `Hello` sent while it
 //!   was stopped, and it waits for the tabs it learned of. No clock, no gap.
+//! - **The lease.** A tab performs only if its barrier comes back within
+//!   [`Tabs::LEASE`]; later, it was stopped long enough that another tab may
+//!   have passed it over, so it claims again (and that claim's echo comes
+//!   after whatever the others said meanwhile). Others pass a silent tab
+//!   over only after [`Tabs::WAIT`], which is longer than the lease plus two
+//!   message delays.
 //! - **Where the agent looks**: a tab that would bid better, but has not seen
 //!   the call yet, holds its answer back for [`Tabs::DEFER`] so that its own
 //!   claim can win; so the visible, last focused tab pops even when a hidden
 //!   tab hears of the call first.
 //! - **Silence**: a tab that has not answered a claim within [`Tabs::WAIT`]
 //!   is taken to be stopped and is waited for at most [`Tabs::SETTLE`] next
-//!   time (it may be running again). Web Locks (where the browser gives them)
-//!   and `Bye` (on `pagehide` and `freeze`) say at once that a tab is gone.
+//!   time (it may be running again). Web Locks (where the browser gives them:
+//!   [`Tabs::poll_new_peer`], [`Tabs::peer_gone`]) and `Bye` (on `pagehide`
+//!   and `freeze`) say at once that a tab is gone.
+//! - **Two holders** (one passed over while stopped): `Hold` carries the
+//!   bid, and the worse holder lets go.
 //! - **Newcomers** (and tabs back from `freeze`) say `Hello` and listen for
 //!   [`Tabs::LISTEN`] before claiming: the others answer with what they did
 //!   and hold, then `Here`.
@@ -186,11 +195,12 @@ pub struct Tabs {
     clock: Millis,
     outbox: VecDeque<TabMessage>,
     outcomes: VecDeque<Outcome>,
+    /// Tabs first heard from, for the edge to watch with Web Locks.
+    new_peers: VecDeque<TabId>,
 }
 
 #[derive(Debug, Clone)]
 struct Peer {
-    rank: Rank,
     /// Did not answer within `WAIT`: waited for at most `SETTLE` until it speaks.
     silent: bool,
     /// Web Locks said it is gone: forgotten at this time, once whatever it
@@ -230,10 +240,11 @@ struct Claim {
     grants: BTreeSet<TabId>,
     /// Our own claim came back on the channel: the backlog before it is read.
     echoed: bool,
-    /// Every answer was in, so the claim was posted again as a barrier: at
-    /// its echo, whatever arrived meanwhile (a `Done`, a newer claim that
-    /// takes a grant back) has been read, and the tab performs.
-    barrier: bool,
+    /// Every answer was in, so the claim was posted again, at this time, as
+    /// a barrier: at its echo, whatever arrived meanwhile (a `Done`, a newer
+    /// claim that takes a grant back) has been read, and the tab performs,
+    /// if the echo came within [`Tabs::LEASE`].
+    barrier: Option<Millis>,
     /// Denied, or waiting to retry: claim afresh at this time.
     retry_at: Option<Millis>,
 }
@@ -247,10 +258,17 @@ struct Deferred {
 
 impl Tabs {
     /// How long a claim waits for an answer before the silent tab is passed over.
-    pub const WAIT: Duration = Duration::from_millis(2_000);
+    /// Safe while `WAIT > LEASE + 2 ×` the longest a message takes (1 s
+    /// tolerated): a tab that won but was stopped before its barrier came
+    /// back must find the lease lost before another passes it over.
+    pub const WAIT: Duration = Duration::from_millis(3_000);
     /// How long a claim waits for tabs that were silent before (they may
-    /// be running again).
-    pub const SETTLE: Duration = Duration::from_millis(2_000);
+    /// be running again). Bound like [`Tabs::WAIT`].
+    pub const SETTLE: Duration = Duration::from_millis(3_000);
+    /// How soon a claim's barrier must come back for the tab to perform.
+    /// Later, the tab was stopped (or starved) long enough that another may
+    /// have passed it over as silent, so it claims again instead.
+    pub const LEASE: Duration = Duration::from_millis(1_000);
     /// How long a better-placed tab holds its answer back for its own claim.
     pub const DEFER: Duration = Duration::from_millis(600);
     /// How long a newcomer, or a tab back from `freeze`, listens for the
@@ -284,6 +302,7 @@ impl Tabs {
             clock: Millis(0),
             outbox: VecDeque::new(),
             outcomes: VecDeque::new(),
+            new_peers: VecDeque::new(),
         }
     }
 
@@ -367,7 +386,7 @@ impl Tabs {
             at: now,
             grants: BTreeSet::new(),
             echoed: false,
-            barrier: false,
+            barrier: None,
             retry_at: Some(at.max(now)),
         });
     }
@@ -437,19 +456,22 @@ impl Tabs {
             return;
         }
         if !matches!(message, TabMessage::Bye { .. }) {
-            let peer = self.peers.entry(from).or_insert(Peer { rank: Rank::default(), silent: false, forget_at: None });
+            if !self.peers.contains_key(&from) {
+                self.new_peers.push_back(from);
+            }
+            let peer = self.peers.entry(from).or_insert(Peer { silent: false, forget_at: None });
             peer.silent = peer.forget_at.is_some();
         }
         match message {
             TabMessage::Hello { rank, .. } => {
-                self.set_peer_rank(from, rank);
+                self.see_rank(rank);
                 self.tell_what_we_know();
                 self.outbox.push_back(TabMessage::Here { from: self.me, rank: self.rank, to: from });
             }
-            TabMessage::Here { rank, .. } | TabMessage::Rank { rank, .. } => self.set_peer_rank(from, rank),
+            TabMessage::Here { rank, .. } | TabMessage::Rank { rank, .. } => self.see_rank(rank),
             TabMessage::Bye { .. } => self.forget_peer(now, from),
             TabMessage::Claim { task, bid, seq, .. } => {
-                self.set_peer_rank(from, bid.rank);
+                self.see_rank(bid.rank);
                 self.on_claim(now, task, bid, seq);
             }
             TabMessage::Grant { to, task, seq, .. } if to == self.me => {
@@ -466,17 +488,26 @@ impl Tabs {
                     // Someone better claims or holds it: ask again later, in
                     // case it goes silent.
                     claim.retry_at = Some(now + Self::WAIT);
-                    claim.barrier = false;
+                    claim.barrier = None;
                 }
             }
             TabMessage::Grant { .. } | TabMessage::Deny { .. } => {}
-            TabMessage::Hold { task, .. } => {
-                let rank = self.peer_rank(from);
+            TabMessage::Hold { task, bid, .. } => {
+                self.see_rank(bid.rank);
+                let mine = self.holding_bid(&task);
                 let state = self.tasks.entry(task).or_default();
                 state.touched = now;
-                state.holder = Some(Bid { holding: true, owner: true, rank, tab: from });
+                if state.holder.is_none_or(|h| h.tab == from || bid > h) {
+                    state.holder = Some(bid);
+                }
+                // Two holders (one was passed over while stopped): the
+                // better keeps it, the other waits, in case it goes silent.
+                if state.holding && bid > mine {
+                    state.holding = false;
+                }
                 if let Some(claim) = state.claim.as_mut().filter(|_| !state.holding) {
                     claim.retry_at = Some(now + Self::WAIT);
+                    claim.barrier = None;
                 }
             }
             TabMessage::Release { task, .. } => {
@@ -531,7 +562,9 @@ impl Tabs {
                     self.claim(now, &task);
                 }
                 Some(_) => {}
-                None if now >= claim.at + Self::WAIT => {
+                // The barrier's echo is overdue: the lease is lost, start over.
+                None if claim.barrier.is_some_and(|at| now >= at + Self::LEASE) => self.restart(now, &task),
+                None if claim.barrier.is_none() && now >= claim.at + Self::WAIT => {
                     let silent: Vec<TabId> =
                         self.peers.keys().filter(|tab| !claim.grants.contains(tab)).copied().collect();
                     for tab in silent {
@@ -540,7 +573,7 @@ impl Tabs {
                     self.check(now, &task);
                     // Still not through (our echo never came): start over later.
                     if let Some(claim) = self.tasks.get_mut(&task).and_then(|s| s.claim.as_mut()) {
-                        if !claim.barrier || now >= claim.at + Self::WAIT * 10 {
+                        if claim.barrier.is_none() {
                             claim.retry_at = Some(now + Self::WAIT);
                         }
                     }
@@ -570,6 +603,13 @@ impl Tabs {
         self.outcomes.pop_front()
     }
 
+    /// A tab first heard from (or heard again after it was forgotten). Where
+    /// the browser has Web Locks, the edge waits for that tab's lock and
+    /// calls [`Tabs::peer_gone`] when it is granted: the tab has gone.
+    pub fn poll_new_peer(&mut self) -> Option<TabId> {
+        self.new_peers.pop_front()
+    }
+
     /// When to call [`Tabs::handle_timeout`] next, if anything waits on time.
     pub fn poll_timeout(&self) -> Option<Millis> {
         if self.asleep {
@@ -582,9 +622,9 @@ impl Tabs {
                 let settle = c.at + Self::SETTLE;
                 let waits_for_silent = self.any_silent() && settle > self.clock;
                 let waiting = match (c.barrier, waits_for_silent) {
-                    (true, _) => c.at + Self::WAIT * 10,
-                    (false, true) => settle,
-                    (false, false) => c.at + Self::WAIT,
+                    (Some(at), _) => at + Self::LEASE,
+                    (None, true) => settle,
+                    (None, false) => c.at + Self::WAIT,
                 };
                 c.retry_at.unwrap_or(waiting)
             });
@@ -651,6 +691,17 @@ impl Tabs {
         Bid { holding, owner, rank: self.rank, tab: self.me }
     }
 
+    /// The bid of a tab doing `task`.
+    fn holding_bid(&self, task: &Task) -> Bid {
+        Bid { holding: true, ..self.bid(task) }
+    }
+
+    /// "I am doing `task`".
+    fn hold(&self, task: Task) -> TabMessage {
+        let bid = self.holding_bid(&task);
+        TabMessage::Hold { from: self.me, task, bid }
+    }
+
     /// Claims `task` if it is wanted, not done, not claimed already, and this
     /// tab is not listening.
     fn claim(&mut self, now: Millis, task: &Task) {
@@ -665,7 +716,7 @@ impl Tabs {
         }
         self.next_seq += 1;
         let mut claim =
-            Claim { seq, bid, at: now, grants: BTreeSet::new(), echoed: false, barrier: false, retry_at: None };
+            Claim { seq, bid, at: now, grants: BTreeSet::new(), echoed: false, barrier: None, retry_at: None };
         // A known better claim or holder: wait for it, ask again later.
         if state.holder.is_some_and(|holder| holder > bid && holder.tab != self.me) {
             claim.retry_at = Some(now + Self::WAIT);
@@ -674,6 +725,14 @@ impl Tabs {
         self.outbox.push_back(TabMessage::Claim { from: self.me, task: task.clone(), bid, seq });
         // Alone it goes through at once; on the channel, at its echo.
         self.check(now, task);
+    }
+
+    /// Drops our claim on `task` and claims it afresh.
+    fn restart(&mut self, now: Millis, task: &Task) {
+        if let Some(state) = self.tasks.get_mut(task) {
+            state.claim = None;
+        }
+        self.claim(now, task);
     }
 
     /// A holder released or left: claim again (at once) if we want it.
@@ -706,7 +765,7 @@ impl Tabs {
         // A tab that claims takes back any grant it gave our claim.
         if let Some(claim) = &mut state.claim {
             if claim.grants.remove(&bid.tab) {
-                claim.barrier = false;
+                claim.barrier = None;
             }
         }
         if state.done {
@@ -714,7 +773,7 @@ impl Tabs {
             return;
         }
         if state.performing || (state.holding && bid < mine) {
-            self.outbox.push_back(TabMessage::Hold { from: self.me, task });
+            self.outbox.push_back(self.hold(task));
             return;
         }
         if state.holder.is_none_or(|h| bid > h || h.tab == bid.tab) {
@@ -762,14 +821,26 @@ impl Tabs {
         if claim.retry_at.is_some() || !echoed || awake_unanswered || settling {
             return;
         }
-        if !claim.barrier && self.joined {
-            let (bid, seq) = (claim.bid, claim.seq);
-            if let Some(claim) = &mut state.claim {
-                claim.barrier = true;
-                claim.echoed = false;
+        if self.joined {
+            match claim.barrier {
+                None => {
+                    let (bid, seq) = (claim.bid, claim.seq);
+                    if let Some(claim) = &mut state.claim {
+                        claim.barrier = Some(now);
+                        claim.echoed = false;
+                    }
+                    self.outbox.push_back(TabMessage::Claim { from: self.me, task: task.clone(), bid, seq });
+                    return;
+                }
+                // Stopped between the barrier and its echo: others may have
+                // passed us over meanwhile. Claim again; its echo comes after
+                // whatever they said.
+                Some(at) if now > at + Self::LEASE => {
+                    self.restart(now, task);
+                    return;
+                }
+                Some(_) => {}
             }
-            self.outbox.push_back(TabMessage::Claim { from: self.me, task: task.clone(), bid, seq });
-            return;
         }
         state.claim = None;
         state.performing = true;
@@ -777,7 +848,7 @@ impl Tabs {
         self.outcomes.push_back(Outcome::Perform(task.clone()));
         if task.duty == Duty::Log {
             // Saving takes a while (and may be retried): tell the others.
-            self.outbox.push_back(TabMessage::Hold { from: self.me, task: task.clone() });
+            self.outbox.push_back(self.hold(task.clone()));
         }
     }
 
@@ -800,7 +871,7 @@ impl Tabs {
             if state.done {
                 self.outbox.push_back(TabMessage::Done { from: self.me, task: task.clone() });
             } else if state.performing || state.holding {
-                self.outbox.push_back(TabMessage::Hold { from: self.me, task: task.clone() });
+                self.outbox.push_back(self.hold(task.clone()));
             } else if let Some(claim) = &state.claim {
                 self.outbox.push_back(TabMessage::Claim {
                     from: self.me,
@@ -844,15 +915,9 @@ impl Tabs {
         self.peers.values().any(|p| p.silent)
     }
 
-    fn set_peer_rank(&mut self, tab: TabId, rank: Rank) {
+    /// Another tab's rank: our next focus must count above it.
+    fn see_rank(&mut self, rank: Rank) {
         self.focus_clock = self.focus_clock.max(rank.focus);
-        if let Some(peer) = self.peers.get_mut(&tab) {
-            peer.rank = rank;
-        }
-    }
-
-    fn peer_rank(&self, tab: TabId) -> Rank {
-        self.peers.get(&tab).map(|p| p.rank).unwrap_or_default()
     }
 }
 

@@ -324,7 +324,7 @@ fn messages_round_trip_and_strangers_are_ignored() {
         },
         TabMessage::Grant { from: 6, to: 5, task: log("x|y\"z"), seq: 3 },
         TabMessage::Deny { from: 6, to: 5, task: log("a"), seq: 4 },
-        TabMessage::Hold { from: 7, task: log("a") },
+        TabMessage::Hold { from: 7, task: log("a"), bid: Bid { holding: true, owner: false, rank, tab: 7 } },
         TabMessage::Release { from: 7, task: pop("a") },
         TabMessage::Done { from: 8, task: pop("a") },
         TabMessage::Record { from: 9, call: "a".into(), record },
