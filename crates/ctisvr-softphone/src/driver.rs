@@ -12,7 +12,8 @@ use crate::clock::now;
 use crate::crm::Bridge;
 use crate::dom_events;
 use crate::socket::{Socket, SocketEvent};
-use crate::tabs::{random_id, TabChannel, TabLocks};
+use crate::tab_locks::TabLocks;
+use crate::tabs::{random_id, TabChannel};
 use ctisvr_core::tabs::PageEvent;
 use ctisvr_core::{
     Command, ConnId, CrmInput, Effect, PageOrigin, Rejected, Session, SessionOptions, Settings, SettingsError, State,

@@ -21,6 +21,7 @@ pub mod driver;
 pub mod element;
 pub mod script_api;
 pub mod socket;
+pub mod tab_locks;
 pub mod tabs;
 pub mod view;
 
