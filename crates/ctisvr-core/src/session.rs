@@ -173,12 +173,23 @@ struct CrmState {
     records: BTreeMap<CallId, Record>,
     /// The caller number each inbound call was popped with.
     popped: BTreeMap<CallId, String>,
-    /// Each call's name across tabs (its numbers when it appeared).
+    /// Each call's name across tabs (its numbers when it appeared, and
+    /// which call between those numbers it is).
     keys: BTreeMap<CallId, String>,
+    /// Calls seen between each pair of numbers, for the names.
+    occurrences: BTreeMap<String, Occurrences>,
     /// Pops wanted from the tabs: task call name -> (call, caller).
     pending_pops: BTreeMap<String, (CallId, String)>,
     /// Ended calls whose log the tabs have to agree on, by call name.
     pending_logs: BTreeMap<String, PendingLog>,
+}
+
+/// How many calls between one pair of numbers this tab has seen, and when
+/// the last ended.
+#[derive(Debug, Default)]
+struct Occurrences {
+    count: u32,
+    ended_at: Option<Millis>,
 }
 
 /// An ended call waiting for its log to be saved by one of the tabs.
@@ -825,7 +836,7 @@ impl Session {
         for change in changes {
             match &change {
                 CallChange::Appeared(call) => {
-                    let key = call_key(call);
+                    let key = self.name_call(now, call);
                     self.crm.keys.insert(call.id, key.clone());
                     let dialled = call.direction == Direction::Outbound;
                     if let Some(record) = self.crm.dial_record.take_if(|_| dialled) {
@@ -849,6 +860,9 @@ impl Session {
                 }
                 CallChange::Ended(call) => {
                     let key = self.key_of(call);
+                    if let Some(seen) = key.rsplit_once('#').and_then(|(pair, _)| self.crm.occurrences.get_mut(pair)) {
+                        seen.ended_at = Some(now);
+                    }
                     self.crm.keys.remove(&call.id);
                     self.crm.popped.remove(&call.id);
                     let pops: Vec<String> = self
@@ -885,7 +899,23 @@ impl Session {
 
     /// The name of `call` across tabs.
     fn key_of(&self, call: &Call) -> String {
-        self.crm.keys.get(&call.id).cloned().unwrap_or_else(|| call_key(call))
+        self.crm.keys.get(&call.id).cloned().unwrap_or_else(|| format!("{}#1", call_key(call)))
+    }
+
+    /// Names a call that appeared: its numbers and which call between them
+    /// it is, `4155550100>2001#2` for a caller's second call. Every tab sees
+    /// the same events, so they count alike. A tab that was not there for
+    /// the earlier calls counts from 1, so the count starts again at 1 once
+    /// the tabs have surely forgotten the last call (twice [`Tabs::MEMORY`]
+    /// after it ended; a late message may refresh their memory a while).
+    fn name_call(&mut self, now: Millis, call: &Call) -> String {
+        let forgotten = |seen: &Occurrences| seen.ended_at.is_some_and(|at| now >= at + Tabs::MEMORY * 2);
+        self.crm.occurrences.retain(|_, seen| !forgotten(seen));
+        let pair = call_key(call);
+        let seen = self.crm.occurrences.entry(pair.clone()).or_default();
+        seen.count += 1;
+        seen.ended_at = None;
+        format!("{pair}#{}", seen.count)
     }
 
     /// Carries out what the tabs decided: the pops and logs this tab won.

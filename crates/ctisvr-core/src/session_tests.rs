@@ -808,7 +808,7 @@ fn a_tab_that_a_visible_tab_outbids_does_not_pop() {
     h.carry();
     assert!(pops(&h.effects()).is_empty(), "waits for the other tab's answer");
     // The visible tab claims too, wins, and says it is done.
-    let task = Task { duty: crate::tabs::Duty::Pop, call: "5551234>2001/5551234".into() };
+    let task = Task { duty: crate::tabs::Duty::Pop, call: "5551234>2001#1/5551234".into() };
     let bid = Bid { holding: false, owner: false, rank: visible, tab: 10 };
     h.session.handle_tab_message(h.now, TabMessage::Claim { from: 10, task: task.clone(), bid, seq: 1 });
     let answers = h.carry();
@@ -838,4 +838,25 @@ fn connection_changes_are_reported_once_each() {
     assert!(changes(h.effects()).is_empty());
     h.close("gone");
     assert!(matches!(&changes(h.effects())[..], [ConnectionStatus::Connecting { role: ServerRole::Backup, .. }]));
+}
+
+#[test]
+fn a_caller_who_calls_back_at_once_is_popped_and_logged_again() {
+    let mut h = tab_harness();
+    h.start_logged_out();
+    h.carry();
+    h.now = Millis(0) + crate::tabs::Tabs::LISTEN;
+    h.session.handle_timeout(h.now);
+    h.effects();
+    for round in 1..=3 {
+        h.event("offer", "5551234", "2001");
+        h.carry();
+        h.carry();
+        let effects = h.effects();
+        assert_eq!(pops(&effects), vec!["5551234".to_string()], "call {round} popped: {effects:?}");
+        h.receive(json!({"msgtype": "event", "eventtype": "disconnect", "calling": "5551234", "called": "2001"}));
+        h.carry();
+        h.carry();
+        assert_eq!(logs(&h.effects()).len(), 1, "call {round} logged");
+    }
 }

@@ -24,20 +24,27 @@ async fn hold(channel: &str, id: u64) -> TabLocks {
     let locks = TabLocks::hold(channel, id, move || flag.set(true)).expect("Web Locks in a secure context");
     for _ in 0..100 {
         if held.get() {
-            return locks;
+            break;
         }
         settle(10).await;
     }
-    panic!("the lock of tab {id} was never granted");
+    assert!(held.get(), "the lock of tab {id} was never granted");
+    locks
+}
+
+/// Watches tab `tab` from `watcher`; the flag turns true when it is gone.
+fn watch(watcher: &TabLocks, tab: u64) -> Rc<Cell<bool>> {
+    let gone = Rc::new(Cell::new(false));
+    let flag = gone.clone();
+    watcher.watch(tab, move || flag.set(true));
+    gone
 }
 
 #[wasm_bindgen_test]
 async fn a_watched_tab_is_gone_exactly_when_it_lets_its_lock_go() {
     let a = hold("locks-test-1", 1).await;
     let b = hold("locks-test-1", 2).await;
-    let gone = Rc::new(Cell::new(false));
-    let flag = gone.clone();
-    b.watch(1, move || flag.set(true));
+    let gone = watch(&b, 1);
     settle(200).await;
     assert!(!gone.get(), "tab 1 still holds its lock");
     drop(a);
@@ -49,10 +56,8 @@ async fn a_watched_tab_is_gone_exactly_when_it_lets_its_lock_go() {
 async fn channels_do_not_share_locks() {
     let _a = hold("locks-test-2", 1).await;
     let b = hold("locks-test-3", 2).await;
-    let gone = Rc::new(Cell::new(false));
-    let flag = gone.clone();
     // Tab 1 of another channel: nobody holds that lock, so it is "gone".
-    b.watch(1, move || flag.set(true));
+    let gone = watch(&b, 1);
     settle(200).await;
     assert!(gone.get());
 }
