@@ -771,14 +771,20 @@ impl Harness {
     }
 }
 
-#[test]
-fn a_lone_tab_pops_and_logs_once_its_claims_come_back() {
+/// A tab on the channel, logged out, alone after listening for the others.
+fn lone_tab() -> Harness {
     let mut h = tab_harness();
     h.start_logged_out();
     h.carry();
     h.now = Millis(0) + crate::tabs::Tabs::LISTEN;
     h.session.handle_timeout(h.now);
     h.effects();
+    h
+}
+
+#[test]
+fn a_lone_tab_pops_and_logs_once_its_claims_come_back() {
+    let mut h = lone_tab();
     h.event("offer", "5551234", "2001");
     assert!(pops(&h.effects()).is_empty(), "not before its claim came back");
     let claims = h.carry();
@@ -842,12 +848,7 @@ fn connection_changes_are_reported_once_each() {
 
 #[test]
 fn a_caller_who_calls_back_at_once_is_popped_and_logged_again() {
-    let mut h = tab_harness();
-    h.start_logged_out();
-    h.carry();
-    h.now = Millis(0) + crate::tabs::Tabs::LISTEN;
-    h.session.handle_timeout(h.now);
-    h.effects();
+    let mut h = lone_tab();
     for round in 1..=3 {
         h.event("offer", "5551234", "2001");
         h.carry();
