@@ -9,7 +9,11 @@
 
 use crate::time::Millis;
 use crate::wire::{Event, EventKind};
+use crate::withheld::WithheldMarkers;
 use serde_json::Value;
+
+/// How a withheld caller is shown.
+pub const UNKNOWN_CALLER: &str = "Unknown caller";
 
 /// A call's number in this session (not the server's: it has none).
 pub type CallId = u32;
@@ -25,6 +29,10 @@ pub struct Call {
     pub called: String,
     /// The caller the agent sees: `origcalling` when the call was transferred.
     pub caller: String,
+    /// The caller withheld their number (`caller` is blank or a marker such
+    /// as `anonymous`, see [`crate::withheld`]): shown as "Unknown caller",
+    /// never searched in the CRM.
+    pub withheld: bool,
     /// The number that was dialled (DNIS inbound, the destination outbound).
     pub dialled: String,
     /// The other parties' numbers: more than one in a conference.
@@ -85,13 +93,20 @@ pub enum CallChange {
 impl Call {
     /// The number(s) of the other side, as the agent would name them.
     pub fn other_party(&self) -> String {
-        if self.parties.is_empty() {
-            match self.direction {
-                Direction::Inbound => self.caller.clone(),
-                Direction::Outbound => self.dialled.clone(),
-            }
+        match self.direction {
+            Direction::Inbound if self.withheld && self.parties.len() <= 1 => UNKNOWN_CALLER.to_owned(),
+            Direction::Inbound if self.parties.is_empty() => self.caller.clone(),
+            Direction::Outbound if self.parties.is_empty() => self.dialled.clone(),
+            _ => self.parties.join(", "),
+        }
+    }
+
+    /// The caller as the agent should read it: the number, or "Unknown caller".
+    pub fn caller_shown(&self) -> &str {
+        if self.withheld {
+            UNKNOWN_CALLER
         } else {
-            self.parties.join(", ")
+            &self.caller
         }
     }
 
@@ -149,11 +164,18 @@ pub fn allows(calls: &[Call], action: CallAction) -> bool {
 pub(crate) struct Calls {
     calls: Vec<Call>,
     next_id: CallId,
+    /// What a withheld caller reads as (a call center option).
+    withheld: WithheldMarkers,
 }
 
 impl Calls {
     pub(crate) fn list(&self) -> &[Call] {
         &self.calls
+    }
+
+    /// The call center's withheld-caller markers, for the calls to come.
+    pub(crate) fn set_withheld_markers(&mut self, markers: WithheldMarkers) {
+        self.withheld = markers;
     }
 
     /// The held call and the consultation, when the agent is consulting.
@@ -173,7 +195,13 @@ impl Calls {
         let mut changes = Vec::new();
         match &event.kind {
             EventKind::Offer => match self.matching(event) {
-                Some(index) => self.update(index, &mut changes, |call| call.caller = caller_of(event)),
+                Some(index) => {
+                    let (caller, withheld) = self.caller_of(event);
+                    self.update(index, &mut changes, |call| {
+                        call.caller = caller;
+                        call.withheld = withheld;
+                    })
+                }
                 None => {
                     let call = self.new_call(now, CallState::RingingIn, Direction::Inbound, event);
                     self.add(call, &mut changes);
@@ -272,7 +300,7 @@ impl Calls {
         self.next_id = self.next_id.wrapping_add(1);
         let calling = event.calling.clone().unwrap_or_default();
         let called = event.called.clone().unwrap_or_default();
-        let caller = caller_of(event);
+        let (caller, withheld) = self.caller_of(event);
         let other = match direction {
             Direction::Inbound => caller.clone(),
             Direction::Outbound => called.clone(),
@@ -285,6 +313,7 @@ impl Calls {
             dialled: called.clone(),
             called,
             caller,
+            withheld: withheld && direction == Direction::Inbound,
             parties: if other.is_empty() { Vec::new() } else { vec![other] },
             // A call placed while another is up is its consultation.
             consultation: direction == Direction::Outbound && !self.calls.is_empty(),
@@ -350,9 +379,11 @@ impl Calls {
         if let Some(original) = event.orig_calling.clone().filter(|o| !o.is_empty()) {
             // We are the new party of a transferred call: show the original caller.
             let index = self.matching(event).or_else(|| (self.calls.len() == 1).then_some(0));
+            let withheld = self.withheld.is_withheld(&original);
             if let Some(index) = index {
                 self.update(index, changes, |call| {
                     call.caller = original.clone();
+                    call.withheld = withheld && call.direction == Direction::Inbound;
                     call.parties = vec![original];
                 });
             }
@@ -436,16 +467,19 @@ impl Calls {
         }
     }
 
+    /// The event's caller (`origcalling` when present, else `calling`) and
+    /// whether it is withheld.
+    fn caller_of(&self, event: &Event) -> (String, bool) {
+        let caller = event.caller().unwrap_or_default().to_owned();
+        let withheld = self.withheld.is_withheld(&caller);
+        (caller, withheld)
+    }
+
     fn end_id(&mut self, id: CallId, changes: &mut Vec<CallChange>) {
         if let Some(index) = self.calls.iter().position(|c| c.id == id) {
             self.end(index, changes);
         }
     }
-}
-
-/// `origcalling` when present, else `calling`.
-fn caller_of(event: &Event) -> String {
-    event.caller().unwrap_or_default().to_owned()
 }
 
 #[cfg(test)]

@@ -242,7 +242,9 @@ impl CallType {
             Direction::Inbound => &call.caller,
             Direction::Outbound => &call.dialled,
         };
-        let internal = !other.is_empty() && other.chars().count() <= extension.chars().count().max(1);
+        // A withheld caller came from outside: "O" or "P" is no extension.
+        let withheld = call.withheld && call.direction == Direction::Inbound;
+        let internal = !withheld && !other.is_empty() && other.chars().count() <= extension.chars().count().max(1);
         match (internal, call.direction) {
             (true, _) => CallType::Internal,
             (false, Direction::Inbound) => CallType::Inbound,
@@ -270,13 +272,18 @@ pub struct CallLog {
 
 impl CallLog {
     /// The log of `call`, ended at `ended_at`, for the agent at `extension`.
+    /// A withheld caller is logged as "an unknown caller" and linked to no
+    /// record (whatever `record` says: no search can have found it).
     pub fn for_call(call: &Call, ended_at: Millis, extension: &str, record: Option<&Record>) -> CallLog {
         let call_type = CallType::of(call, extension);
         let answered = call.connected_at.is_some();
         let duration_seconds = call.connected_at.map_or(0, |at| ended_at.since(at).as_secs());
+        let withheld = call.withheld && call.direction == Direction::Inbound;
+        let record = record.filter(|_| !withheld);
+        let caller = if withheld { "an unknown caller" } else { call.caller.as_str() };
         let subject = match (call.direction, answered, call.state) {
-            (Direction::Inbound, true, _) => format!("Call from {}", call.caller),
-            (Direction::Inbound, false, _) => format!("Missed call from {}", call.caller),
+            (Direction::Inbound, true, _) => format!("Call from {caller}"),
+            (Direction::Inbound, false, _) => format!("Missed call from {caller}"),
             (Direction::Outbound, _, CallState::Failed) => format!("Failed call to {}", call.dialled),
             (Direction::Outbound, true, _) => format!("Call to {}", call.dialled),
             (Direction::Outbound, false, _) => format!("Unanswered call to {}", call.dialled),
@@ -290,7 +297,7 @@ impl CallLog {
             description: format!(
                 "{} call at extension {extension}; caller {}, dialled {}; parties {}.",
                 call_type.as_str(),
-                call.caller,
+                if withheld { "withheld" } else { call.caller.as_str() },
                 call.dialled,
                 call.parties.join(", ")
             ),
@@ -375,6 +382,7 @@ mod tests {
             calling: caller.into(),
             called: dialled.into(),
             caller: caller.into(),
+            withheld: false,
             dialled: dialled.into(),
             parties: vec![if direction == Direction::Inbound { caller.into() } else { dialled.into() }],
             consultation: false,
@@ -464,6 +472,23 @@ mod tests {
         let missed = call(Direction::Inbound, "4155550100", "2001", None);
         let log = CallLog::for_call(&missed, Millis(9_000), "2001", None);
         assert_eq!((log.duration_seconds, log.subject.as_str()), (0, "Missed call from 4155550100"));
+    }
+
+    #[test]
+    fn a_withheld_caller_is_logged_as_unknown_and_linked_to_nothing() {
+        for raw in ["", "anonymous", "O"] {
+            let mut withheld = call(Direction::Inbound, raw, "2001", Some(2_000));
+            withheld.withheld = true;
+            let found = Record { id: "003A".into(), object_type: Some("Contact".into()), name: None };
+            let log = CallLog::for_call(&withheld, Millis(10_000), "2001", Some(&found));
+            assert_eq!(log.subject, "Call from an unknown caller", "{raw:?}");
+            assert_eq!(log.call_type, CallType::Inbound, "{raw:?}: a withheld caller is no extension");
+            assert_eq!((log.who_id.as_deref(), log.what_id.as_deref()), (None, None), "{raw:?}");
+            assert!(!log.lightning_value().as_object().is_some_and(|v| v.contains_key("WhoId")));
+            withheld.connected_at = None;
+            let missed = CallLog::for_call(&withheld, Millis(10_000), "2001", None);
+            assert_eq!(missed.subject, "Missed call from an unknown caller");
+        }
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub mod tabs;
 pub mod time;
 pub mod transport_advice;
 pub mod wire;
+pub mod withheld;
 
 pub use agent::{AgentAction, AgentCommand, AgentStatus};
 pub use calls::{Call, CallAction, CallChange, CallState, Direction};
@@ -51,3 +52,4 @@ pub use settings::{DialingPrefixes, Options, Settings, SettingsError, WsUri};
 pub use state::State;
 pub use time::Millis;
 pub use transport_advice::PageOrigin;
+pub use withheld::WithheldMarkers;

@@ -178,8 +178,9 @@ struct CrmState {
     keys: BTreeMap<CallId, String>,
     /// Calls seen between each pair of numbers, for the names.
     occurrences: BTreeMap<String, Occurrences>,
-    /// Pops wanted from the tabs: task call name -> (call, caller).
-    pending_pops: BTreeMap<String, (CallId, String)>,
+    /// Pops wanted from the tabs: task call name -> (call, caller to search
+    /// for; `None`: withheld, show the panel without a search).
+    pending_pops: BTreeMap<String, (CallId, Option<String>)>,
     /// Ended calls whose log the tabs have to agree on, by call name.
     pending_logs: BTreeMap<String, PendingLog>,
 }
@@ -349,6 +350,7 @@ impl Session {
                     self.connection_lost();
                 }
                 self.connection.configure(&settings);
+                self.calls.set_withheld_markers(settings.options.withheld_callers.clone());
                 self.settings = Some(settings);
                 self.clear_notice();
                 if !self.crm.initialized {
@@ -850,11 +852,13 @@ impl Session {
             match &change {
                 CallChange::Appeared(call) | CallChange::Changed(call) if call.direction == Direction::Inbound => {
                     let new_caller = self.crm.popped.get(&call.id) != Some(&call.caller);
-                    if options.screen_pop && new_caller && !call.caller.is_empty() {
+                    // A blank caller is withheld: the panel shows, nothing is searched.
+                    if options.screen_pop && new_caller {
                         self.crm.popped.insert(call.id, call.caller.clone());
                         let key = self.key_of(call);
                         let task = Task { duty: Duty::Pop, call: format!("{key}/{}", call.caller) };
-                        self.crm.pending_pops.insert(task.call.clone(), (call.id, call.caller.clone()));
+                        let search = (!call.withheld).then(|| call.caller.clone());
+                        self.crm.pending_pops.insert(task.call.clone(), (call.id, search));
                         self.tabs.want(now, task);
                     }
                 }
@@ -891,9 +895,12 @@ impl Session {
         self.run_tabs(now);
     }
 
-    /// Pops `caller` of `call_id` and shows the panel.
-    fn pop(&mut self, call_id: CallId, caller: &str) {
-        self.effects.push_back(Effect::ScreenPop { call_id, number: caller.to_owned() });
+    /// Pops `caller` of `call_id` (nothing to search for a withheld caller)
+    /// and shows the panel.
+    fn pop(&mut self, call_id: CallId, caller: Option<String>) {
+        if let Some(number) = caller {
+            self.effects.push_back(Effect::ScreenPop { call_id, number });
+        }
         self.effects.push_back(Effect::ShowPanel);
     }
 
@@ -924,7 +931,7 @@ impl Session {
             match outcome {
                 Outcome::Perform(task) if task.duty == Duty::Pop => {
                     if let Some((call_id, caller)) = self.crm.pending_pops.remove(&task.call) {
-                        self.pop(call_id, &caller);
+                        self.pop(call_id, caller);
                         if let Some(key) = self.crm.keys.get(&call_id) {
                             self.tabs.own(key);
                         }

@@ -9,6 +9,7 @@
 //!
 //! Keys of the flat object are `/<section>/<item>`, e.g. `/ServerInfo/wsURIA`.
 
+use crate::withheld::WithheldMarkers;
 use serde_json::Value;
 use std::fmt;
 use std::time::Duration;
@@ -34,11 +35,20 @@ pub struct Options {
     pub request_timeout: Option<Duration>,
     /// Silence after which a liveness request is sent (`livenessSeconds`, 1-3600).
     pub liveness_interval: Option<Duration>,
+    /// What a withheld caller's number reads as (`withheldCallers`, a
+    /// comma-separated list; see [`WithheldMarkers`]).
+    pub withheld_callers: WithheldMarkers,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { log_calls: true, screen_pop: true, request_timeout: None, liveness_interval: None }
+        Options {
+            log_calls: true,
+            screen_pop: true,
+            request_timeout: None,
+            liveness_interval: None,
+            withheld_callers: WithheldMarkers::default(),
+        }
     }
 }
 
@@ -86,8 +96,9 @@ pub mod keys {
     pub const SCREEN_POP: &str = "/ctisvrOptions/screenPop";
     pub const REQUEST_TIMEOUT: &str = "/ctisvrOptions/answerTimeoutSeconds";
     pub const LIVENESS: &str = "/ctisvrOptions/livenessSeconds";
+    pub const WITHHELD_CALLERS: &str = "/ctisvrOptions/withheldCallers";
     /// Every item the element reads (the call center file must define them all).
-    pub const ALL: [&str; 9] = [
+    pub const ALL: [&str; 10] = [
         WS_URI_A,
         WS_URI_B,
         OUTSIDE_PREFIX,
@@ -97,6 +108,7 @@ pub mod keys {
         SCREEN_POP,
         REQUEST_TIMEOUT,
         LIVENESS,
+        WITHHELD_CALLERS,
     ];
 }
 
@@ -111,10 +123,11 @@ pub mod attributes {
     pub const SCREEN_POP: &str = "screen-pop";
     pub const REQUEST_TIMEOUT: &str = "request-timeout";
     pub const LIVENESS: &str = "liveness-interval";
+    pub const WITHHELD_CALLERS: &str = "withheld-callers";
     /// Forces the CRM bridge: `lightning`, `classic` or `none`.
     pub const CRM: &str = "crm";
     /// Every setting attribute, in the order of `keys::ALL`.
-    pub const SETTINGS: [&str; 9] = [
+    pub const SETTINGS: [&str; 10] = [
         WS_URI_A,
         WS_URI_B,
         OUTSIDE_PREFIX,
@@ -124,9 +137,10 @@ pub mod attributes {
         SCREEN_POP,
         REQUEST_TIMEOUT,
         LIVENESS,
+        WITHHELD_CALLERS,
     ];
     /// Every attribute the element observes.
-    pub const ALL: [&str; 10] = [
+    pub const ALL: [&str; 11] = [
         WS_URI_A,
         WS_URI_B,
         OUTSIDE_PREFIX,
@@ -136,6 +150,7 @@ pub mod attributes {
         SCREEN_POP,
         REQUEST_TIMEOUT,
         LIVENESS,
+        WITHHELD_CALLERS,
         CRM,
     ];
 }
@@ -181,8 +196,8 @@ impl Settings {
 
     /// `names` are the keys of: URI A, URI B, outside, long distance,
     /// international, log calls, screen pop.
-    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 9]) -> Result<Settings, SettingsError> {
-        let [a, b, outside, long_distance, international, log_calls, screen_pop, timeout, liveness] = names;
+    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 10]) -> Result<Settings, SettingsError> {
+        let [a, b, outside, long_distance, international, log_calls, screen_pop, timeout, liveness, withheld] = names;
         let read = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let ws_uri_a = read(a).ok_or(SettingsError::MissingPrimary(a))?;
         Ok(Settings {
@@ -198,6 +213,7 @@ impl Settings {
                 screen_pop: read(screen_pop).is_none_or(|v| flag(&v)),
                 request_timeout: read(timeout).and_then(|v| seconds(&v, 300)),
                 liveness_interval: read(liveness).and_then(|v| seconds(&v, 3600)),
+                withheld_callers: read(withheld).map_or_else(WithheldMarkers::default, |v| WithheldMarkers::parse(&v)),
             },
         })
     }

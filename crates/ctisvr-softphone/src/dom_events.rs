@@ -6,7 +6,7 @@
 //! | `ctisvr-ready` | `{ready}`: the session is (not) ready for calls |
 //! | `ctisvr-connection` | `{status: "unconfigured"\|"connecting"\|"connected"\|"waiting", server: "A"\|"B", uri, retryInMs, reason}` |
 //! | `ctisvr-agent` | `{status: "unknown"\|"logged-out"\|"logged-in", agentId, mode, reasonCode}` |
-//! | `ctisvr-call` | `{change: "appeared"\|"changed"\|"ended", call: {id, state, direction, caller, dialled, parties, consultation, conference}}` |
+//! | `ctisvr-call` | `{change: "appeared"\|"changed"\|"ended", call: {id, state, direction, caller, withheld, dialled, parties, consultation, conference}}` |
 //! | `ctisvr-notice` | `{level: "error"\|"info", text}` |
 //! | `ctisvr-server-event` | the server's event frame as JSON, known or not |
 
@@ -93,6 +93,7 @@ fn call_detail(call: &Call) -> Value {
         "state": state,
         "direction": direction,
         "caller": call.caller,
+        "withheld": call.withheld,
         "dialled": call.dialled,
         "parties": call.parties,
         "consultation": call.consultation,

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn CallsPanel(state: RwSignal<State>) -> impl IntoView {
     let clock = ticking_clock();
-    let caller = move || state.with(|s| s.current_call().map(|c| c.caller.clone()).unwrap_or_default());
+    let caller = move || state.with(|s| s.current_call().map(|c| c.caller_shown().to_owned()).unwrap_or_default());
     let dialled = move || state.with(|s| s.current_call().map(|c| c.dialled.clone()).unwrap_or_default());
     let calls = move || state.with(|s| s.calls.clone());
     view! {
