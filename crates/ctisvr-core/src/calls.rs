@@ -7,6 +7,7 @@
 //! retrieve -> the held call, connect -> a ringing call, fail -> the call
 //! being placed, disconnect -> the active call.
 
+use crate::call_memory::CallMemo;
 use crate::time::Millis;
 use crate::wire::{Event, EventKind};
 use crate::withheld::WithheldMarkers;
@@ -159,6 +160,17 @@ pub fn allows(calls: &[Call], action: CallAction) -> bool {
     }
 }
 
+/// What `userdata` says of the call at the extension after a (re)connect.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Restored<'a> {
+    /// Our extension.
+    pub extension: &'a str,
+    pub calling: &'a str,
+    pub called: &'a str,
+    /// `cli`, else `calling`.
+    pub caller: &'a str,
+}
+
 /// The calls and the rules that change them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Calls {
@@ -276,15 +288,57 @@ impl Calls {
     }
 
     /// After a (re)connect: the server's `userdata` says there is a call.
-    pub(crate) fn restore(&mut self, now: Millis, caller: &str, dialled: &str) -> Vec<CallChange> {
+    /// Its numbers tell its direction (we placed it when the calling party
+    /// is our extension); `memo`, what the page remembered before a reload,
+    /// gives its start and the number dialled.
+    pub(crate) fn restore(&mut self, now: Millis, restored: Restored<'_>, memo: Option<&CallMemo>) -> Vec<CallChange> {
         let mut changes = Vec::new();
-        let known = self.calls.iter().any(|c| c.caller == caller && c.dialled == dialled);
+        let Restored { extension, calling, called, caller } = restored;
+        let known = self.calls.iter().any(|c| c.calling == calling && c.called == called);
         if !known {
             self.clear(&mut changes);
-            let event = Event::new(EventKind::Connect).calling(caller).called(dialled);
-            let mut call = self.new_call(now, CallState::Connected, Direction::Inbound, &event);
+            let placed = !extension.is_empty() && calling == extension && called != extension;
+            let direction = memo.map_or(if placed { Direction::Outbound } else { Direction::Inbound }, |m| m.direction);
+            let mut event = Event::new(EventKind::Connect).calling(calling).called(called);
+            if direction == Direction::Inbound && caller != calling {
+                event = event.orig_calling(caller);
+            }
+            let mut call = self.new_call(now, CallState::Connected, direction, &event);
+            call.consultation = false;
             call.connected_at = Some(now);
+            if let Some(memo) = memo {
+                call.started_at = memo.started_at;
+                call.connected_at = Some(memo.connected_at.unwrap_or(now));
+                if !memo.dialled.is_empty() {
+                    call.dialled = memo.dialled.clone();
+                }
+            }
             self.add(call, &mut changes);
+        }
+        changes
+    }
+
+    /// Another tab remembered call `id` (restored blind after a reload):
+    /// its start, direction and the number dialled.
+    pub(crate) fn resume(&mut self, id: CallId, memo: &CallMemo) -> Vec<CallChange> {
+        let mut changes = Vec::new();
+        if let Some(index) = self.calls.iter().position(|c| c.id == id) {
+            self.update(index, &mut changes, |call| {
+                call.started_at = memo.started_at;
+                call.connected_at = memo.connected_at.or(call.connected_at);
+                if call.direction != memo.direction {
+                    call.direction = memo.direction;
+                    call.withheld = false;
+                    let other = match memo.direction {
+                        Direction::Inbound => call.caller.clone(),
+                        Direction::Outbound => memo.dialled.clone(),
+                    };
+                    call.parties = if other.is_empty() { Vec::new() } else { vec![other] };
+                }
+                if !memo.dialled.is_empty() {
+                    call.dialled = memo.dialled.clone();
+                }
+            });
         }
         changes
     }

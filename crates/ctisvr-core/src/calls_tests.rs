@@ -189,9 +189,21 @@ fn events_in_unexpected_orders_do_not_invent_or_lose_calls() {
 #[test]
 fn a_reload_restores_one_connected_call_from_userdata() {
     let mut calls = Calls::default();
-    calls.restore(Millis(0), "5551234", E);
-    calls.restore(Millis(5), "5551234", E);
+    let restored = Restored { extension: E, calling: "5551234", called: E, caller: "5551234" };
+    calls.restore(Millis(0), restored, None);
+    calls.restore(Millis(5), restored, None);
     assert_eq!(states(&calls), vec![(CallState::Connected, "5551234".into())]);
+    assert_eq!(calls.list()[0].direction, Direction::Inbound);
+}
+
+#[test]
+fn a_call_restored_with_our_extension_calling_is_one_we_placed() {
+    let mut calls = Calls::default();
+    let restored = Restored { extension: E, calling: E, called: "90114155550100", caller: E };
+    calls.restore(Millis(0), restored, None);
+    let call = &calls.list()[0];
+    assert_eq!((call.direction, call.dialled.as_str()), (Direction::Outbound, "90114155550100"));
+    assert_eq!(call.other_party(), "90114155550100");
 }
 
 fn any_event() -> impl Strategy<Value = Event> {

@@ -34,6 +34,11 @@ pub enum Effect {
     SaveLog { call_id: CallId, log: CallLog },
     /// Tell the CRM the adapter is up (`notifyInitializationComplete`), once.
     InitializationComplete,
+    /// Keep this text about the live calls for a reload of the page
+    /// (`None`: no call is up, remove it); give it back with
+    /// [`Session::resume_calls`](crate::Session::resume_calls). Not secret:
+    /// see [`crate::call_memory`].
+    StoreCalls(Option<String>),
 }
 
 /// A message for the agent.

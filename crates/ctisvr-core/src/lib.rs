@@ -28,6 +28,7 @@
 //! caller's clock).
 
 pub mod agent;
+pub mod call_memory;
 pub mod calls;
 pub mod connection;
 pub mod crm;

@@ -14,7 +14,8 @@
 //! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
 
 use crate::agent::{AgentAction, AgentCommand, AgentStatus};
-use crate::calls::{Call, CallAction, CallChange, CallId, Calls, Direction};
+use crate::call_memory::{CallMemo, CallMemory};
+use crate::calls::{Call, CallAction, CallChange, CallId, Calls, Direction, Restored};
 use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy, ConnectionStatus};
 use crate::crm::{parse_click_to_dial, record_from_search, CallLog, Record};
 use crate::dialing::{dial_string, DialError};
@@ -28,7 +29,7 @@ use crate::wire::{
     Event, EventKind, Password, ReasonCode, Request, RequestFrame, RequestId, Response, ServerFrame, SkillMode,
     TalkState, UserDataKind, WorkMode,
 };
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
 
 /// Tunables of a session.
@@ -183,6 +184,15 @@ struct CrmState {
     pending_pops: BTreeMap<String, (CallId, Option<String>)>,
     /// Ended calls whose log the tabs have to agree on, by call name.
     pending_logs: BTreeMap<String, PendingLog>,
+    /// What the page kept about its calls before a reload, until the server
+    /// says which calls are still up ([`Session::resume_calls`]).
+    resumable: CallMemory,
+    /// The memory text last given to the edge (or read back from it).
+    stored: Option<String>,
+    /// Calls restored after a reload with nothing remembered about them:
+    /// another tab may still tell (its answer to our `Hello` can come after
+    /// the server's).
+    blind: BTreeSet<CallId>,
 }
 
 /// How many calls between one pair of numbers this tab has seen, and when
@@ -710,6 +720,7 @@ impl Session {
                     Some(TalkState::Call) => self.request_userdata(now),
                     Some(TalkState::Idle) => {
                         let changes = self.calls.clear_all();
+                        self.forget_resumable();
                         self.emit_calls(now, changes);
                     }
                     _ => {}
@@ -721,14 +732,35 @@ impl Session {
                     self.request_userdata(now);
                 } else {
                     let changes = self.calls.clear_all();
+                    self.forget_resumable();
                     self.emit_calls(now, changes);
                 }
                 self.finish_startup();
             }
             Purpose::UserData => {
+                let extension = self.extension.clone().unwrap_or_default();
                 let caller = response.caller().unwrap_or_default().to_owned();
-                let dialled = response.called.unwrap_or_default();
-                let changes = self.calls.restore(now, &caller, &dialled);
+                let calling = response.calling.clone().filter(|c| !c.is_empty()).unwrap_or_else(|| caller.clone());
+                let called = response.called.clone().unwrap_or_default();
+                let memo = self
+                    .crm
+                    .resumable
+                    .find(&extension, &calling, &called)
+                    .or_else(|| self.tabs.call_memo(&extension, &calling, &called))
+                    .cloned();
+                let restored = Restored { extension: &extension, calling: &calling, called: &called, caller: &caller };
+                let changes = self.calls.restore(now, restored, memo.as_ref());
+                for change in &changes {
+                    if let CallChange::Appeared(call) = change {
+                        match &memo {
+                            Some(memo) => self.resume(call, memo),
+                            None => {
+                                self.crm.blind.insert(call.id);
+                            }
+                        }
+                    }
+                }
+                self.forget_resumable();
                 self.emit_calls(now, changes);
             }
             Purpose::Agent(AgentCommand::Login { agent_id, password }) => {
@@ -838,9 +870,13 @@ impl Session {
         for change in changes {
             match &change {
                 CallChange::Appeared(call) => {
-                    let key = self.name_call(now, call);
+                    // A call resumed after a reload keeps its name.
+                    let key = match self.crm.keys.get(&call.id) {
+                        Some(key) => key.clone(),
+                        None => self.name_call(now, call),
+                    };
                     self.crm.keys.insert(call.id, key.clone());
-                    let dialled = call.direction == Direction::Outbound;
+                    let dialled = call.direction == Direction::Outbound && !self.crm.records.contains_key(&call.id);
                     if let Some(record) = self.crm.dial_record.take_if(|_| dialled) {
                         self.tabs.own(&key);
                         self.tabs.share_record(&key, &record);
@@ -863,6 +899,7 @@ impl Session {
                     }
                 }
                 CallChange::Ended(call) => {
+                    self.crm.blind.remove(&call.id);
                     let key = self.key_of(call);
                     if let Some(seen) = key.rsplit_once('#').and_then(|(pair, _)| self.crm.occurrences.get_mut(pair)) {
                         seen.ended_at = Some(now);
@@ -892,7 +929,64 @@ impl Session {
             }
             self.effects.push_back(Effect::Call(change));
         }
+        self.remember_calls();
         self.run_tabs(now);
+    }
+
+    /// A call restored after a reload is the call `memo` remembers: its
+    /// name among the tabs, its record, whether it was popped.
+    fn resume(&mut self, call: &Call, memo: &CallMemo) {
+        self.crm.keys.insert(call.id, memo.name.clone());
+        if let Some((pair, count)) = memo.name.rsplit_once('#') {
+            let seen = self.crm.occurrences.entry(pair.to_owned()).or_default();
+            seen.count = seen.count.max(count.parse().unwrap_or(1));
+        }
+        if let Some(record) = &memo.record {
+            self.crm.records.insert(call.id, record.clone());
+        }
+        if let Some(caller) = &memo.popped {
+            self.crm.popped.insert(call.id, caller.clone());
+        }
+    }
+
+    /// The server has said which calls are up: what the page remembered
+    /// from before a reload has served.
+    fn forget_resumable(&mut self) {
+        self.crm.resumable = CallMemory::default();
+    }
+
+    /// Hands the edge what to keep about the live calls, when it changed.
+    /// Left as it was while memos read back wait for the server's word.
+    fn remember_calls(&mut self) {
+        if !self.crm.resumable.calls.is_empty() {
+            return;
+        }
+        let extension = self.extension.clone().unwrap_or_default();
+        let calls = self
+            .calls
+            .list()
+            .iter()
+            .map(|call| {
+                let name = self.key_of(call);
+                CallMemo::of(call, &name, &extension, self.crm.records.get(&call.id), self.crm.popped.get(&call.id))
+            })
+            .collect::<Vec<_>>();
+        let memory = CallMemory { calls };
+        let text = (!memory.calls.is_empty()).then(|| memory.encode());
+        self.tabs.share_calls(memory);
+        if text != self.crm.stored {
+            self.crm.stored = text.clone();
+            self.effects.push_back(Effect::StoreCalls(text));
+        }
+    }
+
+    /// What the page kept about this tab's calls before it was reloaded
+    /// ([`Effect::StoreCalls`]; `sessionStorage` in the browser). Give it
+    /// before the connection's start-up: the call the server then reports
+    /// keeps its start, direction, record and pop.
+    pub fn resume_calls(&mut self, stored: &str) {
+        self.crm.resumable = CallMemory::decode(stored);
+        self.crm.stored = Some(stored.to_owned());
     }
 
     /// Pops `caller` of `call_id` (nothing to search for a withheld caller)
@@ -967,8 +1061,40 @@ impl Session {
 
     /// A message on the tabs' channel (another tab's, or this tab's own coming back).
     pub fn handle_tab_message(&mut self, now: Millis, message: TabMessage) {
+        let told_calls = matches!(message, TabMessage::Calls { .. });
         self.tabs.handle_message(now, message);
+        if told_calls {
+            self.resume_blind_calls(now);
+        }
         self.run_tabs(now);
+    }
+
+    /// Another tab told what it knows of its calls: a call this tab
+    /// restored blind after a reload takes its start, direction, name,
+    /// record and pop from it (a pop still waiting is dropped when it was
+    /// done before the reload).
+    fn resume_blind_calls(&mut self, now: Millis) {
+        let extension = self.extension.clone().unwrap_or_default();
+        let blind: Vec<CallId> = self.crm.blind.iter().copied().collect();
+        for id in blind {
+            let Some(call) = self.calls.list().iter().find(|c| c.id == id).cloned() else {
+                self.crm.blind.remove(&id);
+                continue;
+            };
+            let Some(memo) = self.tabs.call_memo(&extension, &call.calling, &call.called).cloned() else { continue };
+            self.crm.blind.remove(&id);
+            if memo.popped.is_some() {
+                let pops: Vec<String> =
+                    self.crm.pending_pops.iter().filter(|(_, (c, _))| *c == id).map(|(k, _)| k.clone()).collect();
+                for pop in pops {
+                    self.crm.pending_pops.remove(&pop);
+                    self.tabs.unwant(&Task { duty: Duty::Pop, call: pop });
+                }
+            }
+            self.resume(&call, &memo);
+            let changes = self.calls.resume(id, &memo);
+            self.emit_calls(now, changes);
+        }
     }
 
     /// Web Locks report that another tab is gone.
@@ -1026,6 +1152,7 @@ impl Session {
                         self.tabs.share_record(key, &record);
                     }
                     self.crm.records.insert(call_id, record);
+                    self.remember_calls();
                 }
             }
             CrmInput::Failed { what, error } => self.show(Notice::error(format!("{what} failed: {error}"))),

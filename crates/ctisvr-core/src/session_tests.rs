@@ -864,3 +864,6 @@ fn a_caller_who_calls_back_at_once_is_popped_and_logged_again() {
 
 #[path = "session_tests/withheld.rs"]
 mod withheld;
+
+#[path = "session_tests/reload.rs"]
+mod reload;

@@ -55,6 +55,7 @@ pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
         | Effect::ScreenPop { .. }
         | Effect::ShowPanel
         | Effect::SaveLog { .. }
+        | Effect::StoreCalls(_)
         | Effect::InitializationComplete => return None,
     })
 }

@@ -8,6 +8,7 @@
 //! CRM callback --handle_crm / configure--> Session --CRM effects--> crm::Bridge --> sforce.*
 //! ```
 
+use crate::call_storage::CallStorage;
 use crate::clock::now;
 use crate::crm::Bridge;
 use crate::dom_events;
@@ -50,6 +51,8 @@ struct Inner {
     tabs: RefCell<Option<TabChannel>>,
     /// This tab's Web Lock and the watch on the others', where the browser gives them.
     locks: RefCell<Option<TabLocks>>,
+    /// Where the live calls are kept for a reload, once the settings name the server.
+    call_storage: RefCell<Option<CallStorage>>,
     /// The page lifecycle listeners (pagehide, visibility, focus, freeze,
     /// resume) and what they are registered on.
     lifecycle: RefCell<Vec<Listener>>,
@@ -88,6 +91,7 @@ impl Driver {
             pump_again: Cell::new(false),
             tabs: RefCell::new(None),
             locks: RefCell::new(None),
+            call_storage: RefCell::new(None),
             lifecycle: RefCell::new(Vec::new()),
         };
         let driver = Driver { inner: Rc::new(inner) };
@@ -130,6 +134,19 @@ impl Driver {
             driver.pump();
         });
         *self.inner.locks.borrow_mut() = locks;
+    }
+
+    /// What this tab kept about its calls before a reload goes to the
+    /// session before it connects. Read once: the slot stays when settings change.
+    fn resume_calls(&self, settings: &Settings) {
+        if self.inner.call_storage.borrow().is_some() {
+            return;
+        }
+        let storage = CallStorage::for_server(settings.ws_uri_a.as_str());
+        if let Some(text) = storage.read() {
+            self.inner.session.borrow_mut().resume_calls(&text);
+        }
+        *self.inner.call_storage.borrow_mut() = Some(storage);
     }
 
     /// Web Locks tell when each tab we heard from has gone.
@@ -228,6 +245,7 @@ impl Driver {
     pub fn configure(&self, settings: Result<Settings, SettingsError>) {
         if let Ok(settings) = &settings {
             self.join_tabs(settings);
+            self.resume_calls(settings);
         }
         self.inner.session.borrow_mut().configure(now(), settings);
         self.pump();
@@ -324,6 +342,11 @@ impl Driver {
         match effect {
             Effect::CloseSocket => {
                 self.inner.socket.borrow_mut().take();
+            }
+            Effect::StoreCalls(text) => {
+                if let Some(storage) = self.inner.call_storage.borrow().as_ref() {
+                    storage.write(text.as_deref());
+                }
             }
             other => {
                 dom_events::dispatch(&self.inner.host, other);

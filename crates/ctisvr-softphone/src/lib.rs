@@ -14,6 +14,7 @@
 //! <ctisvr-softphone ws-uri-a="ws://cti.example:9006/" ws-uri-b="ws://cti-b.example:9008/"></ctisvr-softphone>
 //! ```
 
+pub mod call_storage;
 pub mod clock;
 pub mod crm;
 pub mod dom_events;

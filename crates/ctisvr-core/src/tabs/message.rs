@@ -4,6 +4,7 @@
 //! decoding is lenient: anything that is not one of ours is `None`.
 
 use super::{Bid, Duty, Rank, TabId, Task};
+use crate::call_memory::{CallMemo, CallMemory};
 use crate::crm::Record;
 use serde_json::{json, Map, Value};
 
@@ -38,6 +39,9 @@ pub enum TabMessage {
     /// The CRM record of `call` (dialled from, or found by the screen pop),
     /// so that whichever tab logs the call links the same record.
     Record { from: TabId, call: String, record: Record },
+    /// The sender's live calls (see [`crate::call_memory`]), in answer to a
+    /// `Hello`: a tab reloaded mid-call with no storage learns its call back.
+    Calls { from: TabId, calls: CallMemory },
 }
 
 impl TabMessage {
@@ -54,7 +58,8 @@ impl TabMessage {
             | TabMessage::Hold { from, .. }
             | TabMessage::Release { from, .. }
             | TabMessage::Done { from, .. }
-            | TabMessage::Record { from, .. } => *from,
+            | TabMessage::Record { from, .. }
+            | TabMessage::Calls { from, .. } => *from,
         }
     }
 
@@ -86,6 +91,11 @@ impl TabMessage {
                 fields.insert("type".into(), json!(record.object_type));
                 fields.insert("name".into(), json!(record.name));
                 ("record", fields)
+            }
+            TabMessage::Calls { calls, .. } => {
+                let mut fields = Map::new();
+                fields.insert("calls".into(), Value::Array(calls.calls.iter().map(CallMemo::to_value).collect()));
+                ("calls", fields)
             }
         };
         let mut object = fields;
@@ -124,6 +134,10 @@ impl TabMessage {
                 let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
                 let record = Record { id: text("id")?, object_type: text("type"), name: text("name") };
                 TabMessage::Record { from, call: text("call")?, record }
+            }
+            "calls" => {
+                let calls = value.get("calls")?.as_array()?.iter().filter_map(CallMemo::from_value).collect();
+                TabMessage::Calls { from, calls: CallMemory { calls } }
             }
             _ => return None,
         };

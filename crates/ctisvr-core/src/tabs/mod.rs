@@ -82,6 +82,7 @@ mod message;
 
 pub use message::TabMessage;
 
+use crate::call_memory::{CallMemo, CallMemory};
 use crate::crm::Record;
 use crate::time::Millis;
 use std::cmp::Ordering;
@@ -183,6 +184,11 @@ pub struct Tabs {
     owned: BTreeSet<String>,
     /// Records learned from other tabs, by call.
     records: BTreeMap<String, Record>,
+    /// This tab's live calls, told to a tab that says `Hello` (a reloaded
+    /// tab whose browser gives it no storage learns its call back).
+    calls: CallMemory,
+    /// What the other tabs told of their live calls, by tab.
+    peer_calls: BTreeMap<TabId, CallMemory>,
     /// Some while listening for the others (on arrival, after `resume`).
     resync: Option<Resync>,
     /// Frozen or closing: the page does nothing more until `Resumed`.
@@ -295,6 +301,8 @@ impl Tabs {
             tasks: BTreeMap::new(),
             owned: BTreeSet::new(),
             records: BTreeMap::new(),
+            calls: CallMemory::default(),
+            peer_calls: BTreeMap::new(),
             resync: None,
             asleep: false,
             joined: false,
@@ -404,6 +412,17 @@ impl Tabs {
     /// A record another tab found for `call`.
     pub fn record(&self, call: &str) -> Option<&Record> {
         self.records.get(call)
+    }
+
+    /// This tab's live calls, for the tabs that arrive (sent with the
+    /// answer to their `Hello`, not on every change).
+    pub fn share_calls(&mut self, calls: CallMemory) {
+        self.calls = calls;
+    }
+
+    /// What another tab knows of the call at `extension` between these numbers.
+    pub fn call_memo(&self, extension: &str, calling: &str, called: &str) -> Option<&CallMemo> {
+        self.peer_calls.values().find_map(|calls| calls.find(extension, calling, called))
     }
 
     /// The page's lifecycle changed.
@@ -527,6 +546,9 @@ impl Tabs {
             }
             TabMessage::Record { call, record, .. } => {
                 self.records.insert(call, record);
+            }
+            TabMessage::Calls { from, calls } => {
+                self.peer_calls.insert(from, calls);
             }
         }
     }
@@ -884,10 +906,14 @@ impl Tabs {
         for (call, record) in &self.records {
             self.outbox.push_back(TabMessage::Record { from: self.me, call: call.clone(), record: record.clone() });
         }
+        if !self.calls.calls.is_empty() {
+            self.outbox.push_back(TabMessage::Calls { from: self.me, calls: self.calls.clone() });
+        }
     }
 
     fn forget_peer(&mut self, now: Millis, tab: TabId) {
         self.peers.remove(&tab);
+        self.peer_calls.remove(&tab);
         let tasks: Vec<Task> = self.tasks.keys().cloned().collect();
         for task in tasks {
             let Some(state) = self.tasks.get_mut(&task) else { continue };

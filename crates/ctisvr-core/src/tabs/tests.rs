@@ -327,7 +327,24 @@ fn messages_round_trip_and_strangers_are_ignored() {
         TabMessage::Hold { from: 7, task: log("a"), bid: Bid { holding: true, owner: false, rank, tab: 7 } },
         TabMessage::Release { from: 7, task: pop("a") },
         TabMessage::Done { from: 8, task: pop("a") },
-        TabMessage::Record { from: 9, call: "a".into(), record },
+        TabMessage::Record { from: 9, call: "a".into(), record: record.clone() },
+        TabMessage::Calls {
+            from: 10,
+            calls: crate::call_memory::CallMemory {
+                calls: vec![crate::call_memory::CallMemo {
+                    name: "2001>90114155550100#1".into(),
+                    extension: "2001".into(),
+                    calling: "2001".into(),
+                    called: "90114155550100".into(),
+                    direction: crate::calls::Direction::Outbound,
+                    dialled: "90114155550100".into(),
+                    started_at: Millis(1_764_000_000_000),
+                    connected_at: None,
+                    record: Some(record),
+                    popped: None,
+                }],
+            },
+        },
     ];
     for message in messages {
         let text = message.encode();
