@@ -102,6 +102,25 @@ for (const flavour of FLAVOURS) {
       expect(await ctiCalls(page, 'searchAndScreenPop')).toHaveLength(1);
     });
 
+    test('a withheld caller shows as unknown, opens the panel without a search, and is logged unlinked', async ({
+      page,
+      request,
+    }) => {
+      const phone = await openOrg(page, flavour);
+      await ring(request, 'Anonymous', EXT);
+      await waitForCalls(page, flavour === 'lightning' ? 'setSoftphonePanelVisibility' : 'setVisible');
+      await expect(callRows(phone)).toHaveText([/Ringing\s*Unknown caller/]);
+      await button(phone, 'Answer').click();
+      await expect(callRows(phone)).toHaveText([/Connected\s*Unknown caller/]);
+      await button(phone, 'Hang up').click();
+      const [log] = await waitForCalls(page, 'saveLog');
+      const task = taskOf(log);
+      expect(task).toMatchObject({ Subject: 'Call from an unknown caller', CallType: 'Inbound' });
+      expect(task.WhoId).toBeUndefined();
+      expect(task.WhatId).toBeUndefined();
+      expect(await ctiCalls(page, 'searchAndScreenPop'), 'nothing is searched for "Anonymous"').toHaveLength(0);
+    });
+
     test('a transferred call pops the original caller', async ({ page, request }) => {
       const phone = await openOrg(page, flavour);
       await makeCall(request, { from: '2002', to: EXT, origcalling: '4155550111' });

@@ -1,13 +1,21 @@
 //! Where a tab keeps what the core remembers about its live calls across a
-//! reload ([`ctisvr_core::call_memory`]): `sessionStorage`, one key per
-//! server, `ctisvr-softphone:calls:<wsURIA>`. Never the password (the core
-//! never puts it there). Where the browser refuses storage (a cross-site
-//! frame with third-party storage blocked throws on access) nothing is
-//! kept here and the agent's other tabs tell the reloaded tab instead.
+//! reload ([`ctisvr_core::call_memory`]), under one key per server,
+//! `ctisvr-softphone:calls:<wsURIA>`. Never the password (the core never
+//! puts it there).
+//!
+//! - `sessionStorage` where the browser gives it: this tab only, kept
+//!   through reloads of the page and of the frame.
+//! - the frame's `history.state` as well: a cross-site frame with
+//!   third-party storage blocked (Chromium's default in some builds and in
+//!   incognito; Salesforce serves the adapter from another site) throws on
+//!   any storage, but its own history entry's state survives a reload of
+//!   the frame. It does not survive a reload of the whole page: there the
+//!   agent's other tabs tell the reloaded tab (`TabMessage::Calls`).
 
+use wasm_bindgen::JsValue;
 use web_sys::Storage;
 
-/// The storage slot of one element's calls.
+/// The slot of one element's calls.
 pub struct CallStorage {
     key: String,
 }
@@ -19,19 +27,45 @@ impl CallStorage {
         CallStorage { key: format!("ctisvr-softphone:calls:{ws_uri_a}") }
     }
 
-    /// What was kept, if the browser gives storage and anything is there.
+    /// What was kept: `sessionStorage` first, else the history entry's state.
     pub fn read(&self) -> Option<String> {
-        session_storage()?.get_item(&self.key).ok().flatten()
+        session_storage()
+            .and_then(|storage| storage.get_item(&self.key).ok().flatten())
+            .or_else(|| self.history_state())
     }
 
-    /// Keeps `text`, or removes the slot (`None`: no call is up). A refused
-    /// or full storage only loses the memory.
+    /// Keeps `text`, or removes it (`None`: no call is up), in both places.
+    /// A refused or full storage only loses the memory.
     pub fn write(&self, text: Option<&str>) {
-        let Some(storage) = session_storage() else { return };
+        if let Some(storage) = session_storage() {
+            let _ = match text {
+                Some(text) => storage.set_item(&self.key, text),
+                None => storage.remove_item(&self.key),
+            };
+        }
+        self.set_history_state(text);
+    }
+
+    fn history_state(&self) -> Option<String> {
+        let state = web_sys::window()?.history().ok()?.state().ok()?;
+        js_sys::Reflect::get(&state, &JsValue::from_str(&self.key)).ok()?.as_string()
+    }
+
+    /// Replaces our key in the entry's state, keeping whatever else the page keeps there.
+    fn set_history_state(&self, text: Option<&str>) {
+        let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else { return };
+        let state = js_sys::Object::new();
+        if let Ok(old) = history.state() {
+            if old.is_object() {
+                let _ = js_sys::Object::assign(&state, &js_sys::Object::from(old));
+            }
+        }
+        let key = JsValue::from_str(&self.key);
         let _ = match text {
-            Some(text) => storage.set_item(&self.key, text),
-            None => storage.remove_item(&self.key),
+            Some(text) => js_sys::Reflect::set(&state, &key, &JsValue::from_str(text)),
+            None => js_sys::Reflect::delete_property(&state, &key),
         };
+        let _ = history.replace_state(&state, "");
     }
 }
 

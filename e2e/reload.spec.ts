@@ -1,0 +1,96 @@
+// The adapter frame reloaded in the middle of a call (the agent pressed F5,
+// Salesforce reloaded the utility bar): the call goes on from its real
+// start, keeps its direction and record, is popped once and logged whole.
+// What the page keeps is not secret: never the password.
+import { expect, test, type Page } from '@playwright/test';
+import { mockCalls, resetMock, ring } from './mock';
+import { ADAPTER, button, callRows, ctiCalls, EXT, openOrg, taskOf, useOrg, waitForCalls } from './org';
+
+useOrg();
+
+test.beforeEach(async ({ request }) => {
+  await resetMock(request);
+});
+
+/** Reloads the adapter frame only (the org page and its recorded CTI calls stay). */
+async function reloadAdapter(page: Page) {
+  const frame = page.frames().find((f) => f.url().startsWith(ADAPTER));
+  expect(frame, 'the adapter frame').toBeTruthy();
+  await frame!.evaluate(() => location.reload());
+  const phone = page.frameLocator('#softphone').locator('ctisvr-softphone');
+  await expect(phone.getByRole('status', { name: 'Connection' })).toContainText('Connected to A');
+  return phone;
+}
+
+/** Everything the adapter frame keeps across a reload: its storage (where
+ *  the browser gives it to a cross-site frame) and its history entry's state. */
+async function kept(page: Page) {
+  const frame = page.frames().find((f) => f.url().startsWith(ADAPTER))!;
+  return frame.evaluate(() => {
+    let storage = '';
+    try {
+      storage = JSON.stringify(sessionStorage);
+    } catch {
+      storage = '(storage refused)';
+    }
+    return `${storage} ${JSON.stringify(history.state)}`;
+  });
+}
+
+/** The seconds the first call row's timer shows. */
+async function timerSeconds(page: Page) {
+  const text = await page.frameLocator('#softphone').getByRole('timer').first().textContent();
+  const [m, s] = (text ?? '').split(':').map(Number);
+  return m * 60 + s;
+}
+
+test('an inbound call survives a reload: timer, one pop, the whole duration logged', async ({ page, request }) => {
+  let phone = await openOrg(page, 'lightning');
+  await ring(request, '4155550100', EXT);
+  await waitForCalls(page, 'searchAndScreenPop');
+  await button(phone, 'Answer').click();
+  await expect(callRows(phone)).toHaveText([/Connected\s*4155550100/]);
+  const answered = Date.now();
+  await page.waitForTimeout(3_000);
+  phone = await reloadAdapter(page);
+  await expect(callRows(phone)).toHaveText([/Connected\s*4155550100/]);
+  // Not 0:00: the timer goes on from the answer.
+  expect(await timerSeconds(page)).toBeGreaterThanOrEqual(3);
+  const stored = await kept(page);
+  expect(stored).toContain('4155550100');
+  expect(stored).not.toContain('1234'); // the mock agent's password
+  await page.waitForTimeout(2_000);
+  const [call] = await mockCalls(request);
+  expect((await request.delete(`/api/calls/${call.id}`)).ok()).toBeTruthy();
+  await expect(callRows(phone)).toHaveText(['No call']);
+  const [log] = await waitForCalls(page, 'saveLog');
+  const elapsed = (Date.now() - answered) / 1000;
+  const task = taskOf(log);
+  expect(task).toMatchObject({ Subject: 'Call from 4155550100', CallType: 'Inbound', WhoId: '003000000000001' });
+  expect(Number(task.CallDurationInSeconds)).toBeGreaterThanOrEqual(5);
+  expect(Number(task.CallDurationInSeconds)).toBeLessThanOrEqual(Math.ceil(elapsed));
+  expect(await ctiCalls(page, 'searchAndScreenPop'), 'one pop per call, reloads included').toHaveLength(1);
+  expect(await ctiCalls(page, 'saveLog')).toHaveLength(1);
+  // The memory expires with the call.
+  expect(await kept(page)).not.toContain('4155550100');
+});
+
+test('an outbound click-to-dial call stays outbound through a reload', async ({ page, request }) => {
+  let phone = await openOrg(page, 'classic');
+  await waitForCalls(page, 'enableClickToDial');
+  await page.getByRole('link', { name: '+1 (415) 555-0100' }).click();
+  await expect(callRows(phone)).toHaveText([/Connected\s*90114155550100/]);
+  phone = await reloadAdapter(page);
+  await expect(callRows(phone)).toHaveText([/Connected\s*90114155550100/]);
+  await page.waitForTimeout(1_000);
+  await button(phone, 'Hang up').click();
+  await expect(callRows(phone)).toHaveText(['No call']);
+  const [log] = await waitForCalls(page, 'saveLog');
+  expect(taskOf(log)).toMatchObject({
+    Subject: 'Call to 90114155550100',
+    CallType: 'Outbound',
+    WhoId: '003000000000001',
+  });
+  expect(Number(taskOf(log).CallDurationInSeconds)).toBeGreaterThanOrEqual(1);
+  expect(await ctiCalls(page, 'searchAndScreenPop'), 'never popped as an inbound caller').toHaveLength(0);
+});
