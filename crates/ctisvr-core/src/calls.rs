@@ -2,12 +2,25 @@
 //! requests the agent made, and which call actions make sense in each state.
 //!
 //! Events carry no call id. An event is matched to a call by its `calling`
-//! and `called` numbers, and when those are absent or match nothing, by what
-//! the event can only mean (see docs/protocol.md): hold -> the connected call,
-//! retrieve -> the held call, connect -> a ringing call, fail -> the call
-//! being placed, disconnect -> the active call.
+//! and `called` numbers ([`same_number`]: prefixes aside), an event about a
+//! call the agent placed also by its `called` number alone, and an event
+//! without numbers by what it can only mean (see docs/protocol.md): hold ->
+//! the connected call, retrieve -> the held call, connect -> a ringing call,
+//! fail -> the call being placed, disconnect -> the active call.
+//!
+//! Events may come late or twice (after the call ended, or for a call this
+//! softphone never saw). Only `offer`, and `alert`/`connect`/`fail` while
+//! the agent's `makecall` or `consultation` waits for its answer, start a
+//! call. An event for a known call that is already in the state it brings is
+//! a no-op; `connect` only connects a ringing call, `hold` a connected one,
+//! `retrieve` a held one. Any other event that matches no call changes
+//! nothing: a `disconnect` with no call left is simply late; otherwise the
+//! model is in doubt ([`Calls::take_doubt`]) and the session asks the server
+//! (`snapshot`, then `userdata`) what calls there are.
 
 use crate::call_memory::CallMemo;
+use crate::numbers::{same_number, same_party};
+use crate::settings::DialingPrefixes;
 use crate::time::Millis;
 use crate::wire::{Event, EventKind};
 use crate::withheld::WithheldMarkers;
@@ -178,6 +191,11 @@ pub(crate) struct Calls {
     next_id: CallId,
     /// What a withheld caller reads as (a call center option).
     withheld: WithheldMarkers,
+    /// Destinations of the agent's `makecall`/`consultation` requests that
+    /// wait for their answer: their `alert`, `connect` or `fail` may come first.
+    dialling: Vec<String>,
+    /// An event matched no call and could not start one: ask the server.
+    doubt: bool,
 }
 
 impl Calls {
@@ -202,7 +220,8 @@ impl Calls {
         self.calls.iter().find(|c| c.conference && c.state == CallState::Connected)
     }
 
-    /// Applies one event; `extension` is the agent's.
+    /// Applies one event; `extension` is the agent's. See the module docs
+    /// for late, duplicate and unknown events.
     pub(crate) fn apply(&mut self, now: Millis, extension: &str, event: &Event) -> Vec<CallChange> {
         let mut changes = Vec::new();
         match &event.kind {
@@ -219,41 +238,33 @@ impl Calls {
                     self.add(call, &mut changes);
                 }
             },
-            EventKind::Alert => {
-                if self.find_placed(event).is_none() {
-                    let call = self.new_call(now, CallState::RingingOut, Direction::Outbound, event);
-                    self.add(call, &mut changes);
-                }
-            }
+            // Known: a duplicate or late alert, nothing to change.
+            EventKind::Alert => match self.find_placed(event) {
+                Some(_) => {}
+                None => self.start_placed(now, CallState::RingingOut, event, &mut changes),
+            },
             EventKind::Connect => {
-                let index = self.find_placed(event).or_else(|| self.find_state(CallState::RingingIn));
-                match index {
+                let ringing_in = || numberless(event).then(|| self.find_state(CallState::RingingIn)).flatten();
+                match self.find_placed(event).or_else(ringing_in) {
                     Some(index) => self.update(index, &mut changes, |call| {
-                        call.state = CallState::Connected;
-                        call.connected_at.get_or_insert(now);
+                        if matches!(call.state, CallState::RingingIn | CallState::RingingOut) {
+                            call.state = CallState::Connected;
+                            call.connected_at.get_or_insert(now);
+                        }
                     }),
-                    None => {
-                        let mut call = self.new_call(now, CallState::Connected, Direction::Outbound, event);
-                        call.connected_at = Some(now);
-                        self.add(call, &mut changes);
+                    None => self.start_placed(now, CallState::Connected, event, &mut changes),
+                }
+            }
+            EventKind::Hold => self.move_state(event, CallState::Connected, CallState::Held, &mut changes),
+            EventKind::Retrieve => self.move_state(event, CallState::Held, CallState::Connected, &mut changes),
+            EventKind::Fail => match self.find_placed(event) {
+                Some(index) => self.update(index, &mut changes, |call| {
+                    if call.state == CallState::RingingOut {
+                        call.state = CallState::Failed;
                     }
-                }
-            }
-            EventKind::Hold => {
-                if let Some(index) = self.matching(event).or_else(|| self.find_state(CallState::Connected)) {
-                    self.update(index, &mut changes, |call| call.state = CallState::Held);
-                }
-            }
-            EventKind::Retrieve => {
-                if let Some(index) = self.matching(event).or_else(|| self.find_state(CallState::Held)) {
-                    self.update(index, &mut changes, |call| call.state = CallState::Connected);
-                }
-            }
-            EventKind::Fail => {
-                if let Some(index) = self.find_placed(event) {
-                    self.update(index, &mut changes, |call| call.state = CallState::Failed);
-                }
-            }
+                }),
+                None => self.start_placed(now, CallState::Failed, event, &mut changes),
+            },
             EventKind::Transfer => self.transferred(event, &mut changes),
             EventKind::Conference => self.conferenced(extension, event, &mut changes),
             EventKind::Disconnect => self.disconnected(extension, event, &mut changes),
@@ -264,10 +275,51 @@ impl Calls {
         changes
     }
 
+    /// Whether an event since the last call matched no call and could not
+    /// start one, so the server should be asked what calls there are.
+    /// Reading it clears it.
+    pub(crate) fn take_doubt(&mut self) -> bool {
+        std::mem::take(&mut self.doubt)
+    }
+
+    /// The agent's `makecall` or `consultation` to `destination` was sent.
+    pub(crate) fn dialling(&mut self, destination: &str) {
+        self.dialling.push(destination.to_owned());
+    }
+
+    /// The agent's `makecall` or `consultation` to `destination` was refused.
+    pub(crate) fn not_placed(&mut self, destination: &str) {
+        self.forget_dialling(destination);
+    }
+
+    /// The connection is gone: no request waits for its answer any more.
+    pub(crate) fn lost(&mut self) {
+        self.dialling.clear();
+    }
+
+    /// Whether `destination` is the number being dialled: a request to it
+    /// waits for its answer, or a call to it rings at the far end (numbers
+    /// compared with [`same_party`]).
+    pub(crate) fn is_dialling(&self, destination: &str, prefixes: &DialingPrefixes) -> bool {
+        let same = |number: &str| same_party(number, destination, prefixes);
+        self.dialling.iter().any(|d| same(d))
+            || self.calls.iter().any(|c| c.state == CallState::RingingOut && same(&c.dialled))
+    }
+
+    /// Whether `number` is a party of a call the agent is on (ringing,
+    /// connected or held; a failed call has nobody on it).
+    pub(crate) fn is_on_call_with(&self, number: &str, prefixes: &DialingPrefixes) -> bool {
+        self.calls
+            .iter()
+            .filter(|c| c.state != CallState::Failed)
+            .any(|c| c.parties.iter().any(|p| same_party(p, number, prefixes)))
+    }
+
     /// The agent's `makecall` or `consultation` to `destination` succeeded.
     pub(crate) fn placed(&mut self, now: Millis, extension: &str, destination: &str) -> Vec<CallChange> {
         let mut changes = Vec::new();
-        if !self.calls.iter().any(|c| c.direction == Direction::Outbound && c.called == destination) {
+        self.forget_dialling(destination);
+        if !self.calls.iter().any(|c| c.direction == Direction::Outbound && same_number(&c.called, destination)) {
             let event = Event::new(EventKind::Alert).calling(extension).called(destination);
             let call = self.new_call(now, CallState::RingingOut, Direction::Outbound, &event);
             self.add(call, &mut changes);
@@ -294,7 +346,7 @@ impl Calls {
     pub(crate) fn restore(&mut self, now: Millis, restored: Restored<'_>, memo: Option<&CallMemo>) -> Vec<CallChange> {
         let mut changes = Vec::new();
         let Restored { extension, calling, called, caller } = restored;
-        let known = self.calls.iter().any(|c| c.calling == calling && c.called == called);
+        let known = self.calls.iter().any(|c| same_number(&c.calling, calling) && same_number(&c.called, called));
         if !known {
             self.clear(&mut changes);
             let placed = !extension.is_empty() && calling == extension && called != extension;
@@ -409,20 +461,62 @@ impl Calls {
         }
     }
 
-    /// The call whose `calling` and `called` are the event's.
+    /// The call whose `calling` and `called` are the event's. A number the
+    /// event leaves out is blank, as it was on the call it created (a
+    /// withheld caller's events may carry no `calling` at all).
     fn matching(&self, event: &Event) -> Option<usize> {
-        let (calling, called) = (event.calling.as_deref()?, event.called.as_deref()?);
-        self.calls.iter().position(|c| c.calling == calling && c.called == called)
+        if numberless(event) {
+            return None;
+        }
+        let (calling, called) = (event.calling.as_deref().unwrap_or(""), event.called.as_deref().unwrap_or(""));
+        self.calls.iter().position(|c| same_number(&c.calling, calling) && same_number(&c.called, called))
     }
 
-    /// A call the agent placed that this event is about.
+    /// A call the agent placed that this event is about: by its numbers,
+    /// else by the number called, else (an event without numbers) the call
+    /// ringing at the far end.
     fn find_placed(&self, event: &Event) -> Option<usize> {
         self.matching(event)
             .or_else(|| {
                 let called = event.called.as_deref()?;
-                self.calls.iter().position(|c| c.direction == Direction::Outbound && c.called == called)
+                self.calls.iter().position(|c| c.direction == Direction::Outbound && same_number(&c.called, called))
             })
-            .or_else(|| self.find_state(CallState::RingingOut))
+            .or_else(|| numberless(event).then(|| self.find_state(CallState::RingingOut)).flatten())
+    }
+
+    /// An `alert`, `connect` or `fail` that matches no call: the call the
+    /// agent is placing when a request waits for its answer, else doubt.
+    fn start_placed(&mut self, now: Millis, state: CallState, event: &Event, changes: &mut Vec<CallChange>) {
+        if self.dialling.is_empty() {
+            self.doubt = true;
+            return;
+        }
+        let mut call = self.new_call(now, state, Direction::Outbound, event);
+        if state == CallState::Connected {
+            call.connected_at = Some(now);
+        }
+        self.add(call, changes);
+    }
+
+    /// `hold` or `retrieve`: the matching call (for an event without
+    /// numbers, the one call in state `from`) goes `from` -> `to`; in any
+    /// other state it is a duplicate or late event. No call: doubt.
+    fn move_state(&mut self, event: &Event, from: CallState, to: CallState, changes: &mut Vec<CallChange>) {
+        let index = self.matching(event).or_else(|| numberless(event).then(|| self.find_state(from)).flatten());
+        match index {
+            Some(index) => self.update(index, changes, |call| {
+                if call.state == from {
+                    call.state = to;
+                }
+            }),
+            None => self.doubt = true,
+        }
+    }
+
+    fn forget_dialling(&mut self, destination: &str) {
+        if let Some(index) = self.dialling.iter().position(|d| same_number(d, destination)) {
+            self.dialling.remove(index);
+        }
     }
 
     fn find_state(&self, state: CallState) -> Option<usize> {
@@ -475,7 +569,13 @@ impl Calls {
                 .filter(|n| !n.is_empty() && n.as_str() != extension)
                 .cloned()
                 .collect();
+            let numbers = event.calling.clone().zip(event.called.clone());
             self.update(index, changes, |call| {
+                // Later events about the conference carry its numbers, not the consultation's.
+                if let Some((calling, called)) = numbers {
+                    call.calling = calling;
+                    call.called = called;
+                }
                 call.conference = true;
                 for party in others {
                     if !call.parties.contains(&party) {
@@ -487,11 +587,16 @@ impl Calls {
     }
 
     fn disconnected(&mut self, extension: &str, event: &Event, changes: &mut Vec<CallChange>) {
-        let index = self
-            .matching(event)
-            .or_else(|| self.calls.iter().position(|c| c.is_active()))
-            .or_else(|| (self.calls.len() == 1).then_some(0));
-        let Some(index) = index else { return };
+        let fallback =
+            || self.calls.iter().position(|c| c.is_active()).or_else(|| (self.calls.len() == 1).then_some(0));
+        let index = self.matching(event).or_else(|| numberless(event).then(fallback).flatten());
+        let Some(index) = index else {
+            // With no call left it is late; otherwise it may be about a call we show.
+            if !self.calls.is_empty() {
+                self.doubt = true;
+            }
+            return;
+        };
         let party = event.extra.get("party").and_then(Value::as_str).filter(|p| !p.is_empty());
         let Some(call) = self.calls.get(index) else { return };
         match party {
@@ -534,6 +639,11 @@ impl Calls {
             self.end(index, changes);
         }
     }
+}
+
+/// An event with neither `calling` nor `called`: matched by what it can only mean.
+fn numberless(event: &Event) -> bool {
+    event.calling.is_none() && event.called.is_none()
 }
 
 #[cfg(test)]

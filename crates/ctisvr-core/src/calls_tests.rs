@@ -1,6 +1,7 @@
 //! Call model scenarios, including events in unexpected orders.
 
 use super::*;
+use crate::settings::DialingPrefixes;
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -65,9 +66,11 @@ fn an_outbound_call_is_shown_from_the_response_and_not_doubled_by_its_alert() {
 
     // The events may also come before the response.
     let mut calls = Calls::default();
+    calls.dialling("2002");
     calls.apply(Millis(0), E, &ev(EventKind::Alert, E, "2002"));
     calls.placed(Millis(1), E, "2002");
-    assert_eq!(calls.list().len(), 1);
+    assert_eq!(states(&calls), vec![(CallState::RingingOut, "2002".into())]);
+    assert!(!calls.take_doubt());
 }
 
 #[test]
@@ -168,9 +171,11 @@ fn events_in_unexpected_orders_do_not_invent_or_lose_calls() {
         calls.apply(Millis(0), E, &Event::new(kind));
     }
     assert!(calls.list().is_empty());
-    // A connect with no offer (we missed it): the call is shown anyway.
+    // A connect with no offer and no call being placed: late, or a call we
+    // never saw. Nothing is invented; the server is asked.
     calls.apply(Millis(1), E, &ev(EventKind::Connect, "5551234", E));
-    assert_eq!(calls.list().len(), 1);
+    assert!(calls.list().is_empty());
+    assert!(calls.take_doubt());
     // The same offer twice is one call.
     let mut calls = Calls::default();
     calls.apply(Millis(0), E, &ev(EventKind::Offer, "5551234", E));
@@ -204,6 +209,168 @@ fn a_call_restored_with_our_extension_calling_is_one_we_placed() {
     let call = &calls.list()[0];
     assert_eq!((call.direction, call.dialled.as_str()), (Direction::Outbound, "90114155550100"));
     assert_eq!(call.other_party(), "90114155550100");
+}
+
+/// The agent hung up an answered inbound call from 5551234: `disconnect` and `idle` came.
+fn after_a_call() -> Calls {
+    let mut calls = Calls::default();
+    calls.apply(Millis(0), E, &ev(EventKind::Offer, "5551234", E));
+    calls.apply(Millis(1), E, &ev(EventKind::Connect, "5551234", E));
+    calls.apply(Millis(9), E, &disconnect("5551234", E, E));
+    calls.apply(Millis(9), E, &Event::new(EventKind::Idle));
+    assert!(calls.list().is_empty() && !calls.take_doubt());
+    calls
+}
+
+#[test]
+fn a_late_or_duplicate_event_after_the_call_ended_invents_no_call() {
+    // Each event of the ended call again, and of an outbound call that ended.
+    let late = [
+        ev(EventKind::Connect, "5551234", E),
+        ev(EventKind::Alert, E, "94155550100"),
+        ev(EventKind::Connect, E, "94155550100"),
+        ev(EventKind::Fail, E, "94155550199"),
+        ev(EventKind::Hold, "5551234", E),
+        ev(EventKind::Retrieve, "5551234", E),
+        Event::new(EventKind::Connect),
+        Event::new(EventKind::Hold),
+    ];
+    for event in late {
+        let mut calls = after_a_call();
+        let changes = calls.apply(Millis(20), E, &event);
+        assert!(changes.is_empty() && calls.list().is_empty(), "{event:?} made {changes:?}");
+        assert!(calls.take_doubt(), "{event:?}: the server is asked what calls there are");
+    }
+    // A disconnect or idle with no call left is late: nothing to ask.
+    for event in [disconnect("5551234", E, E), disconnect("5551234", E, "5551234"), Event::new(EventKind::Idle)] {
+        let mut calls = after_a_call();
+        assert!(calls.apply(Millis(20), E, &event).is_empty());
+        assert!(calls.list().is_empty() && !calls.take_doubt(), "{event:?}");
+    }
+}
+
+#[test]
+fn events_for_a_call_never_seen_change_nothing_shown_and_raise_doubt() {
+    let mut calls = Calls::default();
+    calls.apply(Millis(0), E, &ev(EventKind::Offer, "5551234", E));
+    calls.apply(Millis(1), E, &ev(EventKind::Connect, "5551234", E));
+    let shown = calls.list().to_vec();
+    for event in [
+        ev(EventKind::Connect, "5559999", E),
+        ev(EventKind::Alert, E, "2003"),
+        ev(EventKind::Hold, "5559999", E),
+        ev(EventKind::Retrieve, "5559999", E),
+        disconnect("5559999", E, "5559999"),
+    ] {
+        assert!(calls.apply(Millis(5), E, &event).is_empty(), "{event:?}");
+        assert_eq!(calls.list(), &shown[..], "{event:?}");
+        assert!(calls.take_doubt(), "{event:?}");
+    }
+}
+
+#[test]
+fn a_duplicate_event_for_a_live_call_in_that_state_is_a_no_op() {
+    let mut calls = Calls::default();
+    calls.apply(Millis(0), E, &ev(EventKind::Offer, "5551234", E));
+    calls.apply(Millis(1_000), E, &ev(EventKind::Connect, "5551234", E));
+    let connected = calls.list().to_vec();
+    // The same connect again later keeps the answer time (the timer does not restart).
+    assert!(calls.apply(Millis(5_000), E, &ev(EventKind::Connect, "5551234", E)).is_empty());
+    assert!(calls.apply(Millis(5_000), E, &ev(EventKind::Offer, "5551234", E)).is_empty());
+    assert!(calls.apply(Millis(5_000), E, &ev(EventKind::Retrieve, "5551234", E)).is_empty());
+    assert_eq!(calls.list(), &connected[..]);
+    calls.apply(Millis(6_000), E, &ev(EventKind::Hold, "5551234", E));
+    let held = calls.list().to_vec();
+    assert!(calls.apply(Millis(6_001), E, &ev(EventKind::Hold, "5551234", E)).is_empty());
+    // A late connect does not take the call off hold.
+    assert!(calls.apply(Millis(6_002), E, &ev(EventKind::Connect, "5551234", E)).is_empty());
+    assert_eq!(calls.list(), &held[..]);
+    // An outbound call: alert twice, connect twice, and a late alert after it connected.
+    let mut calls = Calls::default();
+    calls.placed(Millis(0), E, "2002");
+    for kind in [EventKind::Alert, EventKind::Alert, EventKind::Connect, EventKind::Connect, EventKind::Alert] {
+        calls.apply(Millis(1), E, &ev(kind, E, "2002"));
+    }
+    assert_eq!(states(&calls), vec![(CallState::Connected, "2002".into())]);
+    // A late fail of a connected call does not fail it.
+    calls.apply(Millis(2), E, &ev(EventKind::Fail, E, "2002"));
+    assert_eq!(states(&calls), vec![(CallState::Connected, "2002".into())]);
+    assert!(!calls.take_doubt());
+}
+
+#[test]
+fn events_of_a_call_being_placed_start_it_before_the_response() {
+    for (kind, state) in [
+        (EventKind::Alert, CallState::RingingOut),
+        (EventKind::Connect, CallState::Connected),
+        (EventKind::Fail, CallState::Failed),
+    ] {
+        let mut calls = Calls::default();
+        calls.dialling("94155550100");
+        calls.apply(Millis(0), E, &ev(kind.clone(), E, "94155550100"));
+        calls.placed(Millis(1), E, "94155550100");
+        assert_eq!(states(&calls), vec![(state, "94155550100".into())], "{kind:?}");
+        // Once answered, the same event again starts nothing.
+        calls.apply(Millis(2), E, &Event::new(EventKind::Idle));
+        calls.apply(Millis(3), E, &ev(kind.clone(), E, "94155550100"));
+        assert!(calls.list().is_empty() && calls.take_doubt(), "{kind:?}");
+    }
+    // A refused request is not being placed any more.
+    let mut calls = Calls::default();
+    calls.dialling("2002");
+    calls.not_placed("2002");
+    calls.apply(Millis(0), E, &ev(EventKind::Connect, E, "2002"));
+    assert!(calls.list().is_empty());
+    // Nor one lost with the connection.
+    calls.dialling("2002");
+    calls.lost();
+    calls.apply(Millis(0), E, &ev(EventKind::Alert, E, "2002"));
+    assert!(calls.list().is_empty());
+}
+
+#[test]
+fn a_ringing_call_is_connected_by_its_connect_even_with_prefixes_written_differently() {
+    let mut calls = Calls::default();
+    calls.placed(Millis(0), E, "914155550100");
+    // The switch names the far end without the outside and long-distance prefixes.
+    calls.apply(Millis(5), E, &ev(EventKind::Connect, E, "4155550100"));
+    assert_eq!(states(&calls), vec![(CallState::Connected, "914155550100".into())]);
+    let mut calls = Calls::default();
+    calls.apply(Millis(0), E, &ev(EventKind::Offer, "+1 415 555 0100", E));
+    calls.apply(Millis(5), E, &ev(EventKind::Connect, "14155550100", E));
+    assert_eq!(calls.list()[0].state, CallState::Connected);
+    assert!(!calls.take_doubt());
+}
+
+#[test]
+fn the_consulted_agent_follows_the_conference_by_its_numbers() {
+    // 2002 was consulted by 2001 (holding 5551234); the conference's events carry the held call's numbers.
+    let mut calls = Calls::default();
+    calls.apply(Millis(0), "2002", &ev(EventKind::Offer, E, "2002"));
+    calls.apply(Millis(1), "2002", &ev(EventKind::Connect, E, "2002"));
+    calls.apply(Millis(2), "2002", &ev(EventKind::Conference, "5551234", E));
+    assert_eq!(states(&calls), vec![(CallState::Connected, "2001, 5551234".into())]);
+    calls.apply(Millis(3), "2002", &disconnect("5551234", E, "5551234"));
+    assert_eq!(states(&calls), vec![(CallState::Connected, "2001".into())]);
+    assert!(!calls.take_doubt());
+}
+
+#[test]
+fn the_number_being_dialled_and_the_parties_on_a_call_are_known_prefixes_aside() {
+    let p = DialingPrefixes { outside: "9".into(), long_distance: "1".into(), international: "01".into() };
+    let mut calls = Calls::default();
+    calls.dialling("94155550188");
+    assert!(calls.is_dialling("914155550188", &p) && calls.is_dialling("4155550188", &p));
+    assert!(!calls.is_dialling("94155550189", &p) && !calls.is_on_call_with("94155550188", &p));
+    calls.placed(Millis(0), E, "94155550188");
+    assert!(calls.is_dialling("914155550188", &p), "ringing at the far end");
+    calls.apply(Millis(1), E, &ev(EventKind::Connect, E, "94155550188"));
+    assert!(!calls.is_dialling("94155550188", &p));
+    assert!(calls.is_on_call_with("914155550188", &p));
+    assert!(!calls.is_on_call_with("2002", &p));
+    // A failed call has nobody on it; a held caller is on the call.
+    calls.apply(Millis(2), E, &ev(EventKind::Offer, "+1 212 555 0100", E));
+    assert!(calls.is_on_call_with("912125550100", &p));
 }
 
 fn any_event() -> impl Strategy<Value = Event> {
@@ -241,6 +408,15 @@ proptest! {
             if event.kind == EventKind::Idle {
                 prop_assert!(list.is_empty());
             }
+        }
+    }
+
+    #[test]
+    fn no_event_but_an_offer_starts_a_call_the_agent_is_not_placing(events in proptest::collection::vec(any_event(), 0..40)) {
+        let mut calls = Calls::default();
+        for (i, event) in events.iter().filter(|e| e.kind != EventKind::Offer).enumerate() {
+            prop_assert!(calls.apply(Millis(i as u64), E, event).is_empty(), "{:?}", event);
+            prop_assert!(calls.list().is_empty());
         }
     }
 }

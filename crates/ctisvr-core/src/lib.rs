@@ -25,15 +25,18 @@
 //! [`connection`] (which server to use and when), [`effects`] (what the edge
 //! must do), [`crm`] (Salesforce Open CTI payloads and call logs),
 //! [`transport_advice`] (why the browser refused a socket), [`time`] (the
-//! caller's clock).
+//! caller's clock), [`numbers`] (when two numbers name the same party),
+//! [`dial_refusal`] (a number already being dialled or on the call).
 
 pub mod agent;
 pub mod call_memory;
 pub mod calls;
 pub mod connection;
 pub mod crm;
+pub mod dial_refusal;
 pub mod dialing;
 pub mod effects;
+pub mod numbers;
 pub mod session;
 pub mod settings;
 pub mod state;

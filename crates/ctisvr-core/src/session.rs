@@ -18,6 +18,7 @@ use crate::call_memory::{CallMemo, CallMemory};
 use crate::calls::{Call, CallAction, CallChange, CallId, Calls, Direction, Restored};
 use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy, ConnectionStatus};
 use crate::crm::{parse_click_to_dial, record_from_search, CallLog, Record};
+use crate::dial_refusal::DialRefusal;
 use crate::dialing::{dial_string, DialError};
 use crate::effects::{Effect, Notice};
 use crate::settings::{Settings, SettingsError};
@@ -132,6 +133,8 @@ pub enum Rejected {
     MissingPassword,
     #[error("{0}")]
     Dial(#[from] DialError),
+    #[error("{0}")]
+    Repeated(#[from] DialRefusal),
 }
 
 /// The softphone's session with CtiSVR. See the module docs.
@@ -432,8 +435,13 @@ impl Session {
             Command::Agent(command) => self.agent_command(now, command),
             Command::Call(command) => self.call_command(now, command),
         };
-        if let Err(rejected) = &result {
-            self.show(Notice::error(rejected.to_string()));
+        match &result {
+            // A repeated click is ignored, not an error.
+            Err(rejected @ Rejected::Repeated(DialRefusal::AlreadyDialling(_))) => {
+                self.show(Notice::info(rejected.to_string()))
+            }
+            Err(rejected) => self.show(Notice::error(rejected.to_string())),
+            Ok(()) => {}
         }
         result
     }
@@ -563,12 +571,17 @@ impl Session {
     }
 
     fn call_command(&mut self, now: Millis, command: CallCommand) -> Result<(), Rejected> {
-        let extension = self.extension_for_request()?;
+        let ready = self.extension_for_request();
+        let prefixes = self.settings.as_ref().map(|s| s.prefixes.clone()).unwrap_or_default();
+        // Before "busy" and "not allowed": a repeated click says what it repeats.
+        if let (Ok(_) | Err(Rejected::Busy), Some(own)) = (&ready, &self.extension) {
+            crate::dial_refusal::check(&self.calls, &command, &prefixes, own)?;
+        }
+        let extension = ready?;
         let action = call_action(&command);
         if !crate::calls::allows(self.calls.list(), action) {
             return Err(Rejected::NotAllowed(not_allowed_text(action)));
         }
-        let prefixes = self.settings.as_ref().map(|s| s.prefixes.clone()).unwrap_or_default();
         let dial = |number: &str| dial_string(number, &prefixes, &extension);
         let consultation = self.calls.consultation_pair().map(|(_, c)| c.dialled.clone());
         let ext = extension.clone();
@@ -616,6 +629,9 @@ impl Session {
             }
         };
         self.clear_notice();
+        if let (CallAction::Dial | CallAction::Consult, Some(destination)) = (action, &number) {
+            self.calls.dialling(destination);
+        }
         self.send(now, request, Purpose::Call { action, number });
         Ok(())
     }
@@ -656,7 +672,7 @@ impl Session {
         if response.is_success() {
             self.on_success(now, pending.purpose, response);
         } else {
-            self.on_error(pending.purpose, response);
+            self.on_error(now, pending.purpose, response);
         }
     }
 
@@ -799,9 +815,16 @@ impl Session {
         }
     }
 
-    fn on_error(&mut self, purpose: Purpose, response: Response) {
+    fn on_error(&mut self, now: Millis, purpose: Purpose, response: Response) {
         let reason = response.error.filter(|e| !e.trim().is_empty()).unwrap_or_else(|| "no reason given".to_owned());
         self.show(Notice::error(format!("{} failed: {reason}", purpose.describe())));
+        if let Purpose::Call { action, number } = &purpose {
+            if let (CallAction::Dial | CallAction::Consult, Some(destination)) = (action, number) {
+                self.calls.not_placed(destination);
+            }
+            // The server's calls may not be the ones shown ("no call to hang up"): ask.
+            self.request_snapshot(now);
+        }
         // Start-up steps after the essential ones still let the agent work.
         if matches!(purpose, Purpose::QueryAgentState | Purpose::Snapshot) {
             self.finish_startup();
@@ -813,6 +836,9 @@ impl Session {
         let extension = self.extension.clone().unwrap_or_default();
         let changes = self.calls.apply(now, &extension, &event);
         self.emit_calls(now, changes);
+        if self.calls.take_doubt() {
+            self.request_snapshot(now);
+        }
         // After a call the ACD may have put the agent in ACW: ask.
         if event.kind == EventKind::Idle && self.agent.agent_id().is_some() {
             self.send_for_extension(now, |extension| Request::QueryAgentState { extension }, Purpose::QueryAgentState);
@@ -827,6 +853,15 @@ impl Session {
         );
     }
 
+    /// Asks the server what calls the extension has (`snapshot`, then
+    /// `userdata`), once ready (start-up asks anyway) and one at a time.
+    fn request_snapshot(&mut self, now: Millis) {
+        let asking = self.pending.values().any(|p| matches!(p.purpose, Purpose::Snapshot));
+        if self.ready && !asking {
+            self.send_for_extension(now, |extension| Request::Snapshot { extension }, Purpose::Snapshot);
+        }
+    }
+
     fn finish_startup(&mut self) {
         if !self.ready && self.connection.is_open() {
             self.ready = true;
@@ -838,6 +873,7 @@ impl Session {
     /// The current socket is gone: nothing in flight will be answered.
     fn connection_lost(&mut self) {
         self.transmit.clear();
+        self.calls.lost();
         let lost: Vec<String> =
             self.pending.values().filter(|p| p.purpose.is_user_request()).map(|p| p.purpose.describe()).collect();
         self.pending.clear();
@@ -1137,10 +1173,11 @@ impl Session {
         match input {
             CrmInput::ClickToDial(payload) => match parse_click_to_dial(&payload) {
                 Ok(request) => {
-                    self.crm.dial_record = request.record;
+                    // A refused click keeps the record of the call still being placed.
+                    let placing = std::mem::replace(&mut self.crm.dial_record, request.record);
                     // A refusal is shown by `command`.
                     if self.command(now, Command::Call(CallCommand::Dial { number: request.number })).is_err() {
-                        self.crm.dial_record = None;
+                        self.crm.dial_record = placing;
                     }
                 }
                 Err(error) => self.show(Notice::error(format!("Click-to-dial failed: {error}."))),

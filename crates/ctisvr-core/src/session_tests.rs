@@ -867,3 +867,6 @@ mod withheld;
 
 #[path = "session_tests/reload.rs"]
 mod reload;
+
+#[path = "session_calls_tests.rs"]
+mod late_events_and_repeated_dials;
