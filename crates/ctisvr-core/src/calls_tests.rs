@@ -22,7 +22,7 @@ fn states(calls: &Calls) -> Vec<(CallState, String)> {
 
 fn allowed(calls: &Calls) -> Vec<CallAction> {
     use CallAction::*;
-    [Answer, Dial, Hold, Retrieve, HangUp, DropParty, Consult, Reconnect, Transfer, Conference, SendDtmf]
+    [Answer, Dial, Hold, Retrieve, HangUp, DropParty, Consult, Reconnect, Transfer, Conference, SendDtmf, SendExtension]
         .into_iter()
         .filter(|a| allows(calls.list(), *a))
         .collect()

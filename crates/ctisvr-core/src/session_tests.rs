@@ -861,3 +861,6 @@ fn a_caller_who_calls_back_at_once_is_popped_and_logged_again() {
         assert_eq!(logs(&h.effects()).len(), 1, "call {round} logged");
     }
 }
+
+#[path = "session_extension_tests.rs"]
+mod extension;

@@ -5,7 +5,7 @@
 //! |---|---|
 //! | Salesforce Classic `getCallCenterSettings` | a JSON *string* of a flat object |
 //! | Salesforce Lightning `getCallCenterSettings` | the flat object itself |
-//! | no CRM | attributes `ws-uri-a`, `ws-uri-b`, `outside-prefix`, `long-dist-prefix`, `international-prefix` |
+//! | no CRM | attributes `ws-uri-a`, `ws-uri-b`, `outside-prefix`, `long-dist-prefix`, `international-prefix`, and the options' attributes |
 //!
 //! Keys of the flat object are `/<section>/<item>`, e.g. `/ServerInfo/wsURIA`.
 
@@ -34,11 +34,62 @@ pub struct Options {
     pub request_timeout: Option<Duration>,
     /// Silence after which a liveness request is sent (`livenessSeconds`, 1-3600).
     pub liveness_interval: Option<Duration>,
+    /// How a dialled number's extension is sent (`dialExtension`).
+    pub dial_extension: DialExtension,
+}
+
+/// How the extension of a dialled number (`415-555-0100 x123`) is sent, as
+/// DTMF on the connected call (`dialExtension`).
+///
+/// | value | meaning |
+/// |---|---|
+/// | `button` (default; also anything not below) | the agent presses "Send ext. 123" |
+/// | `auto` | sent by itself 2 s after the call is connected |
+/// | `auto N` (also `auto:N`, `auto=N`) | sent by itself N whole seconds (0-60) after the call is connected |
+///
+/// ```
+/// use ctisvr_core::settings::DialExtension;
+/// use std::time::Duration;
+/// assert_eq!(DialExtension::parse("Auto 5"), DialExtension::Auto { delay: Duration::from_secs(5) });
+/// assert_eq!(DialExtension::parse("auto 61"), DialExtension::Button);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DialExtension {
+    #[default]
+    Button,
+    Auto {
+        delay: Duration,
+    },
+}
+
+impl DialExtension {
+    /// The delay of a bare `auto`.
+    pub const DEFAULT_DELAY: Duration = Duration::from_secs(2);
+
+    /// Reads the option's value (see the type's table).
+    pub fn parse(value: &str) -> DialExtension {
+        let value = value.trim().to_ascii_lowercase();
+        let Some(rest) = value.strip_prefix("auto") else { return DialExtension::Button };
+        let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ':' || c == '=').trim();
+        if rest.is_empty() {
+            return DialExtension::Auto { delay: DialExtension::DEFAULT_DELAY };
+        }
+        match rest.parse::<u64>() {
+            Ok(seconds) if seconds <= 60 => DialExtension::Auto { delay: Duration::from_secs(seconds) },
+            _ => DialExtension::Button,
+        }
+    }
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { log_calls: true, screen_pop: true, request_timeout: None, liveness_interval: None }
+        Options {
+            log_calls: true,
+            screen_pop: true,
+            request_timeout: None,
+            liveness_interval: None,
+            dial_extension: DialExtension::Button,
+        }
     }
 }
 
@@ -86,8 +137,9 @@ pub mod keys {
     pub const SCREEN_POP: &str = "/ctisvrOptions/screenPop";
     pub const REQUEST_TIMEOUT: &str = "/ctisvrOptions/answerTimeoutSeconds";
     pub const LIVENESS: &str = "/ctisvrOptions/livenessSeconds";
+    pub const DIAL_EXTENSION: &str = "/ctisvrOptions/dialExtension";
     /// Every item the element reads (the call center file must define them all).
-    pub const ALL: [&str; 9] = [
+    pub const ALL: [&str; 10] = [
         WS_URI_A,
         WS_URI_B,
         OUTSIDE_PREFIX,
@@ -97,6 +149,7 @@ pub mod keys {
         SCREEN_POP,
         REQUEST_TIMEOUT,
         LIVENESS,
+        DIAL_EXTENSION,
     ];
 }
 
@@ -111,10 +164,11 @@ pub mod attributes {
     pub const SCREEN_POP: &str = "screen-pop";
     pub const REQUEST_TIMEOUT: &str = "request-timeout";
     pub const LIVENESS: &str = "liveness-interval";
+    pub const DIAL_EXTENSION: &str = "dial-extension";
     /// Forces the CRM bridge: `lightning`, `classic` or `none`.
     pub const CRM: &str = "crm";
     /// Every setting attribute, in the order of `keys::ALL`.
-    pub const SETTINGS: [&str; 9] = [
+    pub const SETTINGS: [&str; 10] = [
         WS_URI_A,
         WS_URI_B,
         OUTSIDE_PREFIX,
@@ -124,9 +178,10 @@ pub mod attributes {
         SCREEN_POP,
         REQUEST_TIMEOUT,
         LIVENESS,
+        DIAL_EXTENSION,
     ];
     /// Every attribute the element observes.
-    pub const ALL: [&str; 10] = [
+    pub const ALL: [&str; 11] = [
         WS_URI_A,
         WS_URI_B,
         OUTSIDE_PREFIX,
@@ -136,6 +191,7 @@ pub mod attributes {
         SCREEN_POP,
         REQUEST_TIMEOUT,
         LIVENESS,
+        DIAL_EXTENSION,
         CRM,
     ];
 }
@@ -180,9 +236,10 @@ impl Settings {
     }
 
     /// `names` are the keys of: URI A, URI B, outside, long distance,
-    /// international, log calls, screen pop.
-    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 9]) -> Result<Settings, SettingsError> {
-        let [a, b, outside, long_distance, international, log_calls, screen_pop, timeout, liveness] = names;
+    /// international, log calls, screen pop, timeout, liveness, dial extension.
+    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 10]) -> Result<Settings, SettingsError> {
+        let [a, b, outside, long_distance, international, log_calls, screen_pop, timeout, liveness, dial_extension] =
+            names;
         let read = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let ws_uri_a = read(a).ok_or(SettingsError::MissingPrimary(a))?;
         Ok(Settings {
@@ -198,6 +255,7 @@ impl Settings {
                 screen_pop: read(screen_pop).is_none_or(|v| flag(&v)),
                 request_timeout: read(timeout).and_then(|v| seconds(&v, 300)),
                 liveness_interval: read(liveness).and_then(|v| seconds(&v, 3600)),
+                dial_extension: read(dial_extension).map(|v| DialExtension::parse(&v)).unwrap_or_default(),
             },
         })
     }
@@ -342,6 +400,29 @@ mod tests {
         .unwrap();
         assert_eq!(s.options.request_timeout, Some(Duration::from_secs(3)));
         assert_eq!(s.options.liveness_interval, None, "0 is out of bounds: the default applies");
+    }
+
+    #[test]
+    fn dial_extension_is_a_button_unless_auto_with_a_delay() {
+        let read = |value: &str| {
+            let object = json!({"/ServerInfo/wsURIA": "ws://a", "/ctisvrOptions/dialExtension": value});
+            Settings::from_lightning(&object).map(|s| s.options.dial_extension)
+        };
+        let auto = |seconds| Ok(DialExtension::Auto { delay: Duration::from_secs(seconds) });
+        assert_eq!(read("button"), Ok(DialExtension::Button));
+        assert_eq!(read("auto"), auto(2));
+        assert_eq!(read(" AUTO 3 "), auto(3));
+        assert_eq!(read("auto:0"), auto(0));
+        assert_eq!(read("auto=60"), auto(60));
+        assert_eq!(read("auto 61"), Ok(DialExtension::Button), "past a minute: the default");
+        assert_eq!(read("auto soon"), Ok(DialExtension::Button));
+        assert_eq!(read("automatic"), Ok(DialExtension::Button));
+        let attribute = Settings::from_attributes(|name| match name {
+            "ws-uri-a" => Some("ws://a".into()),
+            "dial-extension" => Some("auto 4".into()),
+            _ => None,
+        });
+        assert_eq!(attribute.map(|s| s.options.dial_extension), auto(4));
     }
 
     #[test]
