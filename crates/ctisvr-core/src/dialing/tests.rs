@@ -107,6 +107,7 @@ fn unicode_decimal_digits_are_read_as_digits() {
         ("௪௧௫ ௫௫௫ ௦௧௦௦", "94155550100"),                        // Tamil
         ("၄၁၅ ၅၅၅ ၀၁၀၀", "94155550100"),                        // Myanmar
         ("𝟒𝟏𝟓 𝟓𝟓𝟓 𝟎𝟏𝟎𝟎", "94155550100"),                        // mathematical bold
+        ("١ (٤١٥) ٥٥٥-٠١٠٠", "914155550100"),                   // long distance written, Arabic-Indic
         ("٢٠٠٢", "2002"),                                       // internal, Arabic-Indic
         ("415–555—0100", "94155550100"),                        // en and em dashes
         ("415\u{2212}555\u{2011}0100", "94155550100"),          // minus sign, non-breaking hyphen
