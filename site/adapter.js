@@ -12,7 +12,8 @@
 // (getCallCenterSettings) and reports calls to Salesforce.
 //
 // Without those parameters the page runs standalone, configured from the
-// query (?wsURIA=...&wsURIB=...&outsidePrefix=9&longDistPrefix=1&internationalPrefix=01),
+// query (?wsURIA=...&wsURIB=...&outsidePrefix=9&longDistPrefix=1&internationalPrefix=01,
+// and the options requestTimeout, livenessInterval, dialExtension),
 // falling back to the CtiSVR ports of the vendor's sample (9006 for A, 9008
 // for B) on this host. If the library cannot be loaded, the page says why and
 // runs standalone too.
@@ -88,6 +89,7 @@ function configureStandalone() {
     "international-prefix": params.get("internationalPrefix") ?? "01",
     "request-timeout": params.get("requestTimeout"),
     "liveness-interval": params.get("livenessInterval"),
+    "dial-extension": params.get("dialExtension"),
   };
   for (const [name, value] of Object.entries(settings)) {
     if (value) element.setAttribute(name, value);

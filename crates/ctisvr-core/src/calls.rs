@@ -58,6 +58,18 @@ pub struct Call {
     pub started_at: Millis,
     /// When it was first connected.
     pub connected_at: Option<Millis>,
+    /// The extension written after the number the agent dialled
+    /// (`415-555-0100 x123`), to send as DTMF once connected.
+    pub extension: Option<CallExtension>,
+}
+
+/// A dialled number's extension and whether it was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallExtension {
+    /// ASCII digits.
+    pub digits: String,
+    /// CtiSVR confirmed the DTMF.
+    pub sent: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -94,6 +106,8 @@ pub enum CallAction {
     Transfer,
     Conference,
     SendDtmf,
+    /// Send the dialled number's extension as DTMF (the "Send ext." button).
+    SendExtension,
 }
 
 /// How the calls changed, for DOM events and the CRM.
@@ -143,6 +157,11 @@ impl Call {
         }
     }
 
+    /// Connected, with an extension not sent yet.
+    pub fn extension_to_send(&self) -> bool {
+        self.state == CallState::Connected && self.extension.as_ref().is_some_and(|e| !e.sent)
+    }
+
     fn is_active(&self) -> bool {
         matches!(self.state, CallState::Connected | CallState::RingingOut | CallState::Failed)
     }
@@ -170,6 +189,7 @@ pub fn allows(calls: &[Call], action: CallAction) -> bool {
         }
         CallAction::Conference => held && consultation.is_some_and(|c| c.state == CallState::Connected),
         CallAction::SendDtmf => connected.is_some(),
+        CallAction::SendExtension => connected.is_some_and(Call::extension_to_send),
     }
 }
 
@@ -196,6 +216,9 @@ pub(crate) struct Calls {
     dialling: Vec<String>,
     /// An event matched no call and could not start one: ask the server.
     doubt: bool,
+    /// The agent's last dial: its destination digits and extension, for the
+    /// outbound call to that destination when it appears.
+    dialled_extension: Option<(String, String)>,
 }
 
 impl Calls {
@@ -282,9 +305,11 @@ impl Calls {
         std::mem::take(&mut self.doubt)
     }
 
-    /// The agent's `makecall` or `consultation` to `destination` was sent.
-    pub(crate) fn dialling(&mut self, destination: &str) {
+    /// The agent's `makecall` or `consultation` to `destination` is sent;
+    /// its call will carry `extension` (`415-555-0100 x123`).
+    pub(crate) fn dialling(&mut self, destination: &str, extension: Option<String>) {
         self.dialling.push(destination.to_owned());
+        self.dialled_extension = extension.map(|extension| (destination.to_owned(), extension));
     }
 
     /// The agent's `makecall` or `consultation` to `destination` was refused.
@@ -323,6 +348,19 @@ impl Calls {
             let event = Event::new(EventKind::Alert).calling(extension).called(destination);
             let call = self.new_call(now, CallState::RingingOut, Direction::Outbound, &event);
             self.add(call, &mut changes);
+        }
+        changes
+    }
+
+    /// CtiSVR confirmed the DTMF of `digits`, the extension of `call`.
+    pub(crate) fn extension_sent(&mut self, call: CallId, digits: &str) -> Vec<CallChange> {
+        let mut changes = Vec::new();
+        if let Some(index) = self.calls.iter().position(|c| c.id == call) {
+            self.update(index, &mut changes, |call| {
+                if let Some(extension) = call.extension.as_mut().filter(|e| e.digits == digits) {
+                    extension.sent = true;
+                }
+            });
         }
         changes
     }
@@ -411,6 +449,16 @@ impl Calls {
             Direction::Inbound => caller.clone(),
             Direction::Outbound => called.clone(),
         };
+        // Events may leave `called` out, or name it without the outside prefix.
+        let extension = match &self.dialled_extension {
+            Some((destination, _))
+                if direction == Direction::Outbound
+                    && (called.is_empty() || destination.ends_with(called.as_str())) =>
+            {
+                self.dialled_extension.take().map(|(_, digits)| CallExtension { digits, sent: false })
+            }
+            _ => None,
+        };
         Call {
             id: self.next_id,
             state,
@@ -426,6 +474,7 @@ impl Calls {
             conference: false,
             started_at: now,
             connected_at: None,
+            extension,
         }
     }
 

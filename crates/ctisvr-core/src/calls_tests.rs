@@ -23,7 +23,7 @@ fn states(calls: &Calls) -> Vec<(CallState, String)> {
 
 fn allowed(calls: &Calls) -> Vec<CallAction> {
     use CallAction::*;
-    [Answer, Dial, Hold, Retrieve, HangUp, DropParty, Consult, Reconnect, Transfer, Conference, SendDtmf]
+    [Answer, Dial, Hold, Retrieve, HangUp, DropParty, Consult, Reconnect, Transfer, Conference, SendDtmf, SendExtension]
         .into_iter()
         .filter(|a| allows(calls.list(), *a))
         .collect()
@@ -66,7 +66,7 @@ fn an_outbound_call_is_shown_from_the_response_and_not_doubled_by_its_alert() {
 
     // The events may also come before the response.
     let mut calls = Calls::default();
-    calls.dialling("2002");
+    calls.dialling("2002", None);
     calls.apply(Millis(0), E, &ev(EventKind::Alert, E, "2002"));
     calls.placed(Millis(1), E, "2002");
     assert_eq!(states(&calls), vec![(CallState::RingingOut, "2002".into())]);
@@ -306,7 +306,7 @@ fn events_of_a_call_being_placed_start_it_before_the_response() {
         (EventKind::Fail, CallState::Failed),
     ] {
         let mut calls = Calls::default();
-        calls.dialling("94155550100");
+        calls.dialling("94155550100", None);
         calls.apply(Millis(0), E, &ev(kind.clone(), E, "94155550100"));
         calls.placed(Millis(1), E, "94155550100");
         assert_eq!(states(&calls), vec![(state, "94155550100".into())], "{kind:?}");
@@ -317,12 +317,12 @@ fn events_of_a_call_being_placed_start_it_before_the_response() {
     }
     // A refused request is not being placed any more.
     let mut calls = Calls::default();
-    calls.dialling("2002");
+    calls.dialling("2002", None);
     calls.not_placed("2002");
     calls.apply(Millis(0), E, &ev(EventKind::Connect, E, "2002"));
     assert!(calls.list().is_empty());
     // Nor one lost with the connection.
-    calls.dialling("2002");
+    calls.dialling("2002", None);
     calls.lost();
     calls.apply(Millis(0), E, &ev(EventKind::Alert, E, "2002"));
     assert!(calls.list().is_empty());
@@ -359,7 +359,7 @@ fn the_consulted_agent_follows_the_conference_by_its_numbers() {
 fn the_number_being_dialled_and_the_parties_on_a_call_are_known_prefixes_aside() {
     let p = DialingPrefixes { outside: "9".into(), long_distance: "1".into(), international: "01".into() };
     let mut calls = Calls::default();
-    calls.dialling("94155550188");
+    calls.dialling("94155550188", None);
     assert!(calls.is_dialling("914155550188", &p) && calls.is_dialling("4155550188", &p));
     assert!(!calls.is_dialling("94155550189", &p) && !calls.is_on_call_with("94155550188", &p));
     calls.placed(Millis(0), E, "94155550188");

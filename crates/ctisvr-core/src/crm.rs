@@ -389,6 +389,7 @@ mod tests {
             conference: false,
             started_at: Millis(1_000),
             connected_at: connected.map(Millis),
+            extension: None,
         }
     }
 

@@ -15,7 +15,7 @@
 //! gave it, digits only (`415-555-0188` -> `4155550188`).
 
 use crate::calls::Calls;
-use crate::dialing::dial_string;
+use crate::dialing::dial_target;
 use crate::session::CallCommand;
 use crate::settings::DialingPrefixes;
 
@@ -50,8 +50,15 @@ pub(crate) fn check(
         }
         _ => return Ok(()),
     };
-    let Ok(destination) = dial_string(number, prefixes, extension) else { return Ok(()) };
-    let shown: String = number.chars().filter(|c| c.is_ascii_digit() || *c == '*' || *c == '#').collect();
+    let Ok(target) = dial_target(number, prefixes, extension) else { return Ok(()) };
+    let destination = target.digits;
+    let mut shown: String = number.chars().filter(|c| c.is_ascii_digit() || *c == '*' || *c == '#').collect();
+    // The main number, as the agent wrote it: an extension is not part of it.
+    if let Some(extension) = target.extension.as_deref() {
+        if shown.ends_with(extension) {
+            shown.truncate(shown.len() - extension.len());
+        }
+    }
     if may_repeat && calls.is_dialling(&destination, prefixes) {
         return Err(DialRefusal::AlreadyDialling(shown));
     }

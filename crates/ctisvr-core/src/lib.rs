@@ -47,12 +47,13 @@ pub mod wire;
 pub mod withheld;
 
 pub use agent::{AgentAction, AgentCommand, AgentStatus};
-pub use calls::{Call, CallAction, CallChange, CallState, Direction};
+pub use calls::{Call, CallAction, CallChange, CallExtension, CallState, Direction};
 pub use connection::{ConnId, Connect, ConnectionPolicy, ConnectionStatus, ServerRole};
 pub use crm::{CallLog, CallType, Crm, Record};
+pub use dialing::{DialError, DialTarget};
 pub use effects::{Effect, Notice, NoticeLevel};
 pub use session::{CallCommand, Command, CrmInput, Rejected, Session, SessionOptions, TransportEvent};
-pub use settings::{DialingPrefixes, Options, Settings, SettingsError, WsUri};
+pub use settings::{DialExtension, DialingPrefixes, Options, Settings, SettingsError, WsUri};
 pub use state::State;
 pub use time::Millis;
 pub use transport_advice::PageOrigin;

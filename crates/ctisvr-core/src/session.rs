@@ -19,7 +19,8 @@ use crate::calls::{Call, CallAction, CallChange, CallId, Calls, Direction, Resto
 use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy, ConnectionStatus};
 use crate::crm::{parse_click_to_dial, record_from_search, CallLog, Record};
 use crate::dial_refusal::DialRefusal;
-use crate::dialing::{dial_string, DialError};
+use crate::dialing::auto_send::{AutoSend, BUSY_RETRY};
+use crate::dialing::{dial_target, DialError};
 use crate::effects::{Effect, Notice};
 use crate::settings::{Settings, SettingsError};
 use crate::state::State;
@@ -114,6 +115,10 @@ pub enum CallCommand {
     SendDtmf {
         digits: String,
     },
+    /// Sends the extension of `call` (connected) as DTMF.
+    SendExtension {
+        call: CallId,
+    },
 }
 
 /// Why a command was not sent. The text is shown to the agent.
@@ -164,6 +169,8 @@ pub struct Session {
     notice: Option<Notice>,
     /// The page the edge runs in, to explain refused sockets.
     page: Option<PageOrigin>,
+    /// Extensions to send by themselves (`dialExtension` = `auto`).
+    auto_send: AutoSend,
 }
 
 /// What the session remembers for the CRM.
@@ -268,12 +275,17 @@ enum Purpose {
         action: CallAction,
         number: Option<String>,
     },
+    /// The DTMF of `call`'s extension.
+    Extension {
+        call: CallId,
+        digits: String,
+    },
 }
 
 impl Purpose {
     /// The user's own request, agent or call (as opposed to the session's bookkeeping).
     fn is_user_request(&self) -> bool {
-        matches!(self, Purpose::Agent(_) | Purpose::Call { .. })
+        matches!(self, Purpose::Agent(_) | Purpose::Call { .. } | Purpose::Extension { .. })
     }
 
     /// How the agent would name it: "Login", "Change to AUX".
@@ -288,6 +300,7 @@ impl Purpose {
             Purpose::Agent(AgentCommand::Login { .. }) => "Login".into(),
             Purpose::Agent(AgentCommand::Logout) => "Logout".into(),
             Purpose::Agent(AgentCommand::SetState { mode, .. }) => format!("Change to {}", mode.label()),
+            Purpose::Extension { digits, .. } => format!("Send ext. {digits}"),
             Purpose::Call { action, number } => {
                 let name = match action {
                     CallAction::Answer => "Answer",
@@ -301,6 +314,7 @@ impl Purpose {
                     CallAction::Transfer => "Transfer",
                     CallAction::Conference => "Conference",
                     CallAction::SendDtmf => "Keypad",
+                    CallAction::SendExtension => "Send ext.",
                 };
                 match number {
                     Some(number) => format!("{name} {number}"),
@@ -338,6 +352,7 @@ impl Session {
             reported_connection: ConnectionStatus::Unconfigured,
             notice: None,
             page: None,
+            auto_send: AutoSend::default(),
         }
     }
 
@@ -464,6 +479,7 @@ impl Session {
             }
             return;
         }
+        self.send_due_extensions(now);
         let quiet_since = self.last_heard;
         if self.ready && self.pending.is_empty() && now >= quiet_since + self.liveness_interval() {
             self.send_for_extension(now, |extension| Request::QueryAgentState { extension }, Purpose::QueryAgentState);
@@ -498,7 +514,8 @@ impl Session {
         let requests = self.pending.values().map(|p| p.deadline);
         let liveness = (self.ready && self.pending.is_empty()).then(|| self.last_heard + self.liveness_interval());
         let tabs = self.tabs.poll_timeout();
-        requests.chain(self.connection.deadline()).chain(liveness).chain(tabs).min()
+        let extensions = self.auto_send.poll_timeout();
+        requests.chain(self.connection.deadline()).chain(liveness).chain(tabs).chain(extensions).min()
     }
 
     /// What the view renders.
@@ -582,17 +599,19 @@ impl Session {
         if !crate::calls::allows(self.calls.list(), action) {
             return Err(Rejected::NotAllowed(not_allowed_text(action)));
         }
-        let dial = |number: &str| dial_string(number, &prefixes, &extension);
+        let dial = |number: &str| dial_target(number, &prefixes, &extension);
         let consultation = self.calls.consultation_pair().map(|(_, c)| c.dialled.clone());
         let ext = extension.clone();
         let (request, number) = match command {
             CallCommand::Dial { number } if self.calls.list().is_empty() => {
-                let destination = dial(&number)?;
-                (Request::MakeCall { extension: ext, destination: destination.clone() }, Some(destination))
+                let target = dial(&number)?;
+                self.calls.dialling(&target.digits, target.extension);
+                (Request::MakeCall { extension: ext, destination: target.digits.clone() }, Some(target.digits))
             }
             CallCommand::Dial { number } | CallCommand::Consult { number } => {
-                let destination = dial(&number)?;
-                (Request::Consultation { extension: ext, destination: destination.clone() }, Some(destination))
+                let target = dial(&number)?;
+                self.calls.dialling(&target.digits, target.extension);
+                (Request::Consultation { extension: ext, destination: target.digits.clone() }, Some(target.digits))
             }
             CallCommand::Answer => (Request::Answer { extension: ext }, None),
             CallCommand::Hold => (Request::Hold { extension: ext }, None),
@@ -610,7 +629,8 @@ impl Session {
                 // Two-step: the destination is the consulted party; single-step: the number given.
                 let destination = match (consultation, number.filter(|n| !n.trim().is_empty())) {
                     (Some(consulted), _) => consulted,
-                    (None, Some(number)) => dial(&number)?,
+                    // The call leaves us: its extension is for the caller to key in.
+                    (None, Some(number)) => dial(&number)?.digits,
                     (None, None) => return Err(Rejected::Dial(DialError::Empty)),
                 };
                 let request = if is_transfer {
@@ -627,13 +647,37 @@ impl Session {
                 }
                 (Request::Dtmf { extension: ext, digits: digits.clone() }, Some(digits))
             }
+            CallCommand::SendExtension { call } => {
+                let found = self.calls.list().iter().find(|c| c.id == call && c.extension_to_send());
+                let digits = found.and_then(|c| c.extension.as_ref()).map(|e| e.digits.clone());
+                let digits = digits.ok_or(Rejected::NotAllowed("That call has no extension to send."))?;
+                self.clear_notice();
+                self.send(
+                    now,
+                    Request::Dtmf { extension: ext, digits: digits.clone() },
+                    Purpose::Extension { call, digits },
+                );
+                return Ok(());
+            }
         };
         self.clear_notice();
-        if let (CallAction::Dial | CallAction::Consult, Some(destination)) = (action, &number) {
-            self.calls.dialling(destination);
-        }
         self.send(now, request, Purpose::Call { action, number });
         Ok(())
+    }
+
+    /// Sends the extensions that are due (`dialExtension` = `auto`); while
+    /// another request waits for its answer they wait a little longer.
+    fn send_due_extensions(&mut self, now: Millis) {
+        while let Some(call) = self.auto_send.take_due(now) {
+            match self.extension_for_request() {
+                Err(Rejected::Busy) => self.auto_send.postpone(call, now + BUSY_RETRY),
+                // Not connected: the chance passed (the button stays).
+                Err(_) => {}
+                Ok(_) => {
+                    let _ = self.command(now, Command::Call(CallCommand::SendExtension { call }));
+                }
+            }
+        }
     }
 
     /// The call center's timeout, else the session's default.
@@ -804,6 +848,10 @@ impl Session {
                 };
                 self.emit_calls(now, changes);
             }
+            Purpose::Extension { call, digits } => {
+                let changes = self.calls.extension_sent(call, &digits);
+                self.emit_calls(now, changes);
+            }
             Purpose::Agent(AgentCommand::SetState { mode, reason, password }) => {
                 if let Some(password) = password {
                     self.password = Some(password);
@@ -903,6 +951,7 @@ impl Session {
     /// [`crate::tabs`]); a lone tab wins them at once.
     fn emit_calls(&mut self, now: Millis, changes: Vec<CallChange>) {
         let options = self.settings.as_ref().map(|s| s.options.clone()).unwrap_or_default();
+        self.auto_send.track(now, &changes, options.dial_extension);
         for change in changes {
             match &change {
                 CallChange::Appeared(call) => {
@@ -1282,6 +1331,7 @@ fn call_action(command: &CallCommand) -> CallAction {
         CallCommand::Transfer { .. } => CallAction::Transfer,
         CallCommand::Conference { .. } => CallAction::Conference,
         CallCommand::SendDtmf { .. } => CallAction::SendDtmf,
+        CallCommand::SendExtension { .. } => CallAction::SendExtension,
     }
 }
 
@@ -1299,6 +1349,7 @@ fn not_allowed_text(action: CallAction) -> &'static str {
         CallAction::Transfer => "Transfer needs a connected call, or a held call and a consultation.",
         CallAction::Conference => "Conference needs a held call and an answered consultation.",
         CallAction::SendDtmf => "The keypad needs a connected call.",
+        CallAction::SendExtension => "The extension is sent on a connected call.",
     }
 }
 

@@ -870,3 +870,6 @@ mod reload;
 
 #[path = "session_calls_tests.rs"]
 mod late_events_and_repeated_dials;
+
+#[path = "session_extension_tests.rs"]
+mod extension;

@@ -5,7 +5,7 @@
 //! |---|---|
 //! | Salesforce Classic `getCallCenterSettings` | a JSON *string* of a flat object |
 //! | Salesforce Lightning `getCallCenterSettings` | the flat object itself |
-//! | no CRM | attributes `ws-uri-a`, `ws-uri-b`, `outside-prefix`, `long-dist-prefix`, `international-prefix` |
+//! | no CRM | attributes `ws-uri-a`, `ws-uri-b`, `outside-prefix`, `long-dist-prefix`, `international-prefix`, and the options' attributes |
 //!
 //! Keys of the flat object are `/<section>/<item>`, e.g. `/ServerInfo/wsURIA`.
 
@@ -38,6 +38,51 @@ pub struct Options {
     /// What a withheld caller's number reads as (`withheldCallers`, a
     /// comma-separated list; see [`WithheldMarkers`]).
     pub withheld_callers: WithheldMarkers,
+    /// How a dialled number's extension is sent (`dialExtension`).
+    pub dial_extension: DialExtension,
+}
+
+/// How the extension of a dialled number (`415-555-0100 x123`) is sent, as
+/// DTMF on the connected call (`dialExtension`).
+///
+/// | value | meaning |
+/// |---|---|
+/// | `button` (default; also anything not below) | the agent presses "Send ext. 123" |
+/// | `auto` | sent by itself 2 s after the call is connected |
+/// | `auto N` (also `auto:N`, `auto=N`) | sent by itself N whole seconds (0-60) after the call is connected |
+///
+/// ```
+/// use ctisvr_core::settings::DialExtension;
+/// use std::time::Duration;
+/// assert_eq!(DialExtension::parse("Auto 5"), DialExtension::Auto { delay: Duration::from_secs(5) });
+/// assert_eq!(DialExtension::parse("auto 61"), DialExtension::Button);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DialExtension {
+    #[default]
+    Button,
+    Auto {
+        delay: Duration,
+    },
+}
+
+impl DialExtension {
+    /// The delay of a bare `auto`.
+    pub const DEFAULT_DELAY: Duration = Duration::from_secs(2);
+
+    /// Reads the option's value (see the type's table).
+    pub fn parse(value: &str) -> DialExtension {
+        let value = value.trim().to_ascii_lowercase();
+        let Some(rest) = value.strip_prefix("auto") else { return DialExtension::Button };
+        let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ':' || c == '=').trim();
+        if rest.is_empty() {
+            return DialExtension::Auto { delay: DialExtension::DEFAULT_DELAY };
+        }
+        match rest.parse::<u64>() {
+            Ok(seconds) if seconds <= 60 => DialExtension::Auto { delay: Duration::from_secs(seconds) },
+            _ => DialExtension::Button,
+        }
+    }
 }
 
 impl Default for Options {
@@ -48,6 +93,7 @@ impl Default for Options {
             request_timeout: None,
             liveness_interval: None,
             withheld_callers: WithheldMarkers::default(),
+            dial_extension: DialExtension::Button,
         }
     }
 }
@@ -97,8 +143,9 @@ pub mod keys {
     pub const REQUEST_TIMEOUT: &str = "/ctisvrOptions/answerTimeoutSeconds";
     pub const LIVENESS: &str = "/ctisvrOptions/livenessSeconds";
     pub const WITHHELD_CALLERS: &str = "/ctisvrOptions/withheldCallers";
+    pub const DIAL_EXTENSION: &str = "/ctisvrOptions/dialExtension";
     /// Every item the element reads (the call center file must define them all).
-    pub const ALL: [&str; 10] = [
+    pub const ALL: [&str; 11] = [
         WS_URI_A,
         WS_URI_B,
         OUTSIDE_PREFIX,
@@ -109,6 +156,7 @@ pub mod keys {
         REQUEST_TIMEOUT,
         LIVENESS,
         WITHHELD_CALLERS,
+        DIAL_EXTENSION,
     ];
 }
 
@@ -124,10 +172,11 @@ pub mod attributes {
     pub const REQUEST_TIMEOUT: &str = "request-timeout";
     pub const LIVENESS: &str = "liveness-interval";
     pub const WITHHELD_CALLERS: &str = "withheld-callers";
+    pub const DIAL_EXTENSION: &str = "dial-extension";
     /// Forces the CRM bridge: `lightning`, `classic` or `none`.
     pub const CRM: &str = "crm";
     /// Every setting attribute, in the order of `keys::ALL`.
-    pub const SETTINGS: [&str; 10] = [
+    pub const SETTINGS: [&str; 11] = [
         WS_URI_A,
         WS_URI_B,
         OUTSIDE_PREFIX,
@@ -138,9 +187,10 @@ pub mod attributes {
         REQUEST_TIMEOUT,
         LIVENESS,
         WITHHELD_CALLERS,
+        DIAL_EXTENSION,
     ];
     /// Every attribute the element observes.
-    pub const ALL: [&str; 11] = [
+    pub const ALL: [&str; 12] = [
         WS_URI_A,
         WS_URI_B,
         OUTSIDE_PREFIX,
@@ -151,6 +201,7 @@ pub mod attributes {
         REQUEST_TIMEOUT,
         LIVENESS,
         WITHHELD_CALLERS,
+        DIAL_EXTENSION,
         CRM,
     ];
 }
@@ -195,9 +246,10 @@ impl Settings {
     }
 
     /// `names` are the keys of: URI A, URI B, outside, long distance,
-    /// international, log calls, screen pop.
-    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 10]) -> Result<Settings, SettingsError> {
-        let [a, b, outside, long_distance, international, log_calls, screen_pop, timeout, liveness, withheld] = names;
+    /// international, log calls, screen pop, timeout, liveness, withheld callers, dial extension.
+    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 11]) -> Result<Settings, SettingsError> {
+        let [a, b, outside, long_distance, international, log_calls, screen_pop, timeout, liveness, withheld, dial_extension] =
+            names;
         let read = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let ws_uri_a = read(a).ok_or(SettingsError::MissingPrimary(a))?;
         Ok(Settings {
@@ -214,6 +266,7 @@ impl Settings {
                 request_timeout: read(timeout).and_then(|v| seconds(&v, 300)),
                 liveness_interval: read(liveness).and_then(|v| seconds(&v, 3600)),
                 withheld_callers: read(withheld).map_or_else(WithheldMarkers::default, |v| WithheldMarkers::parse(&v)),
+                dial_extension: read(dial_extension).map(|v| DialExtension::parse(&v)).unwrap_or_default(),
             },
         })
     }
@@ -358,6 +411,29 @@ mod tests {
         .unwrap();
         assert_eq!(s.options.request_timeout, Some(Duration::from_secs(3)));
         assert_eq!(s.options.liveness_interval, None, "0 is out of bounds: the default applies");
+    }
+
+    #[test]
+    fn dial_extension_is_a_button_unless_auto_with_a_delay() {
+        let read = |value: &str| {
+            let object = json!({"/ServerInfo/wsURIA": "ws://a", "/ctisvrOptions/dialExtension": value});
+            Settings::from_lightning(&object).map(|s| s.options.dial_extension)
+        };
+        let auto = |seconds| Ok(DialExtension::Auto { delay: Duration::from_secs(seconds) });
+        assert_eq!(read("button"), Ok(DialExtension::Button));
+        assert_eq!(read("auto"), auto(2));
+        assert_eq!(read(" AUTO 3 "), auto(3));
+        assert_eq!(read("auto:0"), auto(0));
+        assert_eq!(read("auto=60"), auto(60));
+        assert_eq!(read("auto 61"), Ok(DialExtension::Button), "past a minute: the default");
+        assert_eq!(read("auto soon"), Ok(DialExtension::Button));
+        assert_eq!(read("automatic"), Ok(DialExtension::Button));
+        let attribute = Settings::from_attributes(|name| match name {
+            "ws-uri-a" => Some("ws://a".into()),
+            "dial-extension" => Some("auto 4".into()),
+            _ => None,
+        });
+        assert_eq!(attribute.map(|s| s.options.dial_extension), auto(4));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The snapshot the view renders: everything the agent sees, nothing secret.
 
 use crate::agent::{AgentAction, AgentStatus};
-use crate::calls::{self, Call, CallAction};
+use crate::calls::{self, Call, CallAction, CallId};
 use crate::connection::ConnectionStatus;
 use crate::effects::Notice;
 
@@ -33,6 +33,12 @@ impl State {
     /// Whether the view should enable the call button for `action`.
     pub fn allows_call(&self, action: CallAction) -> bool {
         self.ready && !self.busy && calls::allows(&self.calls, action)
+    }
+
+    /// Whether the view should enable the "Send ext." button of call `id`:
+    /// connected, with an extension not sent yet.
+    pub fn allows_extension(&self, id: CallId) -> bool {
+        self.ready && !self.busy && self.calls.iter().any(|c| c.id == id && c.extension_to_send())
     }
 
     /// The call whose numbers the Caller and Dialled number fields show:

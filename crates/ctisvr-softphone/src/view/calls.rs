@@ -1,18 +1,25 @@
 //! The calls: each with its state, the other party and a running timer (a
 //! held call and its consultation show together), and the Caller and Dialled
-//! number fields of the current call (the vendor sample's CLI and DNIS).
+//! number fields of the current call (the vendor sample's CLI and DNIS). A
+//! call dialled with an extension (`415-555-0100 x123`) has a "Send ext. 123"
+//! button, enabled once connected, and shows "Ext. 123 sent" after.
 
-use super::ticking_clock;
+use super::{send, ticking_clock};
 use crate::clock::now;
-use ctisvr_core::{Call, CallState, State};
+use crate::driver::Driver;
+use ctisvr_core::{Call, CallCommand, CallState, Command, State};
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 
 #[component]
-pub fn CallsPanel(state: RwSignal<State>) -> impl IntoView {
+pub fn CallsPanel(driver: Driver, state: RwSignal<State>) -> impl IntoView {
     let clock = ticking_clock();
     let caller = move || state.with(|s| s.current_call().map(|c| c.caller_shown().to_owned()).unwrap_or_default());
     let dialled = move || state.with(|s| s.current_call().map(|c| c.dialled.clone()).unwrap_or_default());
     let calls = move || state.with(|s| s.calls.clone());
+    // The list is re-rendered by a reactive closure, which must be Send; the
+    // browser has one thread.
+    let driver = SendWrapper::new(driver);
     view! {
         <section class="calls" aria-label="Calls">
             <ul class="call-list">
@@ -21,7 +28,11 @@ pub fn CallsPanel(state: RwSignal<State>) -> impl IntoView {
                     if calls.is_empty() {
                         view! { <li class="no-call">"No call"</li> }.into_any()
                     } else {
-                        calls.into_iter().map(|call| call_row(call, clock)).collect_view().into_any()
+                        calls
+                            .into_iter()
+                            .map(|call| call_row(call, clock, Driver::clone(&driver), state))
+                            .collect_view()
+                            .into_any()
                     }
                 }}
             </ul>
@@ -39,7 +50,7 @@ pub fn CallsPanel(state: RwSignal<State>) -> impl IntoView {
     }
 }
 
-fn call_row(call: Call, clock: RwSignal<u64>) -> impl IntoView {
+fn call_row(call: Call, clock: RwSignal<u64>, driver: Driver, state: RwSignal<State>) -> impl IntoView {
     let class = match call.state {
         CallState::RingingIn | CallState::RingingOut => "call ringing",
         CallState::Connected => "call connected",
@@ -48,6 +59,24 @@ fn call_row(call: Call, clock: RwSignal<u64>) -> impl IntoView {
     };
     let label = call.describe();
     let party = call.other_party();
+    let extension = call.extension.clone().map(|extension| {
+        let id = call.id;
+        if extension.sent {
+            view! { <span class="call-extension sent">{format!("Ext. {} sent", extension.digits)}</span> }.into_any()
+        } else {
+            view! {
+                <button
+                    type="button"
+                    class="call-extension"
+                    disabled=move || !state.with(|s| s.allows_extension(id))
+                    on:click=move |_| send(&driver, Command::Call(CallCommand::SendExtension { call: id }))
+                >
+                    {format!("Send ext. {}", extension.digits)}
+                </button>
+            }
+            .into_any()
+        }
+    });
     let timer = move || {
         clock.track();
         format_duration(call.age_seconds(now()))
@@ -57,6 +86,7 @@ fn call_row(call: Call, clock: RwSignal<u64>) -> impl IntoView {
             <span class="call-state">{label}</span>
             <span class="call-party">{party.clone()}</span>
             <span class="call-timer" role="timer">{timer}</span>
+            {extension}
         </li>
     }
 }

@@ -22,7 +22,7 @@ pub fn Softphone(driver: Driver, state: RwSignal<State>) -> impl IntoView {
             <status::StatusBar driver=driver.clone() state=state />
             <notice::NoticeBar driver=driver.clone() state=state />
             <agent::AgentPanel driver=driver.clone() state=state />
-            <calls::CallsPanel state=state />
+            <calls::CallsPanel driver=driver.clone() state=state />
             <dialer::Dialer driver=driver state=state />
         </section>
     }
