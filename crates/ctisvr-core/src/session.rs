@@ -18,7 +18,8 @@ use crate::calls::{Call, CallAction, CallChange, CallId, Calls, Direction};
 use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy, ConnectionStatus};
 use crate::crm::{parse_click_to_dial, record_from_search, CallLog, Record};
 use crate::dialing::{dial_string, DialError};
-use crate::effects::{Effect, Notice};
+use crate::effects::Effect;
+use crate::notice::{Notice, NoticeCause, Resolved};
 use crate::settings::{Settings, SettingsError};
 use crate::state::State;
 use crate::tabs::{Duty, Outcome, PageEvent, TabId, TabMessage, Tabs, Task};
@@ -160,6 +161,8 @@ pub struct Session {
     notice: Option<Notice>,
     /// The page the edge runs in, to explain refused sockets.
     page: Option<PageOrigin>,
+    /// Whether the page is hidden or frozen, and since when.
+    away: network::Away,
 }
 
 /// What the session remembers for the CRM.
@@ -257,6 +260,11 @@ enum Purpose {
 }
 
 impl Purpose {
+    /// A read of the agent or the calls (at start-up, after a call, or a liveness check).
+    fn is_read(&self) -> bool {
+        matches!(self, Purpose::QueryAgentState | Purpose::Snapshot | Purpose::UserData)
+    }
+
     /// The user's own request, agent or call (as opposed to the session's bookkeeping).
     fn is_user_request(&self) -> bool {
         matches!(self, Purpose::Agent(_) | Purpose::Call { .. })
@@ -324,6 +332,7 @@ impl Session {
             reported_connection: ConnectionStatus::Unconfigured,
             notice: None,
             page: None,
+            away: network::Away::default(),
         }
     }
 
@@ -350,13 +359,15 @@ impl Session {
                 }
                 self.connection.configure(&settings);
                 self.settings = Some(settings);
-                self.clear_notice();
+                self.resolve(Resolved::Settings);
                 if !self.crm.initialized {
                     self.crm.initialized = true;
                     self.effects.push_back(Effect::InitializationComplete);
                 }
             }
-            Err(error) => self.show(Notice::error(format!("Softphone not configured: {error}."))),
+            Err(error) => {
+                self.show(Notice::error(NoticeCause::Settings, format!("Softphone not configured: {error}.")))
+            }
         }
     }
 
@@ -379,7 +390,7 @@ impl Session {
                     self.connection_lost();
                     let shown = self.notice.as_ref().map(|n| n.text.as_str());
                     if let Some(advice) = advice.filter(|advice| shown != Some(advice.as_str())) {
-                        self.show(Notice::error(advice));
+                        self.show(Notice::error(NoticeCause::Connection, advice));
                     }
                 }
             }
@@ -398,16 +409,18 @@ impl Session {
             // Another msgtype: nothing of ours, but not an error either.
             Ok(ServerFrame::Unknown(_)) => {}
             Err(error) => {
-                self.show(Notice::error(format!("CtiSVR sent a message the softphone cannot read ({error}).")))
+                let text = format!("CtiSVR sent a message the softphone cannot read ({error}).");
+                self.show(Notice::error(NoticeCause::Event, text))
             }
         }
     }
 
     /// The agent asks for something. A rejected command is also shown.
     pub fn command(&mut self, now: Millis, command: Command) -> Result<(), Rejected> {
+        let cause = rejection_cause(&command);
         let result = match command {
             Command::DismissNotice => {
-                self.clear_notice();
+                self.dismiss_notice();
                 Ok(())
             }
             Command::RetryNow => {
@@ -421,7 +434,12 @@ impl Session {
             Command::Call(command) => self.call_command(now, command),
         };
         if let Err(rejected) = &result {
-            self.show(Notice::error(rejected.to_string()));
+            let cause = match rejected {
+                Rejected::NotConnected | Rejected::NotReady => NoticeCause::Connection,
+                Rejected::Busy => NoticeCause::Busy,
+                _ => cause,
+            };
+            self.show(Notice::error(cause, rejected.to_string()));
         }
         result
     }
@@ -532,7 +550,7 @@ impl Session {
                 (request, Purpose::Agent(AgentCommand::SetState { mode, reason, password: given }))
             }
         };
-        self.clear_notice();
+        self.resolve(Resolved::RequestSent);
         self.send(now, request, purpose);
         Ok(())
     }
@@ -603,7 +621,7 @@ impl Session {
                 (Request::Dtmf { extension: ext, digits: digits.clone() }, Some(digits))
             }
         };
-        self.clear_notice();
+        self.resolve(Resolved::RequestSent);
         self.send(now, request, Purpose::Call { action, number });
         Ok(())
     }
@@ -641,7 +659,13 @@ impl Session {
             // Unknown id: the answer to a request that already timed out.
             return;
         };
+        if pending.purpose.is_user_request() && !self.pending.values().any(|p| p.purpose.is_user_request()) {
+            self.resolve(Resolved::NothingWaiting);
+        }
         if response.is_success() {
+            if pending.purpose.is_read() {
+                self.resolve(Resolved::Read);
+            }
             self.on_success(now, pending.purpose, response);
         } else {
             self.on_error(pending.purpose, response);
@@ -666,7 +690,10 @@ impl Session {
                         Purpose::QueryDeviceInfo,
                     );
                 }
-                None => self.show(Notice::error("CtiSVR did not say which extension this workstation uses.")),
+                None => self.show(Notice::error(
+                    self.startup_cause(),
+                    "CtiSVR did not say which extension this workstation uses.",
+                )),
             },
             // Nothing follows from it: querydeviceinfo went with it.
             Purpose::StartMonitor => {}
@@ -767,7 +794,13 @@ impl Session {
 
     fn on_error(&mut self, purpose: Purpose, response: Response) {
         let reason = response.error.filter(|e| !e.trim().is_empty()).unwrap_or_else(|| "no reason given".to_owned());
-        self.show(Notice::error(format!("{} failed: {reason}", purpose.describe())));
+        let cause = match &purpose {
+            Purpose::Agent(_) => NoticeCause::AgentRequest,
+            Purpose::Call { .. } => NoticeCause::CallRequest,
+            _ if purpose.is_read() => NoticeCause::Reading,
+            _ => self.startup_cause(),
+        };
+        self.show(Notice::error(cause, format!("{} failed: {reason}", purpose.describe())));
         // Start-up steps after the essential ones still let the agent work.
         if matches!(purpose, Purpose::QueryAgentState | Purpose::Snapshot) {
             self.finish_startup();
@@ -797,6 +830,9 @@ impl Session {
         if !self.ready && self.connection.is_open() {
             self.ready = true;
             self.connection.established();
+            if let Some(conn) = self.connection.current() {
+                self.resolve(Resolved::Ready(conn));
+            }
             self.effects.push_back(Effect::ClickToDial { enabled: true });
         }
     }
@@ -804,14 +840,23 @@ impl Session {
     /// The current socket is gone: nothing in flight will be answered.
     fn connection_lost(&mut self) {
         self.transmit.clear();
-        let lost: Vec<String> =
-            self.pending.values().filter(|p| p.purpose.is_user_request()).map(|p| p.purpose.describe()).collect();
+        let lost: Vec<&Purpose> =
+            self.pending.values().filter(|p| p.purpose.is_user_request()).map(|p| &p.purpose).collect();
+        let cause = match lost.first() {
+            Some(Purpose::Agent(_)) => NoticeCause::AgentRequest,
+            _ => NoticeCause::CallRequest,
+        };
+        let lost: Vec<String> = lost.iter().map(|p| p.describe()).collect();
         self.pending.clear();
+        self.resolve(Resolved::NothingWaiting);
         if !lost.is_empty() {
-            self.show(Notice::error(format!(
-                "{} was not confirmed: the connection to CtiSVR was lost. Check the state and try again.",
-                lost.join(", ")
-            )));
+            self.show(Notice::error(
+                cause,
+                format!(
+                    "{} was not confirmed: the connection to CtiSVR was lost. Check the state and try again.",
+                    lost.join(", ")
+                ),
+            ));
         }
         if self.ready {
             self.ready = false;
@@ -822,6 +867,7 @@ impl Session {
     fn set_agent(&mut self, agent: AgentStatus) {
         if self.agent != agent {
             self.agent = agent.clone();
+            self.resolve(Resolved::AgentChanged);
             self.effects.push_back(Effect::AgentChanged(agent));
         }
     }
@@ -887,6 +933,7 @@ impl Session {
                 _ => {}
             }
             self.effects.push_back(Effect::Call(change));
+            self.resolve(Resolved::CallsChanged);
         }
         self.run_tabs(now);
     }
@@ -971,9 +1018,11 @@ impl Session {
     }
 
     /// The page was shown, hidden, focused, frozen, resumed or is closing.
+    /// Back from a long sleep, the connection is checked at once.
     pub fn handle_page(&mut self, now: Millis, event: PageEvent) {
         self.tabs.handle_page(now, event);
         self.run_tabs(now);
+        self.watch_page(now, event);
     }
 
     /// A message for the agent's other tabs.
@@ -1010,7 +1059,9 @@ impl Session {
                         self.crm.dial_record = None;
                     }
                 }
-                Err(error) => self.show(Notice::error(format!("Click-to-dial failed: {error}."))),
+                Err(error) => {
+                    self.show(Notice::error(NoticeCause::CallRequest, format!("Click-to-dial failed: {error}.")))
+                }
             },
             CrmInput::ScreenPopResult { call_id, result } => {
                 let known = self.calls.list().iter().any(|c| c.id == call_id);
@@ -1021,7 +1072,9 @@ impl Session {
                     self.crm.records.insert(call_id, record);
                 }
             }
-            CrmInput::Failed { what, error } => self.show(Notice::error(format!("{what} failed: {error}"))),
+            CrmInput::Failed { what, error } => {
+                self.show(Notice::error(NoticeCause::Event, format!("{what} failed: {error}")))
+            }
             CrmInput::LogSaved { call_id } => {
                 if let Some(task) = self.log_task(call_id) {
                     self.tabs.done(now, &task);
@@ -1035,18 +1088,18 @@ impl Session {
                     p.attempts
                 });
                 if attempt > LOG_ATTEMPTS {
-                    self.show(Notice::error(format!(
+                    self.tabs.done(now, &task);
+                    self.forget_log(&task);
+                    self.show(Notice::error(NoticeCause::Event, format!(
                         "The call log \"{}\" could not be saved after {LOG_ATTEMPTS} attempts ({error}). Log the call by hand.",
                         log.subject
                     )));
-                    self.tabs.done(now, &task);
-                    self.forget_log(&task);
                 } else {
                     let delay = LOG_RETRY * attempt;
-                    self.show(Notice::error(format!(
-                        "The call log was not saved ({error}); trying again in {} s.",
-                        delay.as_secs()
-                    )));
+                    self.show(Notice::error(
+                        NoticeCause::LogRetry(task.call.clone()),
+                        format!("The call log was not saved ({error}); trying again in {} s.", delay.as_secs()),
+                    ));
                     self.tabs.retry(now, &task, now + delay);
                 }
             }
@@ -1058,6 +1111,7 @@ impl Session {
         if let Some(pending) = self.crm.pending_logs.remove(&task.call) {
             self.crm.records.remove(&pending.call.id);
         }
+        self.resolve(Resolved::LogSettled(task.call.clone()));
     }
 
     /// The log duty of `call_id`, when its log is pending here.
@@ -1081,13 +1135,9 @@ impl Session {
         }
     }
 
-    fn show(&mut self, notice: Notice) {
-        self.notice = Some(notice.clone());
-        self.effects.push_back(Effect::Notice(notice));
-    }
-
-    fn clear_notice(&mut self) {
-        self.notice = None;
+    /// A start-up step failed on the current socket.
+    fn startup_cause(&self) -> NoticeCause {
+        self.connection.current().map_or(NoticeCause::Connection, NoticeCause::Startup)
     }
 }
 
@@ -1095,6 +1145,16 @@ impl Session {
 /// (CtiSVR gives calls no id; every tab sees the same events).
 fn call_key(call: &Call) -> String {
     format!("{}>{}", call.calling, call.called)
+}
+
+/// What a refusal of `command` is about (refusals for want of a connection
+/// or because another request waits are told apart by the session).
+fn rejection_cause(command: &Command) -> NoticeCause {
+    match command {
+        Command::Agent(_) => NoticeCause::AgentRequest,
+        Command::Call(_) => NoticeCause::CallRequest,
+        Command::DismissNotice | Command::RetryNow => NoticeCause::Connection,
+    }
 }
 
 /// The action a call command needs to be allowed.
@@ -1130,6 +1190,9 @@ fn not_allowed_text(action: CallAction) -> &'static str {
         CallAction::SendDtmf => "The keypad needs a connected call.",
     }
 }
+
+mod network;
+mod notices;
 
 #[cfg(test)]
 #[path = "session_tests.rs"]

@@ -861,3 +861,8 @@ fn a_caller_who_calls_back_at_once_is_popped_and_logged_again() {
         assert_eq!(logs(&h.effects()).len(), 1, "call {round} logged");
     }
 }
+
+#[path = "session_tests/network.rs"]
+mod network;
+#[path = "session_tests/notices.rs"]
+mod notices;
