@@ -15,7 +15,12 @@
 //! - Running on B, the softphone stays on B while it works: it never moves a
 //!   working agent. It returns to A at the next reconnect, since every round
 //!   starts at A.
-//! - "Retry now" ends a wait and starts a round at once.
+//! - "Retry now" ends a wait and starts a round at once; so do the browser's
+//!   `online` and a page back from a long sleep (see
+//!   [`crate::Session::handle_network`]).
+//! - While the browser says it is offline the rounds go on (a CtiSVR on this
+//!   machine stays reachable) and the wait says "Offline: waiting for the
+//!   network".
 
 use crate::settings::{Settings, WsUri};
 use crate::time::Millis;
@@ -51,6 +56,14 @@ pub struct Connect {
     pub id: ConnId,
     pub uri: WsUri,
     pub role: ServerRole,
+}
+
+/// What the browser says about the network (`online` and `offline` events,
+/// `navigator.onLine`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Network {
+    Online,
+    Offline,
 }
 
 /// The connection as the agent sees it.
@@ -140,6 +153,10 @@ pub(crate) struct Connection {
     /// Servers that failed in this round.
     failed_this_round: Vec<ServerRole>,
     to_open: Option<Connect>,
+    /// The browser said it is offline (and has not said online since).
+    offline: bool,
+    /// Why the last round failed (the last server's reason).
+    failure: String,
 }
 
 impl Connection {
@@ -154,6 +171,8 @@ impl Connection {
             next_id: 0,
             failed_this_round: Vec::new(),
             to_open: None,
+            offline: false,
+            failure: String::new(),
         }
     }
 
@@ -221,10 +240,34 @@ impl Connection {
                 self.failed_this_round.clear();
                 self.failed_rounds = self.failed_rounds.saturating_add(1);
                 let wait = self.jitter.between(self.policy.min_backoff, self.policy.cap(self.failed_rounds));
-                self.status = ConnectionStatus::Waiting { retry_at: now + wait, reason: reason.to_owned() };
+                self.failure = reason.to_owned();
+                self.status = ConnectionStatus::Waiting { retry_at: now + wait, reason: self.why(reason) };
             }
         }
         true
+    }
+
+    /// The browser went offline or online. Online does not end a wait by
+    /// itself: the session decides (see [`Connection::retry_now`]).
+    pub(crate) fn set_network(&mut self, network: Network) {
+        let offline = network == Network::Offline;
+        if offline == self.offline {
+            return;
+        }
+        self.offline = offline;
+        let why = self.why(&self.failure);
+        if let ConnectionStatus::Waiting { reason, .. } = &mut self.status {
+            *reason = why;
+        }
+    }
+
+    /// Why the round failed, as the wait shows it.
+    fn why(&self, reason: &str) -> String {
+        if self.offline {
+            format!("Offline: waiting for the network; {reason}")
+        } else {
+            reason.to_owned()
+        }
     }
 
     /// The agent asked to retry now: end the wait. Returns whether it did.
@@ -377,6 +420,30 @@ mod tests {
         fail_round(&mut c, Millis(0));
         assert!(c.retry_now());
         assert_eq!(c.poll_connect().map(|c| c.role), Some(ServerRole::Primary));
+    }
+
+    #[test]
+    fn offline_says_so_in_the_wait_and_online_restores_the_reason() {
+        let mut c = Connection::new(ConnectionPolicy::default(), 5);
+        c.configure(&settings(true));
+        fail_round(&mut c, Millis(0));
+        let reason = |c: &Connection| match c.status() {
+            ConnectionStatus::Waiting { reason, .. } => reason.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(reason(&c), "refused");
+        c.set_network(Network::Offline);
+        assert_eq!(reason(&c), "Offline: waiting for the network; refused");
+        c.set_network(Network::Offline);
+        assert_eq!(reason(&c), "Offline: waiting for the network; refused", "said twice, shown once");
+        c.set_network(Network::Online);
+        assert_eq!(reason(&c), "refused");
+        // A round that fails while offline says so too, and still waits to retry.
+        c.set_network(Network::Offline);
+        c.retry_now();
+        let wait = fail_round(&mut c, Millis(100));
+        assert!(wait >= 500, "rounds go on while offline, backed off");
+        assert_eq!(reason(&c), "Offline: waiting for the network; refused");
     }
 
     #[test]

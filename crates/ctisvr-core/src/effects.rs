@@ -7,6 +7,9 @@ use crate::crm::CallLog;
 use crate::wire::Event;
 use crate::AgentStatus;
 
+// Where they were before notices had causes; kept for existing imports.
+pub use crate::notice::{Notice, NoticeLevel};
+
 /// One side effect for the edge (CRM bridge, DOM events).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -23,6 +26,8 @@ pub enum Effect {
     Call(CallChange),
     /// Something the agent must be told; also kept in the state snapshot.
     Notice(Notice),
+    /// The notice shown went: its cause ended, or the agent dismissed it.
+    NoticeGone(Notice),
     /// Every event from the server, known or not, for pages that listen.
     ServerEvent(Event),
     /// Search the CRM for the caller of an inbound call and pop the record;
@@ -39,27 +44,4 @@ pub enum Effect {
     /// [`Session::resume_calls`](crate::Session::resume_calls). Not secret:
     /// see [`crate::call_memory`].
     StoreCalls(Option<String>),
-}
-
-/// A message for the agent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub level: NoticeLevel,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeLevel {
-    Info,
-    Error,
-}
-
-impl Notice {
-    pub fn error(text: impl Into<String>) -> Notice {
-        Notice { level: NoticeLevel::Error, text: text.into() }
-    }
-
-    pub fn info(text: impl Into<String>) -> Notice {
-        Notice { level: NoticeLevel::Info, text: text.into() }
-    }
 }

@@ -23,7 +23,8 @@
 //! Modules: [`wire`] (the JSON protocol), [`settings`] (call center settings),
 //! [`session`] (the state machine), [`agent`] (agent state and its rules),
 //! [`connection`] (which server to use and when), [`effects`] (what the edge
-//! must do), [`crm`] (Salesforce Open CTI payloads and call logs),
+//! must do), [`notice`] (messages for the agent and when they go), [`crm`]
+//! (Salesforce Open CTI payloads and call logs),
 //! [`transport_advice`] (why the browser refused a socket), [`time`] (the
 //! caller's clock), [`numbers`] (when two numbers name the same party),
 //! [`dial_refusal`] (a number already being dialled or on the call).
@@ -36,6 +37,7 @@ pub mod crm;
 pub mod dial_refusal;
 pub mod dialing;
 pub mod effects;
+pub mod notice;
 pub mod numbers;
 pub mod session;
 pub mod settings;
@@ -48,10 +50,11 @@ pub mod withheld;
 
 pub use agent::{AgentAction, AgentCommand, AgentStatus};
 pub use calls::{Call, CallAction, CallChange, CallExtension, CallState, Direction};
-pub use connection::{ConnId, Connect, ConnectionPolicy, ConnectionStatus, ServerRole};
+pub use connection::{ConnId, Connect, ConnectionPolicy, ConnectionStatus, Network, ServerRole};
 pub use crm::{CallLog, CallType, Crm, Record};
 pub use dialing::{DialError, DialTarget};
-pub use effects::{Effect, Notice, NoticeLevel};
+pub use effects::Effect;
+pub use notice::{Notice, NoticeCause, NoticeLevel};
 pub use session::{CallCommand, Command, CrmInput, Rejected, Session, SessionOptions, TransportEvent};
 pub use settings::{DialExtension, DialingPrefixes, Options, Settings, SettingsError, WsUri};
 pub use state::State;

@@ -21,7 +21,8 @@ use crate::crm::{parse_click_to_dial, record_from_search, CallLog, Record};
 use crate::dial_refusal::DialRefusal;
 use crate::dialing::auto_send::{AutoSend, BUSY_RETRY};
 use crate::dialing::{dial_target, DialError};
-use crate::effects::{Effect, Notice};
+use crate::effects::Effect;
+use crate::notice::{Notice, NoticeCause, Resolved};
 use crate::settings::{Settings, SettingsError};
 use crate::state::State;
 use crate::tabs::{Duty, Outcome, PageEvent, TabId, TabMessage, Tabs, Task};
@@ -171,6 +172,8 @@ pub struct Session {
     page: Option<PageOrigin>,
     /// Extensions to send by themselves (`dialExtension` = `auto`).
     auto_send: AutoSend,
+    /// Whether the page is hidden or frozen, and since when.
+    away: network::Away,
 }
 
 /// What the session remembers for the CRM.
@@ -283,6 +286,11 @@ enum Purpose {
 }
 
 impl Purpose {
+    /// A read of the agent or the calls (at start-up, after a call, or a liveness check).
+    fn is_read(&self) -> bool {
+        matches!(self, Purpose::QueryAgentState | Purpose::Snapshot | Purpose::UserData)
+    }
+
     /// The user's own request, agent or call (as opposed to the session's bookkeeping).
     fn is_user_request(&self) -> bool {
         matches!(self, Purpose::Agent(_) | Purpose::Call { .. } | Purpose::Extension { .. })
@@ -353,6 +361,7 @@ impl Session {
             notice: None,
             page: None,
             auto_send: AutoSend::default(),
+            away: network::Away::default(),
         }
     }
 
@@ -380,13 +389,15 @@ impl Session {
                 self.connection.configure(&settings);
                 self.calls.set_withheld_markers(settings.options.withheld_callers.clone());
                 self.settings = Some(settings);
-                self.clear_notice();
+                self.resolve(Resolved::Settings);
                 if !self.crm.initialized {
                     self.crm.initialized = true;
                     self.effects.push_back(Effect::InitializationComplete);
                 }
             }
-            Err(error) => self.show(Notice::error(format!("Softphone not configured: {error}."))),
+            Err(error) => {
+                self.show(Notice::error(NoticeCause::Settings, format!("Softphone not configured: {error}.")))
+            }
         }
     }
 
@@ -409,7 +420,7 @@ impl Session {
                     self.connection_lost();
                     let shown = self.notice.as_ref().map(|n| n.text.as_str());
                     if let Some(advice) = advice.filter(|advice| shown != Some(advice.as_str())) {
-                        self.show(Notice::error(advice));
+                        self.show(Notice::error(NoticeCause::Connection, advice));
                     }
                 }
             }
@@ -428,16 +439,18 @@ impl Session {
             // Another msgtype: nothing of ours, but not an error either.
             Ok(ServerFrame::Unknown(_)) => {}
             Err(error) => {
-                self.show(Notice::error(format!("CtiSVR sent a message the softphone cannot read ({error}).")))
+                let text = format!("CtiSVR sent a message the softphone cannot read ({error}).");
+                self.show(Notice::error(NoticeCause::Event, text))
             }
         }
     }
 
     /// The agent asks for something. A rejected command is also shown.
     pub fn command(&mut self, now: Millis, command: Command) -> Result<(), Rejected> {
+        let cause = rejection_cause(&command);
         let result = match command {
             Command::DismissNotice => {
-                self.clear_notice();
+                self.dismiss_notice();
                 Ok(())
             }
             Command::RetryNow => {
@@ -450,13 +463,19 @@ impl Session {
             Command::Agent(command) => self.agent_command(now, command),
             Command::Call(command) => self.call_command(now, command),
         };
-        match &result {
-            // A repeated click is ignored, not an error.
-            Err(rejected @ Rejected::Repeated(DialRefusal::AlreadyDialling(_))) => {
-                self.show(Notice::info(rejected.to_string()))
+        if let Err(rejected) = &result {
+            let cause = match rejected {
+                Rejected::NotConnected | Rejected::NotReady => NoticeCause::Connection,
+                Rejected::Busy => NoticeCause::Busy,
+                _ => cause,
+            };
+            match rejected {
+                // A repeated click is ignored, not an error.
+                Rejected::Repeated(DialRefusal::AlreadyDialling(_)) => {
+                    self.show(Notice::info(cause, rejected.to_string()))
+                }
+                _ => self.show(Notice::error(cause, rejected.to_string())),
             }
-            Err(rejected) => self.show(Notice::error(rejected.to_string())),
-            Ok(()) => {}
         }
         result
     }
@@ -569,7 +588,7 @@ impl Session {
                 (request, Purpose::Agent(AgentCommand::SetState { mode, reason, password: given }))
             }
         };
-        self.clear_notice();
+        self.resolve(Resolved::RequestSent);
         self.send(now, request, purpose);
         Ok(())
     }
@@ -651,7 +670,7 @@ impl Session {
                 let found = self.calls.list().iter().find(|c| c.id == call && c.extension_to_send());
                 let digits = found.and_then(|c| c.extension.as_ref()).map(|e| e.digits.clone());
                 let digits = digits.ok_or(Rejected::NotAllowed("That call has no extension to send."))?;
-                self.clear_notice();
+                self.resolve(Resolved::RequestSent);
                 self.send(
                     now,
                     Request::Dtmf { extension: ext, digits: digits.clone() },
@@ -660,7 +679,7 @@ impl Session {
                 return Ok(());
             }
         };
-        self.clear_notice();
+        self.resolve(Resolved::RequestSent);
         self.send(now, request, Purpose::Call { action, number });
         Ok(())
     }
@@ -713,7 +732,13 @@ impl Session {
             // Unknown id: the answer to a request that already timed out.
             return;
         };
+        if pending.purpose.is_user_request() && !self.pending.values().any(|p| p.purpose.is_user_request()) {
+            self.resolve(Resolved::NothingWaiting);
+        }
         if response.is_success() {
+            if pending.purpose.is_read() {
+                self.resolve(Resolved::Read);
+            }
             self.on_success(now, pending.purpose, response);
         } else {
             self.on_error(now, pending.purpose, response);
@@ -738,7 +763,10 @@ impl Session {
                         Purpose::QueryDeviceInfo,
                     );
                 }
-                None => self.show(Notice::error("CtiSVR did not say which extension this workstation uses.")),
+                None => self.show(Notice::error(
+                    self.startup_cause(),
+                    "CtiSVR did not say which extension this workstation uses.",
+                )),
             },
             // Nothing follows from it: querydeviceinfo went with it.
             Purpose::StartMonitor => {}
@@ -865,7 +893,13 @@ impl Session {
 
     fn on_error(&mut self, now: Millis, purpose: Purpose, response: Response) {
         let reason = response.error.filter(|e| !e.trim().is_empty()).unwrap_or_else(|| "no reason given".to_owned());
-        self.show(Notice::error(format!("{} failed: {reason}", purpose.describe())));
+        let cause = match &purpose {
+            Purpose::Agent(_) => NoticeCause::AgentRequest,
+            Purpose::Call { .. } | Purpose::Extension { .. } => NoticeCause::CallRequest,
+            _ if purpose.is_read() => NoticeCause::Reading,
+            _ => self.startup_cause(),
+        };
+        self.show(Notice::error(cause, format!("{} failed: {reason}", purpose.describe())));
         if let Purpose::Call { action, number } = &purpose {
             if let (CallAction::Dial | CallAction::Consult, Some(destination)) = (action, number) {
                 self.calls.not_placed(destination);
@@ -914,6 +948,9 @@ impl Session {
         if !self.ready && self.connection.is_open() {
             self.ready = true;
             self.connection.established();
+            if let Some(conn) = self.connection.current() {
+                self.resolve(Resolved::Ready(conn));
+            }
             self.effects.push_back(Effect::ClickToDial { enabled: true });
         }
     }
@@ -922,14 +959,23 @@ impl Session {
     fn connection_lost(&mut self) {
         self.transmit.clear();
         self.calls.lost();
-        let lost: Vec<String> =
-            self.pending.values().filter(|p| p.purpose.is_user_request()).map(|p| p.purpose.describe()).collect();
+        let lost: Vec<&Purpose> =
+            self.pending.values().filter(|p| p.purpose.is_user_request()).map(|p| &p.purpose).collect();
+        let cause = match lost.first() {
+            Some(Purpose::Agent(_)) => NoticeCause::AgentRequest,
+            _ => NoticeCause::CallRequest,
+        };
+        let lost: Vec<String> = lost.iter().map(|p| p.describe()).collect();
         self.pending.clear();
+        self.resolve(Resolved::NothingWaiting);
         if !lost.is_empty() {
-            self.show(Notice::error(format!(
-                "{} was not confirmed: the connection to CtiSVR was lost. Check the state and try again.",
-                lost.join(", ")
-            )));
+            self.show(Notice::error(
+                cause,
+                format!(
+                    "{} was not confirmed: the connection to CtiSVR was lost. Check the state and try again.",
+                    lost.join(", ")
+                ),
+            ));
         }
         if self.ready {
             self.ready = false;
@@ -940,6 +986,7 @@ impl Session {
     fn set_agent(&mut self, agent: AgentStatus) {
         if self.agent != agent {
             self.agent = agent.clone();
+            self.resolve(Resolved::AgentChanged);
             self.effects.push_back(Effect::AgentChanged(agent));
         }
     }
@@ -1013,6 +1060,7 @@ impl Session {
                 _ => {}
             }
             self.effects.push_back(Effect::Call(change));
+            self.resolve(Resolved::CallsChanged);
         }
         self.remember_calls();
         self.run_tabs(now);
@@ -1189,9 +1237,11 @@ impl Session {
     }
 
     /// The page was shown, hidden, focused, frozen, resumed or is closing.
+    /// Back from a long sleep, the connection is checked at once.
     pub fn handle_page(&mut self, now: Millis, event: PageEvent) {
         self.tabs.handle_page(now, event);
         self.run_tabs(now);
+        self.watch_page(now, event);
     }
 
     /// A message for the agent's other tabs.
@@ -1229,7 +1279,9 @@ impl Session {
                         self.crm.dial_record = placing;
                     }
                 }
-                Err(error) => self.show(Notice::error(format!("Click-to-dial failed: {error}."))),
+                Err(error) => {
+                    self.show(Notice::error(NoticeCause::CallRequest, format!("Click-to-dial failed: {error}.")))
+                }
             },
             CrmInput::ScreenPopResult { call_id, result } => {
                 let known = self.calls.list().iter().any(|c| c.id == call_id);
@@ -1241,7 +1293,9 @@ impl Session {
                     self.remember_calls();
                 }
             }
-            CrmInput::Failed { what, error } => self.show(Notice::error(format!("{what} failed: {error}"))),
+            CrmInput::Failed { what, error } => {
+                self.show(Notice::error(NoticeCause::Event, format!("{what} failed: {error}")))
+            }
             CrmInput::LogSaved { call_id } => {
                 if let Some(task) = self.log_task(call_id) {
                     self.tabs.done(now, &task);
@@ -1255,18 +1309,18 @@ impl Session {
                     p.attempts
                 });
                 if attempt > LOG_ATTEMPTS {
-                    self.show(Notice::error(format!(
+                    self.tabs.done(now, &task);
+                    self.forget_log(&task);
+                    self.show(Notice::error(NoticeCause::Event, format!(
                         "The call log \"{}\" could not be saved after {LOG_ATTEMPTS} attempts ({error}). Log the call by hand.",
                         log.subject
                     )));
-                    self.tabs.done(now, &task);
-                    self.forget_log(&task);
                 } else {
                     let delay = LOG_RETRY * attempt;
-                    self.show(Notice::error(format!(
-                        "The call log was not saved ({error}); trying again in {} s.",
-                        delay.as_secs()
-                    )));
+                    self.show(Notice::error(
+                        NoticeCause::LogRetry(task.call.clone()),
+                        format!("The call log was not saved ({error}); trying again in {} s.", delay.as_secs()),
+                    ));
                     self.tabs.retry(now, &task, now + delay);
                 }
             }
@@ -1278,6 +1332,7 @@ impl Session {
         if let Some(pending) = self.crm.pending_logs.remove(&task.call) {
             self.crm.records.remove(&pending.call.id);
         }
+        self.resolve(Resolved::LogSettled(task.call.clone()));
     }
 
     /// The log duty of `call_id`, when its log is pending here.
@@ -1301,13 +1356,9 @@ impl Session {
         }
     }
 
-    fn show(&mut self, notice: Notice) {
-        self.notice = Some(notice.clone());
-        self.effects.push_back(Effect::Notice(notice));
-    }
-
-    fn clear_notice(&mut self) {
-        self.notice = None;
+    /// A start-up step failed on the current socket.
+    fn startup_cause(&self) -> NoticeCause {
+        self.connection.current().map_or(NoticeCause::Connection, NoticeCause::Startup)
     }
 }
 
@@ -1315,6 +1366,16 @@ impl Session {
 /// (CtiSVR gives calls no id; every tab sees the same events).
 fn call_key(call: &Call) -> String {
     format!("{}>{}", call.calling, call.called)
+}
+
+/// What a refusal of `command` is about (refusals for want of a connection
+/// or because another request waits are told apart by the session).
+fn rejection_cause(command: &Command) -> NoticeCause {
+    match command {
+        Command::Agent(_) => NoticeCause::AgentRequest,
+        Command::Call(_) => NoticeCause::CallRequest,
+        Command::DismissNotice | Command::RetryNow => NoticeCause::Connection,
+    }
 }
 
 /// The action a call command needs to be allowed.
@@ -1352,6 +1413,9 @@ fn not_allowed_text(action: CallAction) -> &'static str {
         CallAction::SendExtension => "The extension is sent on a connected call.",
     }
 }
+
+mod network;
+mod notices;
 
 #[cfg(test)]
 #[path = "session_tests.rs"]

@@ -873,3 +873,8 @@ mod late_events_and_repeated_dials;
 
 #[path = "session_extension_tests.rs"]
 mod extension;
+
+#[path = "session_tests/network.rs"]
+mod network;
+#[path = "session_tests/notices.rs"]
+mod notices;

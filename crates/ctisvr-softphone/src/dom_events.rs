@@ -8,9 +8,10 @@
 //! | `ctisvr-agent` | `{status: "unknown"\|"logged-out"\|"logged-in", agentId, mode, reasonCode}` |
 //! | `ctisvr-call` | `{change: "appeared"\|"changed"\|"ended", call: {id, state, direction, caller, withheld, dialled, parties, consultation, conference}}` |
 //! | `ctisvr-notice` | `{level: "error"\|"info", text}` |
+//! | `ctisvr-notice-gone` | `{level, text}` of the notice that went (its cause ended, or dismissed) |
 //! | `ctisvr-server-event` | the server's event frame as JSON, known or not |
 
-use ctisvr_core::{AgentStatus, Call, CallChange, CallState, ConnectionStatus, Direction, Effect, NoticeLevel};
+use ctisvr_core::{AgentStatus, Call, CallChange, CallState, ConnectionStatus, Direction, Effect, Notice, NoticeLevel};
 use serde_json::{json, Value};
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
@@ -42,13 +43,8 @@ pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
             };
             ("ctisvr-call", json!({ "change": change, "call": call_detail(call) }))
         }
-        Effect::Notice(notice) => {
-            let level = match notice.level {
-                NoticeLevel::Error => "error",
-                NoticeLevel::Info => "info",
-            };
-            ("ctisvr-notice", json!({ "level": level, "text": notice.text }))
-        }
+        Effect::Notice(notice) => ("ctisvr-notice", notice_detail(notice)),
+        Effect::NoticeGone(notice) => ("ctisvr-notice-gone", notice_detail(notice)),
         Effect::ServerEvent(event) => ("ctisvr-server-event", event.to_json()),
         // Edge work, not page news (the CRM bridge carries them out).
         Effect::CloseSocket
@@ -75,6 +71,14 @@ fn connection_detail(status: &ConnectionStatus) -> Value {
             "reason": reason,
         }),
     }
+}
+
+fn notice_detail(notice: &Notice) -> Value {
+    let level = match notice.level {
+        NoticeLevel::Error => "error",
+        NoticeLevel::Info => "info",
+    };
+    json!({ "level": level, "text": notice.text })
 }
 
 fn call_detail(call: &Call) -> Value {

@@ -17,8 +17,8 @@ use crate::tab_locks::TabLocks;
 use crate::tabs::{random_id, TabChannel};
 use ctisvr_core::tabs::PageEvent;
 use ctisvr_core::{
-    Command, ConnId, CrmInput, Effect, PageOrigin, Rejected, Session, SessionOptions, Settings, SettingsError, State,
-    TransportEvent,
+    Command, ConnId, CrmInput, Effect, Network, PageOrigin, Rejected, Session, SessionOptions, Settings, SettingsError,
+    State, TransportEvent,
 };
 use gloo_timers::callback::Timeout;
 use leptos::prelude::{RwSignal, Set, WithUntracked};
@@ -53,13 +53,21 @@ struct Inner {
     locks: RefCell<Option<TabLocks>>,
     /// Where the live calls are kept for a reload, once the settings name the server.
     call_storage: RefCell<Option<CallStorage>>,
-    /// The page lifecycle listeners (pagehide, visibility, focus, freeze,
-    /// resume) and what they are registered on.
+    /// The page lifecycle and network listeners (pagehide, pageshow,
+    /// visibility, focus, freeze, resume, online, offline) and what they
+    /// are registered on.
     lifecycle: RefCell<Vec<Listener>>,
 }
 
 /// An event listener: where it is registered, for which event, and the closure.
-type Listener = (web_sys::EventTarget, &'static str, Closure<dyn FnMut()>);
+type Listener = (web_sys::EventTarget, &'static str, Closure<dyn FnMut(web_sys::Event)>);
+
+/// What a page or network event tells the session.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PageInput {
+    Page(PageEvent),
+    Network(Network),
+}
 
 /// A driver that does not keep the element alive (for CRM callbacks).
 #[derive(Clone)]
@@ -80,6 +88,10 @@ impl Driver {
         let options = SessionOptions { seed: random_id(), tab: Some(random_id()), ..SessionOptions::default() };
         let mut session = Session::new(options);
         session.set_page(page_origin());
+        // A page loaded offline hears no `offline` event.
+        if !navigator_online() {
+            session.handle_network(now(), Network::Offline);
+        }
         let inner = Inner {
             session: RefCell::new(session),
             socket: RefCell::new(None),
@@ -168,34 +180,45 @@ impl Driver {
         }
     }
 
-    /// The page's lifecycle, for the tabs' agreement: shown, hidden,
-    /// focused, frozen, resumed, gone.
+    /// The page's lifecycle, for the tabs' agreement and the connection:
+    /// shown, hidden, focused, frozen, resumed, gone; and the network:
+    /// online, offline.
     fn listen_to_the_page(&self) {
         let Some(window) = web_sys::window() else { return };
         let document: Option<web_sys::EventTarget> = window.document().map(Into::into);
         let window: web_sys::EventTarget = window.into();
         let mut listeners = Vec::new();
-        let mut listen = |target: &web_sys::EventTarget, name: &'static str, event: fn() -> Option<PageEvent>| {
-            let weak = Rc::downgrade(&self.inner);
-            let closure = Closure::<dyn FnMut()>::new(move || {
-                let (Some(driver), Some(event)) = (upgrade(&weak), event()) else { return };
-                driver.inner.session.borrow_mut().handle_page(now(), event);
-                if event == PageEvent::Closing || event == PageEvent::Frozen {
-                    // The page may stop before the pump's next turn.
-                    driver.post_tab_messages();
+        let mut listen =
+            |target: &web_sys::EventTarget, name: &'static str, input: fn(&web_sys::Event) -> Option<PageInput>| {
+                let weak = Rc::downgrade(&self.inner);
+                let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                    let (Some(driver), Some(input)) = (upgrade(&weak), input(&event)) else { return };
+                    match input {
+                        PageInput::Page(event) => {
+                            driver.inner.session.borrow_mut().handle_page(now(), event);
+                            if event == PageEvent::Closing || event == PageEvent::Frozen {
+                                // The page may stop before the pump's next turn.
+                                driver.post_tab_messages();
+                            }
+                        }
+                        PageInput::Network(network) => driver.inner.session.borrow_mut().handle_network(now(), network),
+                    }
+                    driver.pump();
+                });
+                if target.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref()).is_ok() {
+                    listeners.push((target.clone(), name, closure));
                 }
-                driver.pump();
-            });
-            if target.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref()).is_ok() {
-                listeners.push((target.clone(), name, closure));
-            }
-        };
-        listen(&window, "pagehide", || Some(PageEvent::Closing));
-        listen(&window, "focus", || Some(PageEvent::Focused));
+            };
+        listen(&window, "pagehide", |_| Some(PageInput::Page(PageEvent::Closing)));
+        // Back from the back/forward cache: running again after `pagehide`.
+        listen(&window, "pageshow", |event| persisted(event).then_some(PageInput::Page(PageEvent::Resumed)));
+        listen(&window, "focus", |_| Some(PageInput::Page(PageEvent::Focused)));
+        listen(&window, "online", |_| Some(PageInput::Network(Network::Online)));
+        listen(&window, "offline", |_| Some(PageInput::Network(Network::Offline)));
         if let Some(document) = &document {
-            listen(document, "visibilitychange", || page_state().into_iter().next());
-            listen(document, "freeze", || Some(PageEvent::Frozen));
-            listen(document, "resume", || Some(PageEvent::Resumed));
+            listen(document, "visibilitychange", |_| page_state().into_iter().next().map(PageInput::Page));
+            listen(document, "freeze", |_| Some(PageInput::Page(PageEvent::Frozen)));
+            listen(document, "resume", |_| Some(PageInput::Page(PageEvent::Resumed)));
         }
         *self.inner.lifecycle.borrow_mut() = listeners;
     }
@@ -425,6 +448,20 @@ fn page_state() -> Vec<PageEvent> {
         events.push(PageEvent::Focused);
     }
     events
+}
+
+/// `navigator.onLine` (true when the browser cannot tell).
+fn navigator_online() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("navigator"))
+        .and_then(|navigator| js_sys::Reflect::get(&navigator, &JsValue::from_str("onLine")))
+        .ok()
+        .and_then(|online| online.as_bool())
+        .unwrap_or(true)
+}
+
+/// Whether a `pageshow` comes from the back/forward cache (`event.persisted`).
+fn persisted(event: &web_sys::Event) -> bool {
+    js_sys::Reflect::get(event, &JsValue::from_str("persisted")).ok().and_then(|v| v.as_bool()).unwrap_or(false)
 }
 
 fn upgrade(weak: &Weak<Inner>) -> Option<Driver> {
