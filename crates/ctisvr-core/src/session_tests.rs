@@ -868,10 +868,10 @@ mod withheld;
 #[path = "session_tests/reload.rs"]
 mod reload;
 
-#[path = "session_calls_tests.rs"]
+#[path = "session_tests/late_events.rs"]
 mod late_events_and_repeated_dials;
 
-#[path = "session_extension_tests.rs"]
+#[path = "session_tests/extension.rs"]
 mod extension;
 
 #[path = "session_tests/network.rs"]
