@@ -4,7 +4,18 @@
 // What the page keeps is not secret: never the password.
 import { expect, test, type Page } from '@playwright/test';
 import { mockCalls, resetMock, ring } from './mock';
-import { ADAPTER, button, callRows, ctiCalls, EXT, openOrg, taskOf, useOrg, waitForCalls } from './org';
+import {
+  ADAPTER,
+  blockThirdPartyStorage,
+  button,
+  callRows,
+  ctiCalls,
+  EXT,
+  openOrg,
+  taskOf,
+  useOrg,
+  waitForCalls,
+} from './org';
 
 useOrg();
 
@@ -93,4 +104,42 @@ test('an outbound click-to-dial call stays outbound through a reload', async ({ 
   });
   expect(Number(taskOf(log).CallDurationInSeconds)).toBeGreaterThanOrEqual(1);
   expect(await ctiCalls(page, 'searchAndScreenPop'), 'never popped as an inbound caller').toHaveLength(0);
+});
+
+test('a tab reloaded whole with no storage learns its call from the agent\'s other tab', async ({ context, request }) => {
+  // No storage, no Web Locks in the adapter's frames (third-party storage blocked).
+  await context.addInitScript(blockThirdPartyStorage, new URL(ADAPTER).origin);
+  const first = await context.newPage();
+  let phone = await openOrg(first, 'lightning');
+  const second = await context.newPage();
+  const other = await openOrg(second, 'lightning');
+  await first.waitForTimeout(2_000); // the newcomer listens for the others first
+  await ring(request, '4155550100', EXT);
+  await expect(callRows(other)).toHaveText([/Ringing\s*4155550100/]);
+  await button(phone, 'Answer').click();
+  await expect(callRows(other)).toHaveText([/Connected\s*4155550100/]);
+  const popsBefore = (await ctiCalls(first, 'searchAndScreenPop')).length + (await ctiCalls(second, 'searchAndScreenPop')).length;
+  expect(popsBefore).toBe(1);
+  const secondPops = (await ctiCalls(second, 'searchAndScreenPop')).length;
+  await first.waitForTimeout(3_000);
+  const reloaded = Date.now();
+  await first.reload(); // the whole page: the frame's history entry goes too
+  phone = first.frameLocator('#softphone').locator('ctisvr-softphone');
+  await expect(phone.getByRole('status', { name: 'Connection' })).toContainText('Connected to A');
+  await expect(callRows(phone)).toHaveText([/Connected\s*4155550100/]);
+  // Timed from the answer (3 s before the reload), not from the reload.
+  const ahead = async () => (await timerSeconds(first)) - (Date.now() - reloaded) / 1000;
+  await expect.poll(ahead, { timeout: 2_000 }).toBeGreaterThanOrEqual(2);
+  await first.waitForTimeout(1_000);
+  expect(await ctiCalls(first, 'searchAndScreenPop'), 'the reloaded tab does not pop again').toHaveLength(0);
+  expect(await ctiCalls(second, 'searchAndScreenPop')).toHaveLength(secondPops);
+  await button(phone, 'Hang up').click();
+  await expect(callRows(other)).toHaveText(['No call']);
+  await expect
+    .poll(async () => (await ctiCalls(first, 'saveLog')).length + (await ctiCalls(second, 'saveLog')).length, { timeout: 15_000 })
+    .toBe(1);
+  const [log] = [...(await ctiCalls(first, 'saveLog')), ...(await ctiCalls(second, 'saveLog'))];
+  expect(Number(taskOf(log).CallDurationInSeconds)).toBeGreaterThanOrEqual(4);
+  await first.waitForTimeout(2_000);
+  expect((await ctiCalls(first, 'saveLog')).length + (await ctiCalls(second, 'saveLog')).length, 'logged once').toBe(1);
 });
