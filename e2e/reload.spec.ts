@@ -3,7 +3,7 @@
 // start, keeps its direction and record, is popped once and logged whole.
 // What the page keeps is not secret: never the password.
 import { expect, test, type Page } from '@playwright/test';
-import { mockCalls, resetMock, ring } from './mock';
+import { login, mockCalls, openSoftphone, resetMock, ring } from './mock';
 import {
   ADAPTER,
   blockThirdPartyStorage,
@@ -142,4 +142,24 @@ test('a tab reloaded whole with no storage learns its call from the agent\'s oth
   expect(Number(taskOf(log).CallDurationInSeconds)).toBeGreaterThanOrEqual(4);
   await first.waitForTimeout(2_000);
   expect((await ctiCalls(first, 'saveLog')).length + (await ctiCalls(second, 'saveLog')).length, 'logged once').toBe(1);
+});
+
+test('a page that embeds the element itself keeps its call in sessionStorage through a reload', async ({ page, request }) => {
+  let phone = await openSoftphone(page, '2001');
+  await login(page);
+  await ring(request, '4155550100', '2001');
+  await phone.getByRole('button', { name: 'Answer', exact: true }).click();
+  await expect(callRows(phone)).toHaveText([/Connected\s*4155550100/]);
+  await page.waitForTimeout(3_000);
+  const kept = await page.evaluate(() => JSON.stringify(sessionStorage));
+  expect(kept).toContain('4155550100');
+  expect(kept).not.toContain('1234'); // the agent's password
+  expect(await page.evaluate(() => history.state), 'the host page\'s history is not touched').toBeNull();
+  const reloaded = Date.now();
+  await page.reload();
+  phone = page.locator('ctisvr-softphone');
+  await expect(callRows(phone)).toHaveText([/Connected\s*4155550100/]);
+  const text = await phone.getByRole('timer').first().textContent();
+  const [m, sec] = (text ?? '').split(':').map(Number);
+  expect(m * 60 + sec - (Date.now() - reloaded) / 1000, 'timed from the answer').toBeGreaterThanOrEqual(2);
 });

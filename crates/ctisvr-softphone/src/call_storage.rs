@@ -5,12 +5,15 @@
 //!
 //! - `sessionStorage` where the browser gives it: this tab only, kept
 //!   through reloads of the page and of the frame.
-//! - the frame's `history.state` as well: a cross-site frame with
-//!   third-party storage blocked (Chromium's default in some builds and in
-//!   incognito; Salesforce serves the adapter from another site) throws on
-//!   any storage, but its own history entry's state survives a reload of
-//!   the frame. It does not survive a reload of the whole page: there the
-//!   agent's other tabs tell the reloaded tab (`TabMessage::Calls`).
+//! - only where the browser refuses that, the page's `history.state`: a
+//!   cross-site frame with third-party storage blocked (Chromium's default
+//!   in some builds and in incognito; Salesforce serves the adapter from
+//!   another site) throws on any storage, but its own history entry's state
+//!   survives a reload of the frame. Other keys of the state are kept. It
+//!   does not survive a reload of the whole page: there the agent's other
+//!   tabs tell the reloaded tab (`TabMessage::Calls`). A host page whose
+//!   storage works (a CRM embedding the element itself) never has its
+//!   history touched.
 
 use wasm_bindgen::JsValue;
 use web_sys::Storage;
@@ -27,23 +30,27 @@ impl CallStorage {
         CallStorage { key: format!("ctisvr-softphone:calls:{ws_uri_a}") }
     }
 
-    /// What was kept: `sessionStorage` first, else the history entry's state.
+    /// What was kept: in `sessionStorage`, or where the browser refuses it
+    /// in the history entry's state.
     pub fn read(&self) -> Option<String> {
-        session_storage()
-            .and_then(|storage| storage.get_item(&self.key).ok().flatten())
-            .or_else(|| self.history_state())
+        match session_storage() {
+            Some(storage) => storage.get_item(&self.key).ok().flatten(),
+            None => self.history_state(),
+        }
     }
 
-    /// Keeps `text`, or removes it (`None`: no call is up), in both places.
-    /// A refused or full storage only loses the memory.
+    /// Keeps `text`, or removes it (`None`: no call is up). A full storage
+    /// only loses the memory.
     pub fn write(&self, text: Option<&str>) {
-        if let Some(storage) = session_storage() {
-            let _ = match text {
-                Some(text) => storage.set_item(&self.key, text),
-                None => storage.remove_item(&self.key),
-            };
+        match session_storage() {
+            Some(storage) => {
+                let _ = match text {
+                    Some(text) => storage.set_item(&self.key, text),
+                    None => storage.remove_item(&self.key),
+                };
+            }
+            None => self.set_history_state(text),
         }
-        self.set_history_state(text);
     }
 
     fn history_state(&self) -> Option<String> {
