@@ -40,6 +40,7 @@
 
 use crate::calls::{Call, Direction};
 use crate::crm::Record;
+use crate::numbers::same_number;
 use crate::time::Millis;
 use serde_json::{json, Map, Value};
 
@@ -61,7 +62,8 @@ pub struct CallMemo {
     pub started_at: Millis,
     /// When it was first connected.
     pub connected_at: Option<Millis>,
-    /// The CRM record it was dialled from or the screen pop found.
+    /// The CRM record it was dialled from or the screen pop found (its id
+    /// and type: the name is not kept).
     pub record: Option<Record>,
     /// The caller it was popped with (`None`: not popped).
     pub popped: Option<String>,
@@ -74,10 +76,12 @@ pub struct CallMemory {
 }
 
 impl CallMemo {
-    /// Whether `call` at `extension` is the call this memo is about: same
-    /// extension and the same numbers.
+    /// Whether the call between `calling` and `called` at `extension` is
+    /// the call this memo is about: same extension, and the same numbers as
+    /// [`same_number`] reads them (a switch may write `14155550100` for the
+    /// `94155550100` dialled).
     pub fn is_about(&self, extension: &str, calling: &str, called: &str) -> bool {
-        self.extension == extension && self.calling == calling && self.called == called
+        self.extension == extension && same_number(&self.calling, calling) && same_number(&self.called, called)
     }
 
     /// The memo of `call`.
@@ -91,7 +95,7 @@ impl CallMemo {
             dialled: call.dialled.clone(),
             started_at: call.started_at,
             connected_at: call.connected_at,
-            record: record.cloned(),
+            record: record.map(|r| Record { name: None, ..r.clone() }),
             popped: popped.cloned(),
         }
     }
@@ -114,7 +118,8 @@ impl CallMemo {
             object.insert("connected".into(), json!(at.0));
         }
         if let Some(record) = &self.record {
-            object.insert("record".into(), json!({"id": record.id, "type": record.object_type, "name": record.name}));
+            // The id and type link the log; the record's name is not kept.
+            object.insert("record".into(), json!({"id": record.id, "type": record.object_type}));
         }
         if let Some(caller) = &self.popped {
             object.insert("popped".into(), json!(caller));
@@ -132,7 +137,7 @@ impl CallMemo {
         };
         let record = value.get("record").and_then(|r| {
             let field = |key: &str| r.get(key).and_then(Value::as_str).map(str::to_owned);
-            Some(Record { id: field("id")?, object_type: field("type"), name: field("name") })
+            Some(Record { id: field("id")?, object_type: field("type"), name: None })
         });
         Some(CallMemo {
             name: text("name")?,
@@ -215,5 +220,6 @@ mod tests {
         assert!(memory.find("2001", "4155550100", "2001").is_some());
         assert!(memory.find("2002", "4155550100", "2001").is_none(), "another extension's call");
         assert!(memory.find("2001", "4155550199", "2001").is_none());
+        assert!(memory.find("2001", "14155550100", "2001").is_some(), "the same number, written with a prefix");
     }
 }

@@ -264,7 +264,7 @@ impl Calls {
             // Known: a duplicate or late alert, nothing to change.
             EventKind::Alert => match self.find_placed(event) {
                 Some(_) => {}
-                None => self.start_placed(now, CallState::RingingOut, event, &mut changes),
+                None => self.start_placed(now, extension, CallState::RingingOut, event, &mut changes),
             },
             EventKind::Connect => {
                 let ringing_in = || numberless(event).then(|| self.find_state(CallState::RingingIn)).flatten();
@@ -275,7 +275,7 @@ impl Calls {
                             call.connected_at.get_or_insert(now);
                         }
                     }),
-                    None => self.start_placed(now, CallState::Connected, event, &mut changes),
+                    None => self.start_placed(now, extension, CallState::Connected, event, &mut changes),
                 }
             }
             EventKind::Hold => self.move_state(event, CallState::Connected, CallState::Held, &mut changes),
@@ -286,7 +286,7 @@ impl Calls {
                         call.state = CallState::Failed;
                     }
                 }),
-                None => self.start_placed(now, CallState::Failed, event, &mut changes),
+                None => self.start_placed(now, extension, CallState::Failed, event, &mut changes),
             },
             EventKind::Transfer => self.transferred(event, &mut changes),
             EventKind::Conference => self.conferenced(extension, event, &mut changes),
@@ -534,9 +534,23 @@ impl Calls {
     }
 
     /// An `alert`, `connect` or `fail` that matches no call: the call the
-    /// agent is placing when a request waits for its answer, else doubt.
-    fn start_placed(&mut self, now: Millis, state: CallState, event: &Event, changes: &mut Vec<CallChange>) {
-        if self.dialling.is_empty() {
+    /// agent is placing when a request waits for its answer and the event is
+    /// about it (it names the number dialled, or our extension calling, or
+    /// no number at all), else doubt: a late `connect` of the call that just
+    /// ended is not the new dial.
+    fn start_placed(
+        &mut self,
+        now: Millis,
+        extension: &str,
+        state: CallState,
+        event: &Event,
+        changes: &mut Vec<CallChange>,
+    ) {
+        let called = event.called.as_deref().unwrap_or("");
+        let ours = numberless(event)
+            || self.dialling.iter().any(|d| same_number(d, called))
+            || (!extension.is_empty() && event.calling.as_deref() == Some(extension) && called != extension);
+        if self.dialling.is_empty() || !ours {
             self.doubt = true;
             return;
         }

@@ -420,3 +420,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_late_event_of_the_last_call_is_not_the_call_being_dialled() {
+    let mut calls = after_a_call();
+    calls.dialling("94155550199", None);
+    calls.apply(Millis(10), E, &ev(EventKind::Connect, "5551234", E));
+    assert!(calls.list().is_empty(), "the late connect invents no call");
+    assert!(calls.take_doubt(), "and the server is asked");
+    // The dial's own events still start it before the response.
+    calls.apply(Millis(11), E, &ev(EventKind::Alert, E, "94155550199"));
+    assert_eq!(states(&calls), vec![(CallState::RingingOut, "94155550199".into())]);
+}

@@ -9,7 +9,7 @@
 //! - a consultation, single-step transfer or conference to a party already
 //!   on a call is refused, "Already on a call with 4155550188".
 //!
-//! Numbers are compared as dialled (after [`dial_string`]) with
+//! Numbers are compared as dialled (after [`dial_target`](crate::dialing::dial_target)) with
 //! [`crate::numbers::same_party`], so the outside, long-distance and
 //! international prefixes make no difference. The notice names the number as the agent
 //! gave it, digits only (`415-555-0188` -> `4155550188`).

@@ -7,9 +7,10 @@
 //! 1. invisible format characters (bidi marks, zero-width characters, soft
 //!    hyphen) are dropped, Unicode decimal digits read as ASCII digits
 //!    ([`characters`]);
-//! 2. a `tel:` URI gives its number and `;ext=`; otherwise an extension
-//!    suffix (`x123`, `ext. 123`, `extension 123`, `;ext=123`, `,123`) is
-//!    split off ([`extension`]);
+//! 2. a `tel:` URI gives its number and `;ext=`; otherwise labels around
+//!    the number (`Tel:`, `(cell)`, `home`) are dropped ([`labels`]) and an
+//!    extension suffix (`x123`, `ext. 123`, `extension 123`, `;ext=123`,
+//!    `,123`) is split off ([`extension`]);
 //! 3. a national trunk `(0)` inside an international number is dropped
 //!    (`+44 (0)20` is `+44 20`);
 //! 4. the letters of a vanity number become digits ([`vanity`]).
@@ -40,6 +41,7 @@
 pub(crate) mod auto_send;
 mod characters;
 mod extension;
+mod labels;
 mod vanity;
 
 use crate::settings::DialingPrefixes;
@@ -76,7 +78,7 @@ pub fn dial_target(input: &str, prefixes: &DialingPrefixes, extension: &str) -> 
     let junk = |character| DialError::Junk { number: text.to_owned(), character };
     let split = match extension::tel_uri(text) {
         Some(uri) => uri.map_err(junk)?,
-        None => extension::split(text),
+        None => extension::split(labels::without_labels(text)),
     };
     let number = without_trunk_zero(split.number);
     let number = vanity::letters_to_digits(&number).map_err(junk)?;

@@ -811,7 +811,10 @@ impl Session {
                         self.forget_resumable();
                         self.emit_calls(now, changes);
                     }
-                    _ => {}
+                    // The server will not say which call: what the page kept
+                    // before a reload cannot be matched; keep the calls' memory
+                    // from now on.
+                    _ => self.forget_resumable(),
                 }
                 self.finish_startup();
             }
@@ -906,6 +909,10 @@ impl Session {
             }
             // The server's calls may not be the ones shown ("no call to hang up"): ask.
             self.request_snapshot(now);
+        }
+        // No answer to match them with: memos kept before a reload expire.
+        if matches!(purpose, Purpose::QueryAgentState | Purpose::Snapshot | Purpose::UserData) {
+            self.forget_resumable();
         }
         // Start-up steps after the essential ones still let the agent work.
         if matches!(purpose, Purpose::QueryAgentState | Purpose::Snapshot) {

@@ -1,10 +1,12 @@
 //! The caller's clock. The core never reads a clock: every input carries
-//! `now`, so tests drive time by hand and the browser passes
-//! `performance.now()`.
+//! `now`, so tests drive time by hand and the browser passes epoch
+//! milliseconds that never go back (`ctisvr-softphone`'s `clock.rs`). Times
+//! the core keeps for a reload (`call_memory`) assume the same origin in the
+//! next page: the Unix epoch.
 
 use std::time::Duration;
 
-/// Milliseconds since an origin the caller chooses (the page load, a test's zero).
+/// Milliseconds since an origin the caller chooses (the Unix epoch in the browser, a test's zero).
 ///
 /// ```
 /// use ctisvr_core::Millis;

@@ -67,10 +67,12 @@ impl WithheldMarkers {
         if self.markers.contains(&caller) {
             return true;
         }
-        if caller.chars().any(|c| c.is_ascii_digit()) {
+        // The host of a SIP address is no part of the caller's number.
+        let user = without_hosts(&caller);
+        if user.chars().any(|c| c.is_ascii_digit()) {
             return false; // a number, however written
         }
-        let words = words_of(&caller);
+        let words = words_of(&user);
         self.markers.iter().any(|marker| {
             let marker = words_of(marker);
             !marker.is_empty() && words.windows(marker.len()).any(|w| w == marker.as_slice())
@@ -81,6 +83,29 @@ impl WithheldMarkers {
     pub fn as_slice(&self) -> &[String] {
         &self.markers
     }
+}
+
+/// `text` without the `@host` of any address in it
+/// (`Anonymous <sip:anonymous@10.0.0.5>` is `Anonymous <sip:anonymous>`).
+fn without_hosts(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_host = false;
+    for c in text.chars() {
+        match c {
+            '@' => in_host = true,
+            '>' | ';' | ',' if in_host => {
+                in_host = false;
+                out.push(c);
+            }
+            c if in_host && c.is_whitespace() => {
+                in_host = false;
+                out.push(c);
+            }
+            _ if in_host => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The letter-and-digit runs of `text`.
@@ -114,6 +139,9 @@ mod tests {
             "Unknown caller",
             "sip:anonymous@anonymous.invalid",
             "Anonymous <sip:anonymous@anonymous.invalid>",
+            "sip:anonymous@192.0.2.1",
+            "Anonymous <sip:anonymous@10.0.0.5:5060>",
+            "sips:restricted@[2001:db8::1]",
         ] {
             assert!(markers.is_withheld(caller), "{caller:?} should be withheld");
         }
@@ -122,7 +150,15 @@ mod tests {
     #[test]
     fn numbers_and_names_are_not_withheld() {
         let markers = WithheldMarkers::default();
-        for caller in ["4155550100", "+1 (415) 555-0100", "2002", "Ada Lovelace", "Privateer Ltd", "sip:2002@pbx"] {
+        for caller in [
+            "4155550100",
+            "+1 (415) 555-0100",
+            "2002",
+            "Ada Lovelace",
+            "Privateer Ltd",
+            "sip:2002@pbx",
+            "sip:+14155550100@10.0.0.5",
+        ] {
             assert!(!markers.is_withheld(caller), "{caller:?} is a caller to search for");
         }
     }

@@ -3,10 +3,9 @@
 //! every Unicode decimal digit (general category Nd) read as its ASCII
 //! digit, and the look-alikes of `+ ( ) - /` read as those.
 
-/// The zero of every block of ten Unicode decimal digits (Nd) in the Basic
-/// Multilingual Plane, and the mathematical digits; a digit's value is its
-/// distance from its block's zero. Checked against Unicode 15.
-const DIGIT_ZEROS: [u32; 41] = [
+/// The zero of every block of ten Unicode decimal digits (Nd) of Unicode
+/// 15; a digit's value is its distance from its block's zero.
+const DIGIT_ZEROS: [u32; 67] = [
     0x0660,  // Arabic-Indic
     0x06F0,  // Extended Arabic-Indic (Persian, Urdu)
     0x07C0,  // NKo
@@ -43,11 +42,37 @@ const DIGIT_ZEROS: [u32; 41] = [
     0xAA50,  // Cham
     0xABF0,  // Meetei Mayek
     0xFF10,  // Fullwidth
+    0x104A0, // Osmanya
+    0x10D30, // Hanifi Rohingya
+    0x11066, // Brahmi
+    0x110F0, // Sora Sompeng
+    0x11136, // Chakma
+    0x111D0, // Sharada
+    0x112F0, // Khudawadi
+    0x11450, // Newa
+    0x114D0, // Tirhuta
+    0x11650, // Modi
+    0x116C0, // Takri
+    0x11730, // Ahom
+    0x118E0, // Warang Citi
+    0x11950, // Dives Akuru
+    0x11C50, // Bhaiksuki
+    0x11D50, // Masaram Gondi
+    0x11DA0, // Gunjala Gondi
+    0x11F50, // Kawi
+    0x16A60, // Mro
+    0x16AC0, // Tangsa
+    0x16B50, // Pahawh Hmong
     0x1D7CE, // Mathematical bold
     0x1D7D8, // Mathematical double-struck
     0x1D7E2, // Mathematical sans-serif
     0x1D7EC, // Mathematical sans-serif bold
     0x1D7F6, // Mathematical monospace
+    0x1E140, // Nyiakeng Puachue Hmong
+    0x1E2F0, // Wancho
+    0x1E4F0, // Nag Mundari
+    0x1E950, // Adlam
+    0x1FBF0, // Segmented (legacy computing)
 ];
 
 /// `input` with invisible format characters removed and digits and
@@ -100,4 +125,20 @@ fn ascii_punctuation(c: char) -> Option<char> {
         '\u{FF03}' => '#',
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_digit_of_every_block_is_numeric_in_the_standard_library() {
+        for zero in DIGIT_ZEROS {
+            for value in 0..10 {
+                let digit = char::from_u32(zero + value).unwrap();
+                assert!(digit.is_numeric(), "U+{:04X}", zero + value);
+                assert_eq!(ascii_digit(digit), char::from_digit(value, 10));
+            }
+        }
+    }
 }

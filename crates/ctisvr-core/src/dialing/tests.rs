@@ -107,10 +107,12 @@ fn unicode_decimal_digits_are_read_as_digits() {
         ("௪௧௫ ௫௫௫ ௦௧௦௦", "94155550100"),                        // Tamil
         ("၄၁၅ ၅၅၅ ၀၁၀၀", "94155550100"),                        // Myanmar
         ("𝟒𝟏𝟓 𝟓𝟓𝟓 𝟎𝟏𝟎𝟎", "94155550100"),                        // mathematical bold
-        ("١ (٤١٥) ٥٥٥-٠١٠٠", "914155550100"),                   // long distance written, Arabic-Indic
-        ("٢٠٠٢", "2002"),                                       // internal, Arabic-Indic
-        ("415–555—0100", "94155550100"),                        // en and em dashes
-        ("415\u{2212}555\u{2011}0100", "94155550100"),          // minus sign, non-breaking hyphen
+        ("\u{1E954}\u{1E951}\u{1E955}-\u{1E955}\u{1E955}\u{1E955}-\u{1E950}\u{1E951}\u{1E950}\u{1E950}", "94155550100"), // Adlam
+        ("\u{104A4}\u{104A1}\u{104A5} \u{104A5}\u{104A5}\u{104A5} \u{104A0}\u{104A1}\u{104A0}\u{104A0}", "94155550100"), // Osmanya
+        ("١ (٤١٥) ٥٥٥-٠١٠٠", "914155550100"), // long distance written, Arabic-Indic
+        ("٢٠٠٢", "2002"),                     // internal, Arabic-Indic
+        ("415–555—0100", "94155550100"),      // en and em dashes
+        ("415\u{2212}555\u{2011}0100", "94155550100"), // minus sign, non-breaking hyphen
     ]);
     // Numeric, but not decimal digits: superscripts, fractions, Roman numerals.
     assert_eq!(refused_at("415²"), '²');
@@ -201,6 +203,19 @@ fn vanity_letters_become_keypad_digits() {
         ("1-800-NEXT-123", "918006398123"), // `EXT` inside a word is no extension marker
     ]);
     assert_eq!(with_extension("1-800-FLOWERS x12"), ("918003569377".into(), Some("12".into())));
+}
+
+#[test]
+fn labels_that_records_write_around_a_number_are_not_dialled() {
+    check(&[
+        ("415-555-0100 (cell)", "94155550100"),
+        ("555-0100 home", "95550100"),
+        ("2002 (desk)", "2002"),
+        ("Tel: +1 415 555 0100", "90114155550100"),
+        ("+44 (0)20 7946 0958 - Office", "901442079460958"),
+        ("1-800-CALL-HOME", "9180022554663"),
+    ]);
+    assert_eq!(with_extension("415-555-0100 x123 (work)"), ("94155550100".into(), Some("123".into())));
 }
 
 #[test]

@@ -223,3 +223,49 @@ fn another_tabs_word_that_comes_after_the_servers_still_corrects_the_call() {
     while deliver(1, &mut [&mut a, &mut b]) + deliver(0, &mut [&mut a, &mut b]) > 0 {}
     assert!(pops(&b.effects()).is_empty(), "A popped the call before B's reload");
 }
+
+#[test]
+fn when_the_server_will_not_name_the_call_the_memory_starts_over() {
+    let (_, text) = inbound_call();
+    // userdata refused: the old memo expires, the calls to come are kept again.
+    let mut h = Harness::new();
+    h.now = at(6);
+    h.session.resume_calls(&text);
+    h.open();
+    let (id, _) = h.sent("myextension");
+    h.reply(id, json!({"extension": "2001"}));
+    let (id, _) = h.sent("startmonitor");
+    h.reply(id, json!({}));
+    let (id, _) = h.sent("querydeviceinfo");
+    h.reply(id, json!({"associateddevice": "1001"}));
+    let (id, _) = h.sent("queryagentstate");
+    h.reply(id, json!({"skillmode": "manual", "talkstate": "call"}));
+    let (id, _) = h.sent("userdata");
+    h.fail(id, "no such call");
+    h.effects();
+    h.event("offer", "4155550177", "2001");
+    let kept = stored(&h.effects()).flatten().expect("the next call is kept for a reload");
+    assert!(kept.contains("4155550177"), "{kept}");
+}
+
+#[test]
+fn the_memory_finds_the_call_when_the_switch_writes_the_number_with_a_prefix() {
+    let mut h = Harness::new();
+    h.now = T0;
+    h.start_logged_out();
+    h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") }).unwrap();
+    let (id, _) = h.sent("login");
+    h.reply(id, json!({}));
+    let (id, _) = h.sent("queryagentstate");
+    h.reply(id, json!({"skillmode": "manual", "talkstate": "idle"}));
+    h.call(CallCommand::Dial { number: "415-555-0100".into() }).unwrap();
+    let (id, _) = h.sent("makecall");
+    h.reply(id, json!({}));
+    h.now = at(1);
+    h.event("connect", "2001", "94155550100");
+    let text = stored(&h.effects()).flatten().expect("kept");
+    // The switch names the far end without our outside prefix.
+    let userdata = json!({"calling": "2001", "called": "4155550100", "cli": "2001"});
+    let h = reloaded(at(5), Some(&text), userdata);
+    assert_eq!(h.session.state().calls[0].age_seconds(at(5)), 4, "the remembered call, timed from its answer");
+}
