@@ -33,12 +33,13 @@
 //!     connected_at: Some(Millis(1_764_000_002_000)),
 //!     record: None,
 //!     popped: None,
+//!     extension_digits: None,
 //! };
 //! let memory = CallMemory { calls: vec![memo] };
 //! assert_eq!(CallMemory::decode(&memory.encode()), memory);
 //! ```
 
-use crate::calls::{Call, Direction};
+use crate::calls::{Call, CallExtension, Direction};
 use crate::crm::Record;
 use crate::numbers::same_number;
 use crate::time::Millis;
@@ -67,6 +68,8 @@ pub struct CallMemo {
     pub record: Option<Record>,
     /// The caller it was popped with (`None`: not popped).
     pub popped: Option<String>,
+    /// The extension dialled with it (`415-555-0100 x123`), and whether it was sent.
+    pub extension_digits: Option<CallExtension>,
 }
 
 /// The memos of every live call of one tab, or what the tab read back.
@@ -97,6 +100,7 @@ impl CallMemo {
             connected_at: call.connected_at,
             record: record.map(|r| Record { name: None, ..r.clone() }),
             popped: popped.cloned(),
+            extension_digits: call.extension.clone(),
         }
     }
 
@@ -124,6 +128,9 @@ impl CallMemo {
         if let Some(caller) = &self.popped {
             object.insert("popped".into(), json!(caller));
         }
+        if let Some(extension) = &self.extension_digits {
+            object.insert("x".into(), json!({"digits": extension.digits, "sent": extension.sent}));
+        }
         Value::Object(object)
     }
 
@@ -150,6 +157,10 @@ impl CallMemo {
             connected_at: value.get("connected").and_then(Value::as_u64).map(Millis),
             record,
             popped: text("popped"),
+            extension_digits: value.get("x").and_then(|x| {
+                let digits = x.get("digits")?.as_str()?.to_owned();
+                Some(CallExtension { digits, sent: x.get("sent").and_then(Value::as_bool).unwrap_or(false) })
+            }),
         })
     }
 }
@@ -194,13 +205,20 @@ mod tests {
             connected_at: Some(Millis(1_764_000_004_000)),
             record: Some(Record { id: "003A".into(), object_type: Some("Contact".into()), name: None }),
             popped: Some("4155550100".into()),
+            extension_digits: None,
         }
     }
 
     #[test]
     fn memos_survive_their_text_form() {
-        let memory =
-            CallMemory { calls: vec![memo(), CallMemo { connected_at: None, record: None, popped: None, ..memo() }] };
+        let other = CallMemo {
+            connected_at: None,
+            record: None,
+            popped: None,
+            extension_digits: Some(CallExtension { digits: "123".into(), sent: true }),
+            ..memo()
+        };
+        let memory = CallMemory { calls: vec![memo(), other] };
         assert_eq!(CallMemory::decode(&memory.encode()), memory);
     }
 

@@ -399,6 +399,7 @@ impl Calls {
             if let Some(memo) = memo {
                 call.started_at = memo.started_at;
                 call.connected_at = Some(memo.connected_at.unwrap_or(now));
+                call.extension = memo.extension_digits.clone();
                 if !memo.dialled.is_empty() {
                     call.dialled = memo.dialled.clone();
                 }
@@ -427,6 +428,9 @@ impl Calls {
                 }
                 if !memo.dialled.is_empty() {
                     call.dialled = memo.dialled.clone();
+                }
+                if call.extension.is_none() {
+                    call.extension = memo.extension_digits.clone();
                 }
             });
         }

@@ -269,3 +269,24 @@ fn the_memory_finds_the_call_when_the_switch_writes_the_number_with_a_prefix() {
     let h = reloaded(at(5), Some(&text), userdata);
     assert_eq!(h.session.state().calls[0].age_seconds(at(5)), 4, "the remembered call, timed from its answer");
 }
+
+#[test]
+fn an_extension_not_yet_sent_is_still_there_after_a_reload() {
+    let mut h = Harness::new();
+    h.now = T0;
+    h.start_logged_out();
+    h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") }).unwrap();
+    let (id, _) = h.sent("login");
+    h.reply(id, json!({}));
+    let (id, _) = h.sent("queryagentstate");
+    h.reply(id, json!({"skillmode": "manual", "talkstate": "idle"}));
+    h.call(CallCommand::Dial { number: "415-555-0100 x123".into() }).unwrap();
+    let (id, _) = h.sent("makecall");
+    h.reply(id, json!({}));
+    h.event("connect", "2001", "94155550100");
+    let text = stored(&h.effects()).flatten().expect("kept");
+    let userdata = json!({"calling": "2001", "called": "94155550100", "cli": "2001"});
+    let h = reloaded(at(5), Some(&text), userdata);
+    let call = h.session.state().calls[0].clone();
+    assert_eq!(call.extension.map(|e| (e.digits, e.sent)), Some(("123".to_string(), false)), "Send ext. 123 is back");
+}

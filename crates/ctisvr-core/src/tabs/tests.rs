@@ -342,6 +342,7 @@ fn messages_round_trip_and_strangers_are_ignored() {
                     connected_at: None,
                     record: Some(record),
                     popped: None,
+                    extension_digits: None,
                 }],
             },
         },
