@@ -110,6 +110,26 @@ pub enum CallAction {
     SendExtension,
 }
 
+impl CallAction {
+    /// The action as the agent names it (its button): "Hang up", "Send ext.".
+    pub fn label(self) -> &'static str {
+        match self {
+            CallAction::Answer => "Answer",
+            CallAction::Dial => "Call",
+            CallAction::Hold => "Hold",
+            CallAction::Retrieve => "Retrieve",
+            CallAction::HangUp => "Hang up",
+            CallAction::DropParty => "Drop party",
+            CallAction::Consult => "Consult",
+            CallAction::Reconnect => "Reconnect",
+            CallAction::Transfer => "Transfer",
+            CallAction::Conference => "Conference",
+            CallAction::SendDtmf => "Keypad",
+            CallAction::SendExtension => "Send ext.",
+        }
+    }
+}
+
 /// How the calls changed, for DOM events and the CRM.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallChange {

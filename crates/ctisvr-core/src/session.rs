@@ -29,9 +29,10 @@ use crate::tabs::{Duty, Outcome, PageEvent, TabId, TabMessage, Tabs, Task};
 use crate::time::Millis;
 use crate::transport_advice::{advise, PageOrigin};
 use crate::wire::{
-    Event, EventKind, Password, ReasonCode, Request, RequestFrame, RequestId, Response, ServerFrame, SkillMode,
-    TalkState, UserDataKind, WorkMode,
+    Event, EventKind, Password, ReasonCode, Request, Response, ServerFrame, SkillMode, TalkState, UserDataKind,
+    WorkMode,
 };
+use requests::{Purpose, Requests};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
 
@@ -149,9 +150,7 @@ pub struct Session {
     options: SessionOptions,
     settings: Option<Settings>,
     connection: Connection,
-    next_id: RequestId,
-    pending: BTreeMap<RequestId, Pending>,
-    transmit: VecDeque<String>,
+    requests: Requests,
     effects: VecDeque<Effect>,
     extension: Option<String>,
     ready: bool,
@@ -255,84 +254,6 @@ pub enum CrmInput {
     },
 }
 
-/// A request waiting for its response, and what to do with the response.
-#[derive(Debug)]
-struct Pending {
-    purpose: Purpose,
-    deadline: Millis,
-}
-
-#[derive(Debug)]
-enum Purpose {
-    MyExtension,
-    StartMonitor,
-    QueryDeviceInfo,
-    QueryAgentState,
-    Snapshot,
-    UserData,
-    /// The agent's request as sent (agent id trimmed, AUX reason filled in,
-    /// `password` only when the agent typed it with this request).
-    Agent(AgentCommand),
-    /// A call request; `number` is the destination or party it named.
-    Call {
-        action: CallAction,
-        number: Option<String>,
-    },
-    /// The DTMF of `call`'s extension.
-    Extension {
-        call: CallId,
-        digits: String,
-    },
-}
-
-impl Purpose {
-    /// A read of the agent or the calls (at start-up, after a call, or a liveness check).
-    fn is_read(&self) -> bool {
-        matches!(self, Purpose::QueryAgentState | Purpose::Snapshot | Purpose::UserData)
-    }
-
-    /// The user's own request, agent or call (as opposed to the session's bookkeeping).
-    fn is_user_request(&self) -> bool {
-        matches!(self, Purpose::Agent(_) | Purpose::Call { .. } | Purpose::Extension { .. })
-    }
-
-    /// How the agent would name it: "Login", "Change to AUX".
-    fn describe(&self) -> String {
-        match self {
-            Purpose::MyExtension => "Finding this workstation's extension".into(),
-            Purpose::StartMonitor => "Monitoring the extension".into(),
-            Purpose::QueryDeviceInfo => "Reading the extension's agent".into(),
-            Purpose::QueryAgentState => "Reading the agent state".into(),
-            Purpose::Snapshot => "Reading the extension's calls".into(),
-            Purpose::UserData => "Reading the call's numbers".into(),
-            Purpose::Agent(AgentCommand::Login { .. }) => "Login".into(),
-            Purpose::Agent(AgentCommand::Logout) => "Logout".into(),
-            Purpose::Agent(AgentCommand::SetState { mode, .. }) => format!("Change to {}", mode.label()),
-            Purpose::Extension { digits, .. } => format!("Send ext. {digits}"),
-            Purpose::Call { action, number } => {
-                let name = match action {
-                    CallAction::Answer => "Answer",
-                    CallAction::Dial => "Call",
-                    CallAction::Hold => "Hold",
-                    CallAction::Retrieve => "Retrieve",
-                    CallAction::HangUp => "Hang up",
-                    CallAction::DropParty => "Drop party",
-                    CallAction::Consult => "Consult",
-                    CallAction::Reconnect => "Reconnect",
-                    CallAction::Transfer => "Transfer",
-                    CallAction::Conference => "Conference",
-                    CallAction::SendDtmf => "Keypad",
-                    CallAction::SendExtension => "Send ext.",
-                };
-                match number {
-                    Some(number) => format!("{name} {number}"),
-                    None => name.to_owned(),
-                }
-            }
-        }
-    }
-}
-
 impl Default for Session {
     fn default() -> Self {
         Session::new(SessionOptions::default())
@@ -346,9 +267,7 @@ impl Session {
             connection: Connection::new(options.connection.clone(), options.seed),
             options,
             settings: None,
-            next_id: 1,
-            pending: BTreeMap::new(),
-            transmit: VecDeque::new(),
+            requests: Requests::default(),
             effects: VecDeque::new(),
             extension: None,
             ready: false,
@@ -485,12 +404,10 @@ impl Session {
         self.connection.handle_timeout(now);
         self.tabs.handle_timeout(now);
         self.run_tabs(now);
-        let expired: Vec<RequestId> =
-            self.pending.iter().filter(|(_, p)| p.deadline <= now).map(|(id, _)| *id).collect();
-        if let Some(first) = expired.first().and_then(|id| self.pending.get(id)) {
+        if let Some(overdue) = self.requests.overdue(now) {
             // A server that does not answer is gone: leave it for a working one.
             let seconds = self.request_timeout().as_secs();
-            let reason = format!("CtiSVR did not answer {} within {seconds} s", first.purpose.describe());
+            let reason = format!("CtiSVR did not answer {} within {seconds} s", overdue.describe());
             if let Some(conn) = self.connection.current() {
                 self.effects.push_back(Effect::CloseSocket);
                 self.connection.lost(now, conn, &reason);
@@ -500,7 +417,7 @@ impl Session {
         }
         self.send_due_extensions(now);
         let quiet_since = self.last_heard;
-        if self.ready && self.pending.is_empty() && now >= quiet_since + self.liveness_interval() {
+        if self.ready && self.requests.is_idle() && now >= quiet_since + self.liveness_interval() {
             self.send_for_extension(now, |extension| Request::QueryAgentState { extension }, Purpose::QueryAgentState);
         }
     }
@@ -514,7 +431,7 @@ impl Session {
 
     /// A text frame to send on the current socket.
     pub fn poll_transmit(&mut self) -> Option<String> {
-        self.transmit.pop_front()
+        self.requests.poll_transmit()
     }
 
     /// A side effect for the edge.
@@ -530,11 +447,11 @@ impl Session {
 
     /// When to call [`Session::handle_timeout`] next.
     pub fn poll_timeout(&self) -> Option<Millis> {
-        let requests = self.pending.values().map(|p| p.deadline);
-        let liveness = (self.ready && self.pending.is_empty()).then(|| self.last_heard + self.liveness_interval());
+        let requests = self.requests.next_deadline();
+        let liveness = (self.ready && self.requests.is_idle()).then(|| self.last_heard + self.liveness_interval());
         let tabs = self.tabs.poll_timeout();
         let extensions = self.auto_send.poll_timeout();
-        requests.chain(self.connection.deadline()).chain(liveness).chain(tabs).chain(extensions).min()
+        requests.into_iter().chain(self.connection.deadline()).chain(liveness).chain(tabs).chain(extensions).min()
     }
 
     /// What the view renders.
@@ -546,7 +463,7 @@ impl Session {
             agent: self.agent.clone(),
             password_known: self.password.is_some(),
             calls: self.calls.list().to_vec(),
-            busy: self.pending.values().any(|p| p.purpose.is_user_request()),
+            busy: self.requests.busy(),
             notice: self.notice.clone(),
         }
     }
@@ -600,7 +517,7 @@ impl Session {
             return Err(Rejected::NotConnected);
         }
         let extension = self.extension.clone().filter(|_| self.ready).ok_or(Rejected::NotReady)?;
-        if self.pending.values().any(|p| p.purpose.is_user_request()) {
+        if self.requests.busy() {
             return Err(Rejected::Busy);
         }
         Ok(extension)
@@ -713,11 +630,8 @@ impl Session {
     }
 
     fn send(&mut self, now: Millis, request: Request, purpose: Purpose) {
-        let id = self.next_id;
-        self.next_id = self.next_id.wrapping_add(1);
-        self.transmit.push_back(RequestFrame { id, request }.encode());
         let deadline = now + self.request_timeout();
-        self.pending.insert(id, Pending { purpose, deadline });
+        self.requests.send(request, purpose, deadline);
     }
 
     /// Sends a request about our extension (known once `myextension` answered).
@@ -728,20 +642,20 @@ impl Session {
     }
 
     fn on_response(&mut self, now: Millis, response: Response) {
-        let Some(pending) = response.id.and_then(|id| self.pending.remove(&id)) else {
+        let Some(purpose) = response.id.and_then(|id| self.requests.answered(id)) else {
             // Unknown id: the answer to a request that already timed out.
             return;
         };
-        if pending.purpose.is_user_request() && !self.pending.values().any(|p| p.purpose.is_user_request()) {
+        if purpose.is_user_request() && !self.requests.busy() {
             self.resolve(Resolved::NothingWaiting);
         }
         if response.is_success() {
-            if pending.purpose.is_read() {
+            if purpose.is_read() {
                 self.resolve(Resolved::Read);
             }
-            self.on_success(now, pending.purpose, response);
+            self.on_success(now, purpose, response);
         } else {
-            self.on_error(now, pending.purpose, response);
+            self.on_error(now, purpose, response);
         }
     }
 
@@ -945,7 +859,7 @@ impl Session {
     /// Asks the server what calls the extension has (`snapshot`, then
     /// `userdata`), once ready (start-up asks anyway) and one at a time.
     fn request_snapshot(&mut self, now: Millis) {
-        let asking = self.pending.values().any(|p| matches!(p.purpose, Purpose::Snapshot));
+        let asking = self.requests.waiting_for(&Purpose::Snapshot);
         if self.ready && !asking {
             self.send_for_extension(now, |extension| Request::Snapshot { extension }, Purpose::Snapshot);
         }
@@ -964,16 +878,13 @@ impl Session {
 
     /// The current socket is gone: nothing in flight will be answered.
     fn connection_lost(&mut self) {
-        self.transmit.clear();
         self.calls.lost();
-        let lost: Vec<&Purpose> =
-            self.pending.values().filter(|p| p.purpose.is_user_request()).map(|p| &p.purpose).collect();
+        let lost = self.requests.lost();
         let cause = match lost.first() {
             Some(Purpose::Agent(_)) => NoticeCause::AgentRequest,
             _ => NoticeCause::CallRequest,
         };
-        let lost: Vec<String> = lost.iter().map(|p| p.describe()).collect();
-        self.pending.clear();
+        let lost: Vec<String> = lost.iter().map(Purpose::describe).collect();
         self.resolve(Resolved::NothingWaiting);
         if !lost.is_empty() {
             self.show(Notice::error(
@@ -1423,6 +1334,7 @@ fn not_allowed_text(action: CallAction) -> &'static str {
 
 mod network;
 mod notices;
+mod requests;
 
 #[cfg(test)]
 #[path = "session_tests.rs"]
