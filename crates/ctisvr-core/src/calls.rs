@@ -18,6 +18,10 @@
 //! model is in doubt ([`Calls::take_doubt`]) and the session asks the server
 //! (`snapshot`, then `userdata`) what calls there are.
 
+mod command;
+
+pub use command::CallCommand;
+
 use crate::call_memory::CallMemo;
 use crate::numbers::{same_number, same_party};
 use crate::settings::DialingPrefixes;

@@ -14,9 +14,9 @@
 //! international prefixes make no difference. The notice names the number as the agent
 //! gave it, digits only (`415-555-0188` -> `4155550188`).
 
+use crate::calls::CallCommand;
 use crate::calls::Calls;
 use crate::dialing::dial_target;
-use crate::session::CallCommand;
 use crate::settings::DialingPrefixes;
 
 /// Why a number is not dialled: it is already being dialled or on the call.

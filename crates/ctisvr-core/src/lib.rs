@@ -32,6 +32,7 @@
 pub mod agent;
 pub mod call_memory;
 pub mod calls;
+pub mod command;
 pub mod connection;
 pub mod crm;
 pub mod dial_refusal;
@@ -49,13 +50,15 @@ pub mod wire;
 pub mod withheld;
 
 pub use agent::{AgentAction, AgentCommand, AgentStatus};
+pub use calls::CallCommand;
 pub use calls::{Call, CallAction, CallChange, CallExtension, CallState, Direction};
+pub use command::{Command, Rejected};
 pub use connection::{ConnId, Connect, ConnectionPolicy, ConnectionStatus, Network, ServerRole};
 pub use crm::{CallLog, CallType, Crm, Record};
 pub use dialing::{DialError, DialTarget};
 pub use effects::Effect;
 pub use notice::{Notice, NoticeCause, NoticeLevel};
-pub use session::{CallCommand, Command, CrmInput, Rejected, Session, SessionOptions, TransportEvent};
+pub use session::{CrmInput, Session, SessionOptions, TransportEvent};
 pub use settings::{DialExtension, DialingPrefixes, Options, Settings, SettingsError, WsUri};
 pub use state::State;
 pub use time::Millis;

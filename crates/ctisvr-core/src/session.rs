@@ -15,7 +15,8 @@
 
 use crate::agent::{AgentAction, AgentCommand, AgentStatus};
 use crate::call_memory::{CallMemo, CallMemory};
-use crate::calls::{Call, CallAction, CallChange, CallId, Calls, Direction, Restored};
+use crate::calls::{Call, CallAction, CallChange, CallCommand, CallId, Calls, Direction, Restored};
+use crate::command::{Command, Rejected};
 use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy, ConnectionStatus};
 use crate::crm::{parse_click_to_dial, record_from_search, CallLog, Record};
 use crate::dial_refusal::DialRefusal;
@@ -74,74 +75,6 @@ pub enum TransportEvent {
         id: ConnId,
         reason: String,
     },
-}
-
-/// What the agent (or the page's script) asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    Agent(AgentCommand),
-    Call(CallCommand),
-    /// The agent closed the message.
-    DismissNotice,
-    /// End the wait between reconnect rounds and try now.
-    RetryNow,
-}
-
-/// A call request. Numbers are dialled through the click-to-dial rules.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CallCommand {
-    /// `makecall` when idle, `consultation` when on a call.
-    Dial {
-        number: String,
-    },
-    Answer,
-    Hold,
-    Retrieve,
-    HangUp,
-    /// Drops `party` from the conference; `None`: the party added last.
-    DropParty {
-        party: Option<String>,
-    },
-    Consult {
-        number: String,
-    },
-    Reconnect,
-    /// Two-step with a consultation (the number is not needed), else single-step to `number`.
-    Transfer {
-        number: Option<String>,
-    },
-    /// Joins the held call and the consultation.
-    Conference {
-        number: Option<String>,
-    },
-    SendDtmf {
-        digits: String,
-    },
-    /// Sends the extension of `call` (connected) as DTMF.
-    SendExtension {
-        call: CallId,
-    },
-}
-
-/// Why a command was not sent. The text is shown to the agent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Rejected {
-    #[error("The softphone is not connected to CtiSVR.")]
-    NotConnected,
-    #[error("The softphone is still starting; try again in a moment.")]
-    NotReady,
-    #[error("Waiting for CtiSVR to answer the previous request.")]
-    Busy,
-    #[error("{0}")]
-    NotAllowed(&'static str),
-    #[error("Enter your agent ID.")]
-    MissingAgentId,
-    #[error("Enter your password.")]
-    MissingPassword,
-    #[error("{0}")]
-    Dial(#[from] DialError),
-    #[error("{0}")]
-    Repeated(#[from] DialRefusal),
 }
 
 /// The softphone's session with CtiSVR. See the module docs.
@@ -376,7 +309,7 @@ impl Session {
                 if self.connection.retry_now() {
                     Ok(())
                 } else {
-                    Err(Rejected::NotAllowed("The softphone is not waiting to reconnect."))
+                    Err(Rejected::NotWaitingToReconnect)
                 }
             }
             Command::Agent(command) => self.agent_command(now, command),
@@ -479,7 +412,7 @@ impl Session {
         let (request, purpose) = match command {
             AgentCommand::Login { agent_id, password } => {
                 if !self.agent.allows(AgentAction::Login) {
-                    return Err(Rejected::NotAllowed("An agent is already logged in at this extension."));
+                    return Err(Rejected::AgentLoggedIn);
                 }
                 let agent_id = agent_id.trim().to_owned();
                 if agent_id.is_empty() {
@@ -531,9 +464,9 @@ impl Session {
             crate::dial_refusal::check(&self.calls, &command, &prefixes, own)?;
         }
         let extension = ready?;
-        let action = call_action(&command);
+        let action = command.action();
         if !crate::calls::allows(self.calls.list(), action) {
-            return Err(Rejected::NotAllowed(not_allowed_text(action)));
+            return Err(Rejected::NotAllowed(action));
         }
         let dial = |number: &str| dial_target(number, &prefixes, &extension);
         let consultation = self.calls.consultation_pair().map(|(_, c)| c.dialled.clone());
@@ -557,7 +490,7 @@ impl Session {
             CallCommand::DropParty { party } => {
                 let last = self.calls.conference().and_then(|c| c.parties.last().cloned());
                 let party = party.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).or(last);
-                let party = party.ok_or(Rejected::NotAllowed("There is no conference party to drop."))?;
+                let party = party.ok_or(Rejected::NoPartyToDrop)?;
                 (Request::DropParty { extension: ext, party: party.clone() }, Some(party))
             }
             CallCommand::Transfer { number } | CallCommand::Conference { number } => {
@@ -579,14 +512,14 @@ impl Session {
             CallCommand::SendDtmf { digits } => {
                 let digits: String = digits.chars().filter(|c| !c.is_whitespace()).collect();
                 if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#') {
-                    return Err(Rejected::NotAllowed("Keypad digits are 0-9, * and #."));
+                    return Err(Rejected::BadDtmf);
                 }
                 (Request::Dtmf { extension: ext, digits: digits.clone() }, Some(digits))
             }
             CallCommand::SendExtension { call } => {
                 let found = self.calls.list().iter().find(|c| c.id == call && c.extension_to_send());
                 let digits = found.and_then(|c| c.extension.as_ref()).map(|e| e.digits.clone());
-                let digits = digits.ok_or(Rejected::NotAllowed("That call has no extension to send."))?;
+                let digits = digits.ok_or(Rejected::NoExtensionToSend)?;
                 self.resolve(Resolved::RequestSent);
                 self.send(
                     now,
@@ -626,7 +559,7 @@ impl Session {
     }
 
     fn logged_in_agent(&self) -> Result<String, Rejected> {
-        self.agent.agent_id().map(str::to_owned).ok_or(Rejected::NotAllowed("No agent is logged in at this extension."))
+        self.agent.agent_id().map(str::to_owned).ok_or(Rejected::NoAgent)
     }
 
     fn send(&mut self, now: Millis, request: Request, purpose: Purpose) {
@@ -1293,42 +1226,6 @@ fn rejection_cause(command: &Command) -> NoticeCause {
         Command::Agent(_) => NoticeCause::AgentRequest,
         Command::Call(_) => NoticeCause::CallRequest,
         Command::DismissNotice | Command::RetryNow => NoticeCause::Connection,
-    }
-}
-
-/// The action a call command needs to be allowed.
-fn call_action(command: &CallCommand) -> CallAction {
-    match command {
-        CallCommand::Dial { .. } => CallAction::Dial,
-        CallCommand::Answer => CallAction::Answer,
-        CallCommand::Hold => CallAction::Hold,
-        CallCommand::Retrieve => CallAction::Retrieve,
-        CallCommand::HangUp => CallAction::HangUp,
-        CallCommand::DropParty { .. } => CallAction::DropParty,
-        CallCommand::Consult { .. } => CallAction::Consult,
-        CallCommand::Reconnect => CallAction::Reconnect,
-        CallCommand::Transfer { .. } => CallAction::Transfer,
-        CallCommand::Conference { .. } => CallAction::Conference,
-        CallCommand::SendDtmf { .. } => CallAction::SendDtmf,
-        CallCommand::SendExtension { .. } => CallAction::SendExtension,
-    }
-}
-
-/// Why the calls as they are do not allow `action`.
-fn not_allowed_text(action: CallAction) -> &'static str {
-    match action {
-        CallAction::Answer => "There is no ringing call to answer.",
-        CallAction::Dial => "Finish the current calls before dialling another.",
-        CallAction::Hold => "There is no connected call to hold.",
-        CallAction::Retrieve => "There is no held call to retrieve.",
-        CallAction::HangUp => "There is no call to hang up.",
-        CallAction::DropParty => "There is no conference to drop a party from.",
-        CallAction::Consult => "Consult needs one connected call.",
-        CallAction::Reconnect => "Reconnect needs a held call and a consultation.",
-        CallAction::Transfer => "Transfer needs a connected call, or a held call and a consultation.",
-        CallAction::Conference => "Conference needs a held call and an answered consultation.",
-        CallAction::SendDtmf => "The keypad needs a connected call.",
-        CallAction::SendExtension => "The extension is sent on a connected call.",
     }
 }
 

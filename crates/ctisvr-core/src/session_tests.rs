@@ -242,7 +242,7 @@ fn commands_are_refused_with_a_reason_when_they_make_no_sense() {
         h.command(AgentCommand::Login { agent_id: "1".into(), password: Password::new("") }),
         Err(Rejected::MissingPassword)
     );
-    assert!(matches!(h.command(AgentCommand::Logout), Err(Rejected::NotAllowed(_))));
+    assert!(matches!(h.command(AgentCommand::Logout), Err(Rejected::NoAgent)));
     h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1") }).unwrap();
     assert_eq!(h.command(AgentCommand::Logout), Err(Rejected::Busy), "one agent request at a time");
 }
@@ -439,7 +439,7 @@ fn dialling_on_a_call_consults_and_the_buttons_follow_the_calls() {
     h.event("offer", "5551234", "2001");
     assert!(h.session.state().allows_call(CallAction::Answer));
     assert!(!h.session.state().allows_call(CallAction::Hold));
-    assert!(matches!(h.call(CallCommand::Hold), Err(Rejected::NotAllowed(_))));
+    assert!(matches!(h.call(CallCommand::Hold), Err(Rejected::NotAllowed(CallAction::Hold))));
     h.call(CallCommand::Answer).unwrap();
     let (id, frame) = h.sent("answer");
     assert_eq!(frame, json!({"id": id, "request": "answer", "extension": "2001"}));
@@ -499,7 +499,7 @@ fn single_step_transfer_needs_a_number_and_dtmf_needs_digits() {
     h.event("connect", "5551234", "2001");
     assert_eq!(h.call(CallCommand::Transfer { number: None }), Err(Rejected::Dial(DialError::Empty)));
     h.nothing_sent();
-    assert!(matches!(h.call(CallCommand::SendDtmf { digits: "12a".into() }), Err(Rejected::NotAllowed(_))));
+    assert!(matches!(h.call(CallCommand::SendDtmf { digits: "12a".into() }), Err(Rejected::BadDtmf)));
     h.call(CallCommand::SendDtmf { digits: "1 2#".into() }).unwrap();
     let (id, frame) = h.sent("dtmf");
     assert_eq!(frame, json!({"id": id, "request": "dtmf", "extension": "2001", "digits": "12#"}));

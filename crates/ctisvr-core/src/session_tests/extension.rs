@@ -62,7 +62,10 @@ fn the_main_number_is_dialled_and_the_button_sends_the_extension_once_connected(
     // Ringing: nobody to hear it yet.
     assert!(!h.session.state().allows_call(CallAction::SendExtension));
     let call = h.call_id();
-    assert!(matches!(h.call(CallCommand::SendExtension { call }), Err(Rejected::NotAllowed(_))));
+    assert!(matches!(
+        h.call(CallCommand::SendExtension { call }),
+        Err(Rejected::NotAllowed(CallAction::SendExtension))
+    ));
     h.nothing_sent();
     h.event("connect", "2001", "94155550100");
     assert!(h.session.state().allows_call(CallAction::SendExtension));
