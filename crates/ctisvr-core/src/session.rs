@@ -34,6 +34,7 @@ use crate::wire::{
     WorkMode,
 };
 use requests::{Purpose, Requests};
+use startup::Startup;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
 
@@ -86,7 +87,8 @@ pub struct Session {
     requests: Requests,
     effects: VecDeque<Effect>,
     extension: Option<String>,
-    ready: bool,
+    /// The start-up phase of the current connection.
+    startup: Startup,
     agent: AgentStatus,
     /// In memory only, never in `State`, never in an effect.
     password: Option<Password>,
@@ -203,7 +205,7 @@ impl Session {
             requests: Requests::default(),
             effects: VecDeque::new(),
             extension: None,
-            ready: false,
+            startup: Startup::Offline,
             agent: AgentStatus::Unknown,
             password: None,
             calls: Calls::default(),
@@ -259,6 +261,7 @@ impl Session {
             TransportEvent::Opened(id) => {
                 if self.connection.opened(id) {
                     self.last_heard = now;
+                    self.startup = Startup::AwaitExtension;
                     self.send(now, Request::MyExtension, Purpose::MyExtension);
                 }
             }
@@ -350,7 +353,7 @@ impl Session {
         }
         self.send_due_extensions(now);
         let quiet_since = self.last_heard;
-        if self.ready && self.requests.is_idle() && now >= quiet_since + self.liveness_interval() {
+        if self.startup.is_ready() && self.requests.is_idle() && now >= quiet_since + self.liveness_interval() {
             self.send_for_extension(now, |extension| Request::QueryAgentState { extension }, Purpose::QueryAgentState);
         }
     }
@@ -381,7 +384,8 @@ impl Session {
     /// When to call [`Session::handle_timeout`] next.
     pub fn poll_timeout(&self) -> Option<Millis> {
         let requests = self.requests.next_deadline();
-        let liveness = (self.ready && self.requests.is_idle()).then(|| self.last_heard + self.liveness_interval());
+        let liveness =
+            (self.startup.is_ready() && self.requests.is_idle()).then(|| self.last_heard + self.liveness_interval());
         let tabs = self.tabs.poll_timeout();
         let extensions = self.auto_send.poll_timeout();
         requests.into_iter().chain(self.connection.deadline()).chain(liveness).chain(tabs).chain(extensions).min()
@@ -392,7 +396,7 @@ impl Session {
         State {
             connection: self.connection.status().clone(),
             extension: self.extension.clone(),
-            ready: self.ready,
+            ready: self.startup.is_ready(),
             agent: self.agent.clone(),
             password_known: self.password.is_some(),
             calls: self.calls.list().to_vec(),
@@ -449,7 +453,7 @@ impl Session {
         if !self.connection.is_open() {
             return Err(Rejected::NotConnected);
         }
-        let extension = self.extension.clone().filter(|_| self.ready).ok_or(Rejected::NotReady)?;
+        let extension = self.extension.clone().filter(|_| self.startup.is_ready()).ok_or(Rejected::NotReady)?;
         if self.requests.busy() {
             return Err(Rejected::Busy);
         }
@@ -597,6 +601,7 @@ impl Session {
             Purpose::MyExtension => match response.extension.filter(|e| !e.trim().is_empty()) {
                 Some(extension) => {
                     self.extension = Some(extension);
+                    self.startup = Startup::AwaitDeviceInfo;
                     // Pipelined: both need only the extension, and the server
                     // answers in order, so one round trip is saved.
                     self.send_for_extension(
@@ -618,6 +623,7 @@ impl Session {
             // Nothing follows from it: querydeviceinfo went with it.
             Purpose::StartMonitor => {}
             Purpose::QueryDeviceInfo => {
+                self.startup = Startup::AwaitCalls;
                 match response.associated_device.filter(|a| !a.trim().is_empty()) {
                     Some(agent_id) => {
                         // Already logged in (a reload, or another softphone): ask how.
@@ -793,14 +799,14 @@ impl Session {
     /// `userdata`), once ready (start-up asks anyway) and one at a time.
     fn request_snapshot(&mut self, now: Millis) {
         let asking = self.requests.waiting_for(&Purpose::Snapshot);
-        if self.ready && !asking {
+        if self.startup.is_ready() && !asking {
             self.send_for_extension(now, |extension| Request::Snapshot { extension }, Purpose::Snapshot);
         }
     }
 
     fn finish_startup(&mut self) {
-        if !self.ready && self.connection.is_open() {
-            self.ready = true;
+        if !self.startup.is_ready() && self.connection.is_open() {
+            self.startup = Startup::Ready;
             self.connection.established();
             if let Some(conn) = self.connection.current() {
                 self.resolve(Resolved::Ready(conn));
@@ -828,8 +834,9 @@ impl Session {
                 ),
             ));
         }
-        if self.ready {
-            self.ready = false;
+        let was_ready = self.startup.is_ready();
+        self.startup = Startup::Offline;
+        if was_ready {
             self.effects.push_back(Effect::ClickToDial { enabled: false });
         }
     }
@@ -1232,6 +1239,7 @@ fn rejection_cause(command: &Command) -> NoticeCause {
 mod network;
 mod notices;
 mod requests;
+mod startup;
 
 #[cfg(test)]
 #[path = "session_tests.rs"]

@@ -74,7 +74,7 @@ impl Session {
     /// Sends the liveness check now, unless a request is already waiting
     /// for its answer (its timeout checks the socket as well).
     fn check_now(&mut self, now: Millis) {
-        if self.ready && self.connection.is_open() && self.requests.is_idle() {
+        if self.startup.is_ready() && self.connection.is_open() && self.requests.is_idle() {
             self.send_for_extension(now, |extension| Request::QueryAgentState { extension }, Purpose::QueryAgentState);
         }
     }
