@@ -29,7 +29,7 @@ use crate::tabs::{Duty, Outcome, PageEvent, TabId, TabMessage, Tabs, Task};
 use crate::time::Millis;
 use crate::transport_advice::{advise, PageOrigin};
 use crate::wire::{
-    Event, EventKind, Password, ReasonCode, Request, RequestFrame, RequestId, Response, ServerFrame, SkillMode,
+    Dtmf, Event, EventKind, Password, ReasonCode, Request, RequestFrame, RequestId, Response, ServerFrame, SkillMode,
     TalkState, UserDataKind, WorkMode,
 };
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -582,8 +582,7 @@ impl Session {
                 let agent_id = self.logged_in_agent()?;
                 let given = password.filter(|p| !p.is_empty());
                 let passwd = given.clone().or_else(|| self.password.clone()).ok_or(Rejected::MissingPassword)?;
-                // The reason code belongs to AUX only; AUX without one is "0", no reason.
-                let reason = (mode == WorkMode::Aux).then(|| reason.or(ReasonCode::new(0))).flatten();
+                let reason = ReasonCode::for_mode(mode, reason);
                 let request = Request::SetState { extension, agent_id, passwd, state: mode, reason_code: reason };
                 (request, Purpose::Agent(AgentCommand::SetState { mode, reason, password: given }))
             }
@@ -661,9 +660,8 @@ impl Session {
             }
             CallCommand::SendDtmf { digits } => {
                 let digits: String = digits.chars().filter(|c| !c.is_whitespace()).collect();
-                if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#') {
-                    return Err(Rejected::NotAllowed("Keypad digits are 0-9, * and #."));
-                }
+                let refused = |_| Rejected::NotAllowed("Keypad digits are 1 to 100 of 0-9, *, # and A-D.");
+                let digits = Dtmf::parse(&digits).map_err(refused)?.into_string();
                 (Request::Dtmf { extension: ext, digits: digits.clone() }, Some(digits))
             }
             CallCommand::SendExtension { call } => {
