@@ -38,7 +38,7 @@ pub enum Rejected {
     NoAgent,
     #[error("There is no conference party to drop.")]
     NoPartyToDrop,
-    #[error("Keypad digits are 0-9, * and #.")]
+    #[error("Keypad digits are 1 to 100 of 0-9, *, # and A-D.")]
     BadDtmf,
     #[error("That call has no extension to send.")]
     NoExtensionToSend,

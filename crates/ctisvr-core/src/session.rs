@@ -30,8 +30,7 @@ use crate::tabs::{Duty, Outcome, PageEvent, TabId, TabMessage, Tabs, Task};
 use crate::time::Millis;
 use crate::transport_advice::{advise, PageOrigin};
 use crate::wire::{
-    Event, EventKind, Password, ReasonCode, Request, Response, ServerFrame, SkillMode, TalkState, UserDataKind,
-    WorkMode,
+    Dtmf, Event, EventKind, Password, ReasonCode, Request, Response, ServerFrame, SkillMode, TalkState, UserDataKind,
 };
 use requests::{Purpose, Requests};
 use startup::Startup;
@@ -436,8 +435,7 @@ impl Session {
                 let agent_id = self.logged_in_agent()?;
                 let given = password.filter(|p| !p.is_empty());
                 let passwd = given.clone().or_else(|| self.password.clone()).ok_or(Rejected::MissingPassword)?;
-                // The reason code belongs to AUX only; AUX without one is "0", no reason.
-                let reason = (mode == WorkMode::Aux).then(|| reason.or(ReasonCode::new(0))).flatten();
+                let reason = ReasonCode::for_mode(mode, reason);
                 let request = Request::SetState { extension, agent_id, passwd, state: mode, reason_code: reason };
                 (request, Purpose::Agent(AgentCommand::SetState { mode, reason, password: given }))
             }
@@ -515,9 +513,7 @@ impl Session {
             }
             CallCommand::SendDtmf { digits } => {
                 let digits: String = digits.chars().filter(|c| !c.is_whitespace()).collect();
-                if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#') {
-                    return Err(Rejected::BadDtmf);
-                }
+                let digits = Dtmf::parse(&digits).map_err(|_| Rejected::BadDtmf)?.into_string();
                 (Request::Dtmf { extension: ext, digits: digits.clone() }, Some(digits))
             }
             CallCommand::SendExtension { call } => {
@@ -652,7 +648,9 @@ impl Session {
                         self.set_agent(AgentStatus::LoggedOut);
                     }
                     (Some(mode), Some(agent_id)) => {
-                        let reason = response.reason_code.filter(|_| mode == SkillMode::Mode(WorkMode::Aux));
+                        // What the server reports is kept (no 0 filled in), for AUX only.
+                        let aux = matches!(mode, SkillMode::Mode(work) if ReasonCode::allowed_with(work));
+                        let reason = response.reason_code.filter(|_| aux);
                         self.set_agent(AgentStatus::LoggedIn { agent_id, mode: Some(mode), reason });
                     }
                     _ => {}

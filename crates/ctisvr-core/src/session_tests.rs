@@ -5,6 +5,7 @@ use crate::calls::CallAction;
 use crate::calls::CallState;
 use crate::connection::{ConnectionStatus, ServerRole};
 use crate::settings::{DialingPrefixes, WsUri};
+use crate::wire::WorkMode;
 use serde_json::{json, Value};
 
 /// A session with a fake clock and a scripted server.
@@ -507,6 +508,27 @@ fn single_step_transfer_needs_a_number_and_dtmf_needs_digits() {
     h.call(CallCommand::Transfer { number: Some("2003".into()) }).unwrap();
     let (_, frame) = h.sent("transfer");
     assert_eq!(frame["destination"], "2003");
+}
+
+/// The keypad's rule is `wire::Dtmf`, the mock's too: A-D are tones (ITU-T
+/// Q.23) and one request carries at most 100 digits. Before, the core refused
+/// A-D that the mock took, and sent any length that the mock refused.
+#[test]
+fn dtmf_digits_are_the_sixteen_tones_at_most_a_hundred() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.event("offer", "5551234", "2001");
+    h.event("connect", "5551234", "2001");
+    for bad in ["", "  ", "a", "12E", "1-2", &"1".repeat(101)] {
+        assert!(matches!(h.call(CallCommand::SendDtmf { digits: bad.into() }), Err(Rejected::BadDtmf)), "{bad}");
+        h.nothing_sent();
+    }
+    h.call(CallCommand::SendDtmf { digits: "AB CD".into() }).unwrap();
+    let (id, frame) = h.sent("dtmf");
+    assert_eq!(frame["digits"], "ABCD");
+    h.reply(id, json!({}));
+    h.call(CallCommand::SendDtmf { digits: "9".repeat(100) }).unwrap();
+    assert_eq!(h.sent("dtmf").1["digits"], "9".repeat(100));
 }
 
 #[test]

@@ -6,13 +6,21 @@
 //!
 //! Time enters from outside: requests carry the `now` they arrived at, timed
 //! behaviour (an outside number that answers after N ms) is kept as due
-//! actions, and the caller asks [`Acd::next_deadline`] and calls
+//! actions, and the caller asks [`Acd::poll_timeout`] and calls
 //! [`Acd::handle_timeout`] when it has passed (the hub runs a task for it;
 //! tests move time by hand).
 //!
 //! Requests are decoded and responses and events encoded with
-//! `ctisvr_core::wire`, the codec the softphone itself uses. The call flows
-//! themselves (makecall to dropparty) are in the `flows` submodule.
+//! `ctisvr_core::wire`, the codec the softphone itself uses, and the rules
+//! both sides apply come from there too: which DTMF digits are valid
+//! ([`Dtmf`]), the reason code only with AUX ([`ReasonCode::for_mode`]), ids
+//! and numbers given as strings or numbers (`wire::lenient`) and the caller
+//! shown ([`ctisvr_core::wire::shown_caller`]). The call flows themselves
+//! (makecall to dropparty) are in the `flows` submodule.
+//!
+//! The names follow the core's roles ([`Acd::handle_frame`],
+//! [`Acd::handle_timeout`], [`Acd::poll_timeout`]) but not its types: a
+//! socket is a [`SocketId`] here (the core's `ConnId` is another thing).
 
 mod call;
 mod flows;
@@ -23,20 +31,20 @@ pub use view::{AgentView, CallView, ExtensionView, LoggedInView, StateView};
 
 use crate::scenario::Scenario;
 use ctisvr_core::wire::{
-    DecodeError, Event, EventKind, Outcome, Password, ReasonCode, Request, RequestFrame, RequestId, Response,
+    DecodeError, Dtmf, Event, EventKind, Outcome, Password, ReasonCode, Request, RequestFrame, RequestId, Response,
     SkillMode, TalkState, UserDataKind, WorkMode,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::time::Instant;
 
-/// A WebSocket connection, numbered by the server from 1.
-pub type ConnId = u64;
+/// A WebSocket connection, numbered by the server from 1 (and never reused).
+pub type SocketId = u64;
 
 /// Who sent a request: its connection and what tells its station.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Client {
-    pub conn: ConnId,
+    pub conn: SocketId,
     pub peer_ip: IpAddr,
     /// `?ext=` of the WebSocket URL (mock only): wins over the IP map,
     /// because every client of a test machine comes from 127.0.0.1.
@@ -46,7 +54,7 @@ pub struct Client {
 /// One encoded frame for one connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
-    pub to: ConnId,
+    pub to: SocketId,
     pub text: String,
 }
 
@@ -123,7 +131,8 @@ pub enum AcdError {
     EmptyParty,
     #[error("{party} is not on the call at {extension}")]
     NotOnTheCall { party: String, extension: String },
-    #[error("digits must be 1 to {max} of 0-9 * # A B C D, not {digits:?}", max = MAX_DIGITS_PER_REQUEST)]
+    /// Not [`Dtmf`] digits; `digits` is cut after [`Dtmf::MAX_LEN`] + 1 characters.
+    #[error("digits must be 1 to {max} of 0-9 * # A B C D, not {digits:?}", max = Dtmf::MAX_LEN)]
     BadDigits { digits: String },
     #[error("{0} is not simulated yet")]
     NotSimulated(String),
@@ -144,9 +153,6 @@ pub enum AcdError {
     NotRinging { party: String, call: String },
 }
 
-/// The most DTMF digits one `dtmf` request may carry.
-pub const MAX_DIGITS_PER_REQUEST: usize = 100;
-
 /// The most DTMF digits a call remembers (the last ones).
 pub const MAX_DIGITS_PER_CALL: usize = 1000;
 
@@ -157,7 +163,7 @@ pub struct Acd {
     /// In scenario order, which is the order `/api/state` lists them in.
     agents: Vec<Agent>,
     /// Extension -> the connections that sent `startmonitor` for it.
-    monitors: BTreeMap<String, BTreeSet<ConnId>>,
+    monitors: BTreeMap<String, BTreeSet<SocketId>>,
     /// In the order they were placed.
     calls: Vec<Call>,
     last_call: u64,
@@ -190,7 +196,7 @@ struct Login {
 
 /// An event for the monitors of one extension.
 #[derive(Debug)]
-struct Notice {
+struct MonitorEvent {
     extension: String,
     event: Event,
 }
@@ -227,11 +233,12 @@ impl Acd {
     /// Handles one text frame as received at `now`. A frame that cannot be
     /// decoded gets an error response saying why, with its id when one could
     /// be read.
-    pub fn handle_text(&mut self, client: &Client, text: &str, now: Instant) -> Vec<Outgoing> {
+    pub fn handle_frame(&mut self, client: &Client, text: &str, now: Instant) -> Vec<Outgoing> {
         match RequestFrame::decode(text) {
             Ok(frame) => self.handle(client, frame, now),
             Err(error) => {
-                let response = Response { id: salvage_id(text), ..anonymous_error(AcdError::Malformed(error)) };
+                let id = RequestFrame::peek_id(text);
+                let response = Response { id, ..anonymous_error(AcdError::Malformed(error)) };
                 vec![Outgoing { to: client.conn, text: response.encode() }]
             }
         }
@@ -245,18 +252,18 @@ impl Acd {
     /// Handles one decoded request received at `now`: the response first,
     /// then the events.
     pub fn handle(&mut self, client: &Client, frame: RequestFrame, now: Instant) -> Vec<Outgoing> {
-        let mut notices = Vec::new();
+        let mut events = Vec::new();
         let response = self
-            .apply(client, frame.id, frame.request, now, &mut notices)
+            .apply(client, frame.id, frame.request, now, &mut events)
             .unwrap_or_else(|error| Response::error(frame.id, error.to_string()));
         self.prune_due();
         let mut out = vec![Outgoing { to: client.conn, text: response.encode() }];
-        out.extend(self.route(notices));
+        out.extend(self.route(events));
         out
     }
 
     /// When the next timed action is due, if any.
-    pub fn next_deadline(&self) -> Option<Instant> {
+    pub fn poll_timeout(&self) -> Option<Instant> {
         self.due.iter().map(|due| due.at).min()
     }
 
@@ -268,17 +275,17 @@ impl Acd {
             std::mem::take(&mut self.due).into_iter().partition(|d| d.at <= now);
         self.due = later;
         ready.sort_by_key(|due| due.at);
-        let mut notices = Vec::new();
+        let mut events = Vec::new();
         for due in ready {
             let ringing = self.call_index(due.call).filter(|&index| {
                 self.calls.get(index).and_then(|c| c.party_numbered(&due.party)).map(|p| p.state)
                     == Some(PartyState::Alerting)
             });
             if let Some(index) = ringing {
-                self.connect_party(index, &due.party, &mut notices);
+                self.connect_party(index, &due.party, &mut events);
             }
         }
-        self.route(notices).collect()
+        self.route(events).collect()
     }
 
     /// Places an inbound call from outside: it rings at `call.to`, whose
@@ -299,7 +306,7 @@ impl Acd {
             vec![Party::external(from, PartyState::Connected), Party::station(&call.to, PartyState::Alerting)],
         );
         placed.orig_calling = call.orig_calling.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-        let offer = Notice::new(&call.to, call_event(EventKind::Offer, &placed));
+        let offer = MonitorEvent::new(&call.to, call_event(EventKind::Offer, &placed));
         let view = CallView::from(&placed);
         self.calls.push(placed);
         Ok((view, self.route(vec![offer]).collect()))
@@ -313,29 +320,29 @@ impl Acd {
         let index = self.find_call(id)?;
         let call = self.calls.get(index).ok_or_else(|| AcdError::NoSuchCall(id.to_owned()))?;
         let (view, call_id) = (CallView::from(call), call.id);
-        let mut notices = Vec::new();
+        let mut events = Vec::new();
         match party.map(str::trim) {
             Some(party) => {
                 if call.party_numbered(party).is_none() {
                     return Err(AcdError::NotInCall { party: party.to_owned(), call: id.to_owned() });
                 }
-                self.leave(index, party, &mut notices);
+                self.leave(index, party, &mut events);
             }
             None => {
                 let outside: Vec<String> =
                     call.parties.iter().filter(|p| p.kind == PartyKind::External).map(|p| p.number.clone()).collect();
                 if outside.is_empty() {
-                    self.clear_call(index, &mut notices);
+                    self.clear_call(index, &mut events);
                 }
                 for number in outside {
                     if let Some(index) = self.call_index(call_id) {
-                        self.leave(index, &number, &mut notices);
+                        self.leave(index, &number, &mut events);
                     }
                 }
             }
         }
         self.prune_due();
-        Ok((view, self.route(notices).collect()))
+        Ok((view, self.route(events).collect()))
     }
 
     /// A ringing party of call `id` answers (`POST /api/calls/{id}/answer`):
@@ -359,15 +366,15 @@ impl Acd {
                 .map(|p| p.number.clone())
                 .ok_or_else(|| AcdError::NothingRinging(id.to_owned()))?,
         };
-        let mut notices = Vec::new();
-        self.connect_party(index, &number, &mut notices);
+        let mut events = Vec::new();
+        self.connect_party(index, &number, &mut events);
         self.prune_due();
         let view = self.calls.get(index).map(CallView::from).ok_or_else(|| AcdError::NoSuchCall(id.to_owned()))?;
-        Ok((view, self.route(notices).collect()))
+        Ok((view, self.route(events).collect()))
     }
 
     /// A connection closed: it monitors nothing any more.
-    pub fn disconnect(&mut self, conn: ConnId) {
+    pub fn disconnect(&mut self, conn: SocketId) {
         for monitors in self.monitors.values_mut() {
             monitors.remove(&conn);
         }
@@ -402,7 +409,7 @@ impl Acd {
         id: RequestId,
         request: Request,
         now: Instant,
-        notices: &mut Vec<Notice>,
+        events: &mut Vec<MonitorEvent>,
     ) -> Result<Response, AcdError> {
         let ok = Response::success(id);
         match request {
@@ -422,21 +429,21 @@ impl Acd {
                 self.set_state(&extension, &agent_id, &passwd, state, reason_code).map(|()| ok)
             }
             Request::MakeCall { extension, destination } => {
-                self.make_call(&extension, &destination, now, notices).map(|()| ok)
+                self.make_call(&extension, &destination, now, events).map(|()| ok)
             }
-            Request::Answer { extension } => self.answer(&extension, notices).map(|()| ok),
-            Request::Hangup { extension } => self.hangup(&extension, notices).map(|()| ok),
-            Request::Hold { extension } => self.hold(&extension, notices).map(|()| ok),
-            Request::Retrieve { extension } => self.retrieve(&extension, notices).map(|()| ok),
+            Request::Answer { extension } => self.answer(&extension, events).map(|()| ok),
+            Request::Hangup { extension } => self.hangup(&extension, events).map(|()| ok),
+            Request::Hold { extension } => self.hold(&extension, events).map(|()| ok),
+            Request::Retrieve { extension } => self.retrieve(&extension, events).map(|()| ok),
             Request::Consultation { extension, destination } => {
-                self.consultation(&extension, &destination, now, notices).map(|()| ok)
+                self.consultation(&extension, &destination, now, events).map(|()| ok)
             }
-            Request::Reconnect { extension } => self.reconnect(&extension, notices).map(|()| ok),
+            Request::Reconnect { extension } => self.reconnect(&extension, events).map(|()| ok),
             Request::Transfer { extension, destination } => {
-                self.transfer(&extension, &destination, now, notices).map(|()| ok)
+                self.transfer(&extension, &destination, now, events).map(|()| ok)
             }
-            Request::Conference { extension, .. } => self.conference(&extension, notices).map(|()| ok),
-            Request::DropParty { extension, party } => self.drop_party(&extension, &party, notices).map(|()| ok),
+            Request::Conference { extension, .. } => self.conference(&extension, events).map(|()| ok),
+            Request::DropParty { extension, party } => self.drop_party(&extension, &party, events).map(|()| ok),
             Request::Dtmf { extension, digits } => self.dtmf(&extension, &digits).map(|()| ok),
             Request::Unknown { name, .. } => Err(AcdError::UnknownRequest(name)),
         }
@@ -526,7 +533,7 @@ impl Acd {
         reason: Option<ReasonCode>,
     ) -> Result<(), AcdError> {
         self.known(extension)?;
-        if state != WorkMode::Aux && reason.is_some() {
+        if reason.is_some() && !ReasonCode::allowed_with(state) {
             return Err(AcdError::ReasonCodeWithoutAux(state));
         }
         let agent = self.agent_logged_in_at(extension, agent_id)?;
@@ -594,13 +601,13 @@ impl Acd {
         id.parse::<CallId>().ok().and_then(|id| self.call_index(id)).ok_or_else(|| AcdError::NoSuchCall(id.to_owned()))
     }
 
-    /// Turns notices into frames for the connections monitoring each
-    /// extension, in notice order.
-    fn route(&self, notices: Vec<Notice>) -> impl Iterator<Item = Outgoing> + '_ {
-        notices.into_iter().flat_map(move |notice| {
-            let text = notice.event.encode();
+    /// Turns events into frames for the connections monitoring each
+    /// extension, in event order.
+    fn route(&self, events: Vec<MonitorEvent>) -> impl Iterator<Item = Outgoing> + '_ {
+        events.into_iter().flat_map(move |monitored| {
+            let text = monitored.event.encode();
             self.monitors
-                .get(&notice.extension)
+                .get(&monitored.extension)
                 .into_iter()
                 .flatten()
                 .map(move |&to| Outgoing { to, text: text.clone() })
@@ -608,9 +615,9 @@ impl Acd {
     }
 }
 
-impl Notice {
-    fn new(extension: &str, event: Event) -> Notice {
-        Notice { extension: extension.to_owned(), event }
+impl MonitorEvent {
+    fn new(extension: &str, event: Event) -> MonitorEvent {
+        MonitorEvent { extension: extension.to_owned(), event }
     }
 }
 
@@ -643,27 +650,12 @@ fn agent_view(agent: &Agent) -> AgentView {
 
 /// The reason code as a number: 0 unless the agent is in aux with a reason.
 fn reason_number(login: &Login) -> u8 {
-    match login.mode {
-        WorkMode::Aux => login.reason.map_or(0, ReasonCode::value),
-        _ => 0,
-    }
+    ReasonCode::for_mode(login.mode, login.reason).map_or(0, ReasonCode::value)
 }
 
 /// An error response without an id, for frames that have none.
 fn anonymous_error(error: AcdError) -> Response {
     Response { id: None, result: Outcome::Error, error: Some(error.to_string()), ..Response::default() }
-}
-
-/// The id of a frame `RequestFrame::decode` refused, read the same lenient
-/// way (a number, or a number in a string), so the error response can still
-/// be correlated by the client.
-fn salvage_id(text: &str) -> Option<RequestId> {
-    let value: serde_json::Value = serde_json::from_str(text).ok()?;
-    match value.get("id")? {
-        serde_json::Value::Number(number) => number.as_u64(),
-        serde_json::Value::String(text) => text.trim().parse().ok(),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@
 //! Errors are `{"error": "<text>"}` with a 4xx status (500 when a listener
 //! cannot bind its address again).
 
-use crate::acd::{AcdError, ConnId, NewCall, StateView};
+use crate::acd::{AcdError, NewCall, SocketId, StateView};
 use crate::hub::{Ending, EndpointId, EndpointView, Hub, MAX_DELAY_MS};
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -38,6 +38,7 @@ use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
+use ctisvr_core::wire::lenient;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -313,7 +314,7 @@ fn parse_delay(body: &[u8]) -> Result<u64, String> {
 /// sends that string instead.
 async fn send_raw(State(hub): State<Arc<Hub>>, Path(id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
     let no_connection = || ApiError::not_found(format!("no open connection {id}"));
-    let conn: ConnId = id.trim().parse().map_err(|_| no_connection())?;
+    let conn: SocketId = id.trim().parse().map_err(|_| no_connection())?;
     let text = raw_frame_text(&body).map_err(ApiError::bad_request)?;
     if !hub.send_raw(conn, &text) {
         return Err(no_connection());
@@ -388,12 +389,15 @@ fn parse_new_call(body: &[u8]) -> Result<NewCall, String> {
     Ok(NewCall { from: required("from")?, to: required("to")?, orig_calling: number_field(&object, "origcalling")? })
 }
 
+/// `key` read the codec's lenient way (a string, or a number written out),
+/// trimmed; absent or `null` is `None`.
 fn number_field(object: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
     match object.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text.trim().to_owned())),
-        Some(Value::Number(number)) => Ok(Some(number.to_string())),
-        Some(other) => Err(format!("`{key}` must be a string, not {other}")),
+        Some(value) => match lenient::as_text(value) {
+            Some(text) => Ok(Some(text.trim().to_owned())),
+            None => Err(format!("`{key}` must be a string, not {value}")),
+        },
     }
 }
 

@@ -15,8 +15,8 @@
 //! which its listener watches) and stalling (frames are logged, never
 //! answered); for all endpoints, a delay before every frame is sent.
 
-use crate::acd::{Acd, AcdError, CallView, Client, ConnId, NewCall, Outgoing, StateView};
-use crate::log::{Direction, FrameLog};
+use crate::acd::{Acd, AcdError, CallView, Client, NewCall, Outgoing, SocketId, StateView};
+use crate::log::{FrameLog, LogDirection};
 use crate::scenario::Scenario;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -129,7 +129,7 @@ pub struct EndpointView {
     /// Why the listener could not listen again, while it retries.
     pub listen_error: Option<String>,
     /// The ids of its open connections (as in `GET /api/log`).
-    pub connections: Vec<ConnId>,
+    pub connections: Vec<SocketId>,
 }
 
 /// A newly opened connection: who it is and its queue of frames to send.
@@ -157,10 +157,10 @@ struct Inner {
     /// The open connections. A connection missing here has been closed by
     /// the mock (reset, restart, close, shutdown): whatever it still sends
     /// is ignored.
-    connections: HashMap<ConnId, Connection>,
-    /// Connection ids keep counting across resets, so a late frame of an
+    connections: HashMap<SocketId, OpenSocket>,
+    /// Socket ids keep counting across resets, so a late frame of an
     /// old connection can never be taken for a new one's.
-    last_conn: ConnId,
+    last_conn: SocketId,
     shut_down: bool,
     /// Per endpoint: frames are logged but never answered.
     stalled: Vec<bool>,
@@ -170,7 +170,7 @@ struct Inner {
 
 /// An open connection: its queue and the endpoint it came in on.
 #[derive(Debug)]
-struct Connection {
+struct OpenSocket {
     sender: mpsc::UnboundedSender<Outbound>,
     endpoint: EndpointId,
 }
@@ -217,7 +217,7 @@ impl Hub {
         let extension = inner.acd.station_of(&client).ok().map(str::to_owned);
         inner.log.open(client.conn, addr, peer, extension);
         let (sender, outbound) = mpsc::unbounded_channel();
-        inner.connections.insert(client.conn, Connection { sender, endpoint });
+        inner.connections.insert(client.conn, OpenSocket { sender, endpoint });
         Some(Opened { client, outbound })
     }
 
@@ -227,11 +227,11 @@ impl Hub {
         let Some(stalled) = inner.stalled_conn(client.conn) else {
             return;
         };
-        inner.log.record(client.conn, Direction::In, text);
+        inner.log.record(client.conn, LogDirection::In, text);
         if stalled {
             return;
         }
-        let out = inner.acd.handle_text(client, text, Instant::now());
+        let out = inner.acd.handle_frame(client, text, Instant::now());
         inner.send(out);
         drop(inner);
         self.wake.notify_one();
@@ -245,7 +245,7 @@ impl Hub {
             return;
         };
         let placeholder = format!("<binary frame of {len} bytes>");
-        inner.log.record(client.conn, Direction::In, &placeholder);
+        inner.log.record(client.conn, LogDirection::In, &placeholder);
         if stalled {
             return;
         }
@@ -254,7 +254,7 @@ impl Hub {
     }
 
     /// `conn` is gone: forget it (its log stays, marked closed).
-    pub fn close(&self, conn: ConnId) {
+    pub fn close(&self, conn: SocketId) {
         let mut inner = self.lock();
         inner.connections.remove(&conn);
         inner.acd.disconnect(conn);
@@ -285,8 +285,8 @@ impl Hub {
     }
 
     /// When the ACD next wants [`Hub::fire_due`].
-    pub fn next_deadline(&self) -> Option<Instant> {
-        self.lock().acd.next_deadline()
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.lock().acd.poll_timeout()
     }
 
     /// Runs the ACD's actions due at `now` and sends their events.
@@ -384,7 +384,7 @@ impl Hub {
 
     /// Sends `text` as it is to connection `conn` (logged as sent, not
     /// delayed, also on a stalled endpoint). `false` when it is not open.
-    pub fn send_raw(&self, conn: ConnId, text: &str) -> bool {
+    pub fn send_raw(&self, conn: SocketId, text: &str) -> bool {
         let mut inner = self.lock();
         let Some(connection) = inner.connections.get(&conn) else {
             return false;
@@ -392,7 +392,7 @@ impl Hub {
         if connection.sender.send(Outbound::Text(text.to_owned())).is_err() {
             return false;
         }
-        inner.log.record(conn, Direction::Out, text);
+        inner.log.record(conn, LogDirection::Out, text);
         true
     }
 
@@ -437,7 +437,7 @@ impl Hub {
 pub async fn run_timers(hub: Arc<Hub>, mut stopped: watch::Receiver<bool>) {
     loop {
         let woken = hub.wake.notified();
-        let deadline = hub.next_deadline();
+        let deadline = hub.poll_timeout();
         let due = async {
             match deadline {
                 Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
@@ -464,7 +464,7 @@ impl Inner {
             if self.stalled.get(connection.endpoint).copied().unwrap_or(false) {
                 continue;
             }
-            self.log.record(to, Direction::Out, &text);
+            self.log.record(to, LogDirection::Out, &text);
             let outbound = match later {
                 Some(at) => Outbound::Later(at, text),
                 None => Outbound::Text(text),
@@ -476,15 +476,15 @@ impl Inner {
 
     /// Whether open connection `conn` is on a stalled endpoint; `None` when
     /// it is not open.
-    fn stalled_conn(&self, conn: ConnId) -> Option<bool> {
+    fn stalled_conn(&self, conn: SocketId) -> Option<bool> {
         let connection = self.connections.get(&conn)?;
         Some(self.stalled.get(connection.endpoint).copied().unwrap_or(false))
     }
 
     /// Ends the connections `which` selects (the ACD forgets their
     /// monitors, the log marks them closed); returns how many.
-    fn close_where(&mut self, which: impl Fn(&Connection) -> bool, ending: Ending) -> usize {
-        let closing: Vec<ConnId> =
+    fn close_where(&mut self, which: impl Fn(&OpenSocket) -> bool, ending: Ending) -> usize {
+        let closing: Vec<SocketId> =
             self.connections.iter().filter(|(_, connection)| which(connection)).map(|(conn, _)| *conn).collect();
         for conn in &closing {
             if let Some(connection) = self.connections.remove(conn) {
@@ -498,7 +498,7 @@ impl Inner {
 
     fn endpoint_view(&self, index: EndpointId, gate: &Gate) -> EndpointView {
         let status = gate.status.borrow().clone();
-        let mut connections: Vec<ConnId> =
+        let mut connections: Vec<SocketId> =
             self.connections.iter().filter(|(_, c)| c.endpoint == index).map(|(conn, _)| *conn).collect();
         connections.sort_unstable();
         EndpointView {
@@ -653,7 +653,7 @@ mod tests {
         assert_eq!(hub.close_endpoint(1, Ending::Abrupt), 2);
         assert_eq!(drain(&mut b), [Outbound::Abort]);
         assert_eq!(drain(&mut c), [Outbound::Abort]);
-        assert_eq!(hub.endpoints()[1].connections, Vec::<ConnId>::new());
+        assert_eq!(hub.endpoints()[1].connections, Vec::<SocketId>::new());
         assert_eq!(hub.endpoints()[0].connections, [a.client.conn]);
         assert!(!hub.send_raw(b.client.conn, "x"), "closed");
 

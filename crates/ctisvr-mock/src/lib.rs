@@ -20,7 +20,7 @@ pub mod log;
 pub mod scenario;
 pub mod server;
 
-pub use acd::{Acd, AcdError, Client, ConnId, NewCall, Outgoing};
+pub use acd::{Acd, AcdError, Client, NewCall, Outgoing, SocketId};
 pub use scenario::{AgentConfig, Scenario, ScenarioError};
 
 use axum::extract::connect_info::Connected;

@@ -7,7 +7,7 @@
 //! log keeps the last [`MAX_CONNECTIONS`] connections, forgetting closed ones
 //! first.
 
-use crate::acd::ConnId;
+use crate::acd::SocketId;
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
@@ -22,7 +22,7 @@ pub struct FrameLog {
     /// `at_ms` counts from here: the start of the mock or the last reset.
     epoch: Instant,
     /// By id, which is also the order the connections opened in.
-    connections: BTreeMap<ConnId, ConnectionLog>,
+    connections: BTreeMap<SocketId, ConnectionLog>,
 }
 
 /// `GET /api/log`.
@@ -34,7 +34,7 @@ pub struct LogView<'a> {
 /// One connection's frames.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConnectionLog {
-    pub id: ConnId,
+    pub id: SocketId,
     /// The listener it came in on.
     pub endpoint: SocketAddr,
     pub peer: SocketAddr,
@@ -49,7 +49,7 @@ pub struct ConnectionLog {
 /// One frame.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Frame {
-    pub dir: Direction,
+    pub dir: LogDirection,
     pub text: String,
     /// Milliseconds since the mock started or was last reset.
     pub at_ms: u64,
@@ -57,7 +57,7 @@ pub struct Frame {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Direction {
+pub enum LogDirection {
     /// From the client.
     In,
     /// To the client.
@@ -76,7 +76,7 @@ impl FrameLog {
     }
 
     /// Starts the log of a new connection.
-    pub fn open(&mut self, id: ConnId, endpoint: SocketAddr, peer: SocketAddr, extension: Option<String>) {
+    pub fn open(&mut self, id: SocketId, endpoint: SocketAddr, peer: SocketAddr, extension: Option<String>) {
         self.connections.insert(
             id,
             ConnectionLog { id, endpoint, peer, extension, open: true, dropped_frames: 0, frames: VecDeque::new() },
@@ -85,7 +85,7 @@ impl FrameLog {
     }
 
     /// Appends a frame; frames of a forgotten connection are ignored.
-    pub fn record(&mut self, id: ConnId, dir: Direction, text: &str) {
+    pub fn record(&mut self, id: SocketId, dir: LogDirection, text: &str) {
         let at_ms = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
         let Some(connection) = self.connections.get_mut(&id) else {
             return;
@@ -97,7 +97,7 @@ impl FrameLog {
         connection.frames.push_back(Frame { dir, text: text.to_owned(), at_ms });
     }
 
-    pub fn close(&mut self, id: ConnId) {
+    pub fn close(&mut self, id: SocketId) {
         if let Some(connection) = self.connections.get_mut(&id) {
             connection.open = false;
         }
@@ -137,8 +137,8 @@ mod tests {
     fn frames_are_kept_raw_and_in_order() {
         let mut log = FrameLog::new();
         log.open(1, addr(9006), addr(5555), Some("2001".into()));
-        log.record(1, Direction::In, r#"{"id":0, "request":"myextension"}"#);
-        log.record(1, Direction::Out, r#"{"msgtype":"response"}"#);
+        log.record(1, LogDirection::In, r#"{"id":0, "request":"myextension"}"#);
+        log.record(1, LogDirection::Out, r#"{"msgtype":"response"}"#);
         log.close(1);
         let mut view = serde_json::to_value(log.view()).unwrap();
         view["connections"][0]["frames"][0]["at_ms"] = json!(0);
@@ -160,7 +160,7 @@ mod tests {
         let mut log = FrameLog::new();
         log.open(1, addr(9006), addr(5555), None);
         for n in 0..MAX_FRAMES_PER_CONNECTION + 5 {
-            log.record(1, Direction::In, &n.to_string());
+            log.record(1, LogDirection::In, &n.to_string());
         }
         let view = log.view();
         let connection = view.connections[0];
@@ -178,18 +178,18 @@ mod tests {
         for id in 3..=(MAX_CONNECTIONS as u64 + 1) {
             log.open(id, addr(9006), addr(3), None);
         }
-        let ids: Vec<ConnId> = log.view().connections.iter().map(|c| c.id).collect();
+        let ids: Vec<SocketId> = log.view().connections.iter().map(|c| c.id).collect();
         assert_eq!(ids.len(), MAX_CONNECTIONS);
         assert_eq!(ids[..2], [1, 3], "2 was closed, so it went first");
         log.open(500, addr(9006), addr(3), None);
-        let ids: Vec<ConnId> = log.view().connections.iter().map(|c| c.id).collect();
+        let ids: Vec<SocketId> = log.view().connections.iter().map(|c| c.id).collect();
         assert_eq!(ids[0], 3, "then the oldest open one");
     }
 
     #[test]
     fn frames_of_unknown_connections_are_ignored_and_clear_forgets_all() {
         let mut log = FrameLog::new();
-        log.record(7, Direction::In, "x");
+        log.record(7, LogDirection::In, "x");
         log.open(1, addr(9006), addr(1), None);
         log.clear();
         assert!(log.view().connections.is_empty());

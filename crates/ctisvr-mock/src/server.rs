@@ -5,7 +5,7 @@
 //! Each endpoint listens through a [`GatedListener`], which the control API
 //! can close (new connections are refused, as by a dead server) and reopen.
 
-use crate::acd::ConnId;
+use crate::acd::SocketId;
 use crate::hub::{EndpointId, Gate, Hub, ListenerStatus, Opened, Outbound};
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -146,7 +146,7 @@ async fn serve(mut socket: WebSocket, hub: &Hub, opened: Opened) {
 
 /// Sends the frames at the front of `pending` whose time has come. `false`
 /// when the socket failed.
-async fn send_due(socket: &mut WebSocket, pending: &mut Pending, conn: ConnId) -> bool {
+async fn send_due(socket: &mut WebSocket, pending: &mut Pending, conn: SocketId) -> bool {
     let now = Instant::now();
     while pending.front().is_some_and(|(at, _)| at.is_none_or(|at| at <= now)) {
         let Some((_, text)) = pending.pop_front() else { break };

@@ -59,6 +59,20 @@ impl EventKind {
     }
 }
 
+/// The number an agent sees as the caller of a call: its original caller
+/// (`origcalling`, set on a transferred call) when there is one and it is
+/// not empty, else `calling`. The softphone shows it; the mock answers it as
+/// `cli` to `userdata`.
+///
+/// ```
+/// use ctisvr_core::wire::shown_caller;
+/// assert_eq!(shown_caller(Some("5551234"), Some("2002")), Some("5551234"));
+/// assert_eq!(shown_caller(Some(""), Some("2002")), Some("2002"));
+/// ```
+pub fn shown_caller<'a>(orig_calling: Option<&'a str>, calling: Option<&'a str>) -> Option<&'a str> {
+    orig_calling.filter(|number| !number.is_empty()).or(calling)
+}
+
 /// An event with the fields the protocol page names; the rest kept in `extra`.
 ///
 /// ```
@@ -96,9 +110,9 @@ impl Event {
         self
     }
 
-    /// The number the agent sees as the caller: `origcalling` when present.
+    /// The number the agent sees as the caller: see [`shown_caller`].
     pub fn caller(&self) -> Option<&str> {
-        self.orig_calling.as_deref().filter(|s| !s.is_empty()).or(self.calling.as_deref())
+        shown_caller(self.orig_calling.as_deref(), self.calling.as_deref())
     }
 
     pub(crate) fn from_object(mut object: Map<String, Value>) -> Event {
@@ -138,6 +152,17 @@ mod tests {
         let ServerFrame::Event(event) = frame else { panic!("not an event") };
         assert_eq!(event.kind, EventKind::Unknown("divert".into()));
         assert_eq!(event.extra.get("to"), Some(&Value::from("3000")));
+    }
+
+    #[test]
+    fn the_caller_shown_is_the_original_one_when_there_is_one() {
+        assert_eq!(shown_caller(Some("5551234"), Some("2002")), Some("5551234"));
+        assert_eq!(shown_caller(Some("5551234"), None), Some("5551234"));
+        assert_eq!(shown_caller(None, Some("2002")), Some("2002"));
+        assert_eq!(shown_caller(Some(""), Some("2002")), Some("2002"), "an empty origcalling is none");
+        assert_eq!(shown_caller(Some(""), None), None);
+        assert_eq!(shown_caller(None, Some("")), Some(""), "calling is kept as it came");
+        assert_eq!(shown_caller(None, None), None);
     }
 
     #[test]

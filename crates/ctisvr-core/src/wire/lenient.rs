@@ -2,6 +2,9 @@
 //! specified (an extension may come as `"2001"` or `2001`), so known fields
 //! are read leniently, and a field that does not fit stays in `extra`
 //! instead of failing the whole frame.
+//!
+//! The value readers [`as_text`] and [`as_u64`] are public so that the mock
+//! reads what the softphone sends (and its own control API) by the same rules.
 
 use serde_json::{Map, Value};
 
@@ -27,11 +30,7 @@ pub(crate) fn take_id(object: &mut Map<String, Value>) -> Option<u64> {
 
 /// Removes `key` when it reads as text: a string, or a number written out.
 pub(crate) fn take_text(object: &mut Map<String, Value>, key: &str) -> Option<String> {
-    take_with(object, key, |value| match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    })
+    take_with(object, key, as_text)
 }
 
 /// Removes `key` when it reads as a non-negative integer.
@@ -50,7 +49,33 @@ pub(crate) fn take_with<T>(
     Some(parsed)
 }
 
-fn as_u64(value: &Value) -> Option<u64> {
+/// Reads a value as text: a string as it is (untrimmed), or a JSON number
+/// written out (`2001` -> `"2001"`, `1.5` -> `"1.5"`). `null`, booleans,
+/// arrays and objects are `None`.
+///
+/// ```
+/// use ctisvr_core::wire::lenient::as_text;
+/// assert_eq!(as_text(&serde_json::json!(2001)).as_deref(), Some("2001"));
+/// assert_eq!(as_text(&serde_json::json!(null)), None);
+/// ```
+pub fn as_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads a value as a non-negative integer: a JSON number, or a string
+/// holding one (spaces around it allowed), as ids and counts may come.
+/// Negative, fractional, too large for `u64` or anything else is `None`.
+///
+/// ```
+/// use ctisvr_core::wire::lenient::as_u64;
+/// assert_eq!(as_u64(&serde_json::json!(" 7 ")), Some(7));
+/// assert_eq!(as_u64(&serde_json::json!(-1)), None);
+/// ```
+pub fn as_u64(value: &Value) -> Option<u64> {
     match value {
         Value::Number(number) => number.as_u64(),
         Value::String(text) => text.trim().parse().ok(),
@@ -76,5 +101,32 @@ mod tests {
         assert_eq!(take_u32(&mut object, "numcall"), None);
         assert_eq!(take_text(&mut object, "extension").as_deref(), Some("2001"));
         assert_eq!(Value::Object(object), json!({"numcall": [1]}));
+    }
+
+    #[test]
+    fn text_is_a_string_or_a_number_written_out() {
+        assert_eq!(as_text(&json!("2001")).as_deref(), Some("2001"));
+        assert_eq!(as_text(&json!(" 2001 ")).as_deref(), Some(" 2001 "), "not trimmed");
+        assert_eq!(as_text(&json!("")).as_deref(), Some(""));
+        assert_eq!(as_text(&json!(2001)).as_deref(), Some("2001"));
+        assert_eq!(as_text(&json!(-5)).as_deref(), Some("-5"));
+        assert_eq!(as_text(&json!(1.5)).as_deref(), Some("1.5"));
+        for other in [json!(null), json!(true), json!([1]), json!({"a": 1})] {
+            assert_eq!(as_text(&other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn ids_are_non_negative_integers_or_such_strings() {
+        assert_eq!(as_u64(&json!(0)), Some(0));
+        assert_eq!(as_u64(&json!(u64::MAX)), Some(u64::MAX));
+        assert_eq!(as_u64(&json!("42")), Some(42));
+        assert_eq!(as_u64(&json!(" 42 ")), Some(42));
+        for other in [json!(-1), json!(1.5), json!("-1"), json!("4x"), json!(""), json!("18446744073709551616")] {
+            assert_eq!(as_u64(&other), None, "{other}");
+        }
+        for other in [json!(null), json!(true), json!([1]), json!({"id": 1})] {
+            assert_eq!(as_u64(&other), None, "{other}");
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! The softphone encodes them; the mock decodes them. A request name this
 //! crate does not know decodes to [`Request::Unknown`] with its fields kept.
 
-use super::lenient::{take_id, DecodeError};
+use super::lenient::{as_u64, take_id, DecodeError};
 use super::values::{Password, ReasonCode, WorkMode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -225,6 +225,22 @@ impl RequestFrame {
         Value::Object(object).to_string()
     }
 
+    /// The id of a request frame read the lenient way [`decode`](Self::decode)
+    /// reads it (a non-negative integer, or one in a string), from text that
+    /// may not decode as a whole: so that an error response to a malformed
+    /// frame still carries the id the client is waiting on. `None` when the
+    /// text is not a JSON object or has no such id.
+    ///
+    /// ```
+    /// use ctisvr_core::wire::RequestFrame;
+    /// assert_eq!(RequestFrame::peek_id(r#"{"id": "9", "request": "makecall"}"#), Some(9));
+    /// assert_eq!(RequestFrame::peek_id("not json"), None);
+    /// ```
+    pub fn peek_id(text: &str) -> Option<RequestId> {
+        let value: Value = serde_json::from_str(text).ok()?;
+        value.as_object()?.get("id").and_then(as_u64)
+    }
+
     /// Reads a request frame. Unknown request names decode to
     /// [`Request::Unknown`]; a known name with missing or ill-typed fields is
     /// an error that says which request it was.
@@ -324,6 +340,34 @@ mod tests {
         let err = RequestFrame::decode(r#"{"id": 1, "request": "makecall", "extension": "2001"}"#).unwrap_err();
         assert!(matches!(err, DecodeError::BadFields { ref name, .. } if name == "makecall"), "{err}");
         assert!(err.to_string().contains("destination"), "{err}");
+    }
+
+    #[test]
+    fn an_id_can_be_peeked_from_a_frame_that_does_not_decode() {
+        let missing_destination = r#"{"id": 12, "request": "makecall", "extension": "2001"}"#;
+        assert!(RequestFrame::decode(missing_destination).is_err());
+        assert_eq!(RequestFrame::peek_id(missing_destination), Some(12));
+        assert_eq!(RequestFrame::peek_id(r#"{"id": " 3 ", "request": 5}"#), Some(3));
+        assert_eq!(RequestFrame::peek_id(r#"{"id": 0}"#), Some(0));
+    }
+
+    #[test]
+    fn no_id_is_peeked_where_decode_would_find_none() {
+        for text in [
+            "",
+            "not json",
+            "[1]",
+            "7",
+            r#"{"request": "myextension"}"#,
+            r#"{"id": -1}"#,
+            r#"{"id": 1.5}"#,
+            r#"{"id": "x"}"#,
+            r#"{"id": null}"#,
+            r#"[{"id": 1}]"#,
+            r#"{"id": 1"#,
+        ] {
+            assert_eq!(RequestFrame::peek_id(text), None, "{text}");
+        }
     }
 
     #[test]

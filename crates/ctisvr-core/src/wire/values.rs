@@ -1,9 +1,10 @@
-//! Small wire values: work modes, skill modes, talk states, reason codes and
-//! the password wrapper. Unknown values the server sends are kept as
+//! Small wire values: work modes, skill modes, talk states, reason codes,
+//! DTMF digits and the password wrapper. Unknown values the server sends are kept as
 //! `Unknown(String)` so that nothing the real server says is lost.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::str::FromStr;
 
 /// The work mode an agent asks for with `setstate` (`state` field).
 ///
@@ -133,13 +134,33 @@ impl ReasonCode {
         self.0
     }
 
+    /// Whether a reason code may go with `mode`: AUX only (Avaya's reason
+    /// codes are AUX reasons). The mock refuses a `setstate` that breaks this.
+    pub fn allowed_with(mode: WorkMode) -> bool {
+        mode == WorkMode::Aux
+    }
+
+    /// The reason code that goes with `mode`: for AUX the one given, or 0
+    /// ("no reason given") when none is; for every other mode none, whatever
+    /// was given. Used for the `setstate` the softphone sends and for the
+    /// reason the mock reports for an agent.
+    ///
+    /// ```
+    /// use ctisvr_core::wire::{ReasonCode, WorkMode};
+    /// assert_eq!(ReasonCode::for_mode(WorkMode::Aux, None), ReasonCode::new(0));
+    /// assert_eq!(ReasonCode::for_mode(WorkMode::Auto, ReasonCode::new(3)), None);
+    /// ```
+    pub fn for_mode(mode: WorkMode, reason: Option<ReasonCode>) -> Option<ReasonCode> {
+        if ReasonCode::allowed_with(mode) {
+            reason.or(Some(ReasonCode(0)))
+        } else {
+            None
+        }
+    }
+
     /// Reads `3` or `"3"`; anything else is `None`.
     pub fn from_json(value: &serde_json::Value) -> Option<ReasonCode> {
-        match value {
-            serde_json::Value::Number(n) => n.as_u64().and_then(|v| u8::try_from(v).ok()).and_then(ReasonCode::new),
-            serde_json::Value::String(s) => s.trim().parse::<u8>().ok().and_then(ReasonCode::new),
-            _ => None,
-        }
+        super::lenient::as_u64(value).and_then(|v| u8::try_from(v).ok()).and_then(ReasonCode::new)
     }
 }
 
@@ -159,6 +180,80 @@ impl<'de> Deserialize<'de> for ReasonCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         ReasonCode::from_json(&value).ok_or_else(|| serde::de::Error::custom("reasoncode must be 0..=99"))
+    }
+}
+
+/// The digits of one `dtmf` request: 1 to [`Dtmf::MAX_LEN`] of the sixteen
+/// DTMF tones of ITU-T Q.23, `0-9 * # A B C D` (A-D upper case only).
+/// Anything else, spaces included, is refused: a caller that takes typed
+/// input strips spaces before parsing.
+///
+/// ```
+/// use ctisvr_core::wire::{Dtmf, DtmfError};
+/// assert_eq!(Dtmf::parse("12#A").map(|d| d.to_string()), Ok("12#A".to_owned()));
+/// assert_eq!(Dtmf::parse("1x"), Err(DtmfError::NotADigit('x')));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Dtmf(String);
+
+/// Why text is not [`Dtmf`] digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DtmfError {
+    #[error("no DTMF digits")]
+    Empty,
+    /// The number of digits given (chars), above [`Dtmf::MAX_LEN`].
+    #[error("{0} DTMF digits, at most {max} in one request", max = Dtmf::MAX_LEN)]
+    TooLong(usize),
+    /// The first character that is not one of `0-9 * # A B C D`.
+    #[error("{0:?} is not a DTMF digit (0-9 * # A B C D)")]
+    NotADigit(char),
+}
+
+impl Dtmf {
+    /// The most digits one request may carry.
+    pub const MAX_LEN: usize = 100;
+
+    /// Whether `c` is a DTMF tone: `0-9`, `*`, `#` or `A`-`D`.
+    pub fn is_digit(c: char) -> bool {
+        c.is_ascii_digit() || matches!(c, '*' | '#' | 'A'..='D')
+    }
+
+    /// Checks `text` as it stands (no trimming). Errors: [`DtmfError::Empty`],
+    /// then [`DtmfError::TooLong`], then the first [`DtmfError::NotADigit`].
+    pub fn parse(text: &str) -> Result<Dtmf, DtmfError> {
+        let len = text.chars().count();
+        if len == 0 {
+            return Err(DtmfError::Empty);
+        }
+        if len > Dtmf::MAX_LEN {
+            return Err(DtmfError::TooLong(len));
+        }
+        match text.chars().find(|&c| !Dtmf::is_digit(c)) {
+            Some(bad) => Err(DtmfError::NotADigit(bad)),
+            None => Ok(Dtmf(text.to_owned())),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl FromStr for Dtmf {
+    type Err = DtmfError;
+
+    fn from_str(text: &str) -> Result<Dtmf, DtmfError> {
+        Dtmf::parse(text)
+    }
+}
+
+impl fmt::Display for Dtmf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -208,6 +303,59 @@ mod tests {
         assert_eq!(ReasonCode::from_json(&json!("x")), None);
         assert_eq!(ReasonCode::from_json(&json!(-1)), None);
         assert_eq!(ReasonCode::from_json(&json!(300)), None);
+    }
+
+    #[test]
+    fn a_reason_code_goes_with_aux_only() {
+        assert!(ReasonCode::allowed_with(WorkMode::Aux));
+        for mode in [WorkMode::Auto, WorkMode::Manual, WorkMode::Acw] {
+            assert!(!ReasonCode::allowed_with(mode), "{mode:?}");
+            assert_eq!(ReasonCode::for_mode(mode, ReasonCode::new(5)), None, "{mode:?}");
+            assert_eq!(ReasonCode::for_mode(mode, None), None, "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn aux_keeps_its_reason_code_and_defaults_to_zero() {
+        assert_eq!(ReasonCode::for_mode(WorkMode::Aux, ReasonCode::new(7)), ReasonCode::new(7));
+        assert_eq!(ReasonCode::for_mode(WorkMode::Aux, ReasonCode::new(99)), ReasonCode::new(99));
+        assert_eq!(ReasonCode::for_mode(WorkMode::Aux, None), ReasonCode::new(0));
+    }
+
+    #[test]
+    fn dtmf_takes_the_sixteen_q23_tones() {
+        let all = "0123456789*#ABCD";
+        assert_eq!(Dtmf::parse(all).map(Dtmf::into_string), Ok(all.to_owned()));
+        assert_eq!("5".parse::<Dtmf>().map(|d| d.as_str().to_owned()), Ok("5".to_owned()));
+        assert_eq!(Dtmf::parse("#*A").map(|d| d.to_string()), Ok("#*A".to_owned()));
+    }
+
+    #[test]
+    fn dtmf_refuses_other_characters() {
+        assert_eq!(Dtmf::parse("12a"), Err(DtmfError::NotADigit('a')));
+        assert_eq!(Dtmf::parse("E"), Err(DtmfError::NotADigit('E')));
+        assert_eq!(Dtmf::parse("1 2"), Err(DtmfError::NotADigit(' ')));
+        assert_eq!(Dtmf::parse(" 1"), Err(DtmfError::NotADigit(' ')));
+        assert_eq!(Dtmf::parse("+1"), Err(DtmfError::NotADigit('+')));
+        assert_eq!(Dtmf::parse("١"), Err(DtmfError::NotADigit('١')), "an Arabic-Indic digit is not a tone");
+        assert_eq!(Dtmf::parse("１"), Err(DtmfError::NotADigit('１')), "nor is a fullwidth one");
+    }
+
+    #[test]
+    fn dtmf_is_one_to_a_hundred_digits() {
+        assert_eq!(Dtmf::parse(""), Err(DtmfError::Empty));
+        assert!(Dtmf::parse(&"9".repeat(Dtmf::MAX_LEN)).is_ok());
+        assert_eq!(Dtmf::parse(&"9".repeat(101)), Err(DtmfError::TooLong(101)));
+        // Counted in characters, not bytes; the length is checked before the digits.
+        assert_eq!(Dtmf::parse(&"é".repeat(60)), Err(DtmfError::NotADigit('é')));
+        assert_eq!(Dtmf::parse(&"é".repeat(101)), Err(DtmfError::TooLong(101)));
+    }
+
+    #[test]
+    fn dtmf_errors_say_what_is_wrong() {
+        assert_eq!(DtmfError::Empty.to_string(), "no DTMF digits");
+        assert_eq!(DtmfError::TooLong(101).to_string(), "101 DTMF digits, at most 100 in one request");
+        assert_eq!(DtmfError::NotADigit('x').to_string(), "'x' is not a DTMF digit (0-9 * # A B C D)");
     }
 
     #[test]

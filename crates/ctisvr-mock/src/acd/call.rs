@@ -3,6 +3,7 @@
 //! failed). A conference is a call of three or more parties; a consultation
 //! is a call that knows which call its caller holds meanwhile.
 
+use ctisvr_core::wire::shown_caller;
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
@@ -181,7 +182,7 @@ impl Call {
     /// The caller the agent should see: the original caller of a
     /// transferred call, else the calling number.
     pub fn caller_shown(&self) -> &str {
-        self.orig_calling.as_deref().unwrap_or(&self.calling)
+        shown_caller(self.orig_calling.as_deref(), Some(&self.calling)).unwrap_or(&self.calling)
     }
 }
 

@@ -12,9 +12,9 @@
 //! - an extension with no call left gets `idle`.
 
 use super::call::{Call, CallId, Party, PartyKind, PartyState};
-use super::{call_event, party_event, Acd, AcdError, Due, Notice, MAX_DIGITS_PER_CALL, MAX_DIGITS_PER_REQUEST};
+use super::{call_event, party_event, Acd, AcdError, Due, MonitorEvent, MAX_DIGITS_PER_CALL};
 use crate::scenario::Behaviour;
-use ctisvr_core::wire::{Event, EventKind};
+use ctisvr_core::wire::{Dtmf, Event, EventKind};
 use std::time::Instant;
 
 /// Where a dialled number leads.
@@ -37,7 +37,7 @@ impl Acd {
         extension: &str,
         destination: &str,
         now: Instant,
-        notices: &mut Vec<Notice>,
+        events: &mut Vec<MonitorEvent>,
     ) -> Result<(), AcdError> {
         self.known(extension)?;
         let destination = checked_destination(extension, destination)?;
@@ -46,45 +46,45 @@ impl Acd {
         }
         let held =
             self.call_in_state(extension, PartyState::Held).and_then(|index| self.calls.get(index)).map(|c| c.id);
-        self.place_call(extension, destination, held, now, notices);
+        self.place_call(extension, destination, held, now, events);
         Ok(())
     }
 
     /// `answer`: the oldest call ringing at `extension` connects.
-    pub(super) fn answer(&mut self, extension: &str, notices: &mut Vec<Notice>) -> Result<(), AcdError> {
+    pub(super) fn answer(&mut self, extension: &str, events: &mut Vec<MonitorEvent>) -> Result<(), AcdError> {
         self.known(extension)?;
         let index = self
             .call_in_state(extension, PartyState::Alerting)
             .ok_or_else(|| AcdError::NoRingingCall(extension.to_owned()))?;
-        self.connect_party(index, extension, notices);
+        self.connect_party(index, extension, events);
         Ok(())
     }
 
     /// `hangup`: `extension` leaves its current call.
-    pub(super) fn hangup(&mut self, extension: &str, notices: &mut Vec<Notice>) -> Result<(), AcdError> {
+    pub(super) fn hangup(&mut self, extension: &str, events: &mut Vec<MonitorEvent>) -> Result<(), AcdError> {
         self.known(extension)?;
         let index = self.current_call_at(extension).ok_or_else(|| AcdError::NoCall(extension.to_owned()))?;
-        self.leave(index, extension, notices);
+        self.leave(index, extension, events);
         Ok(())
     }
 
-    pub(super) fn hold(&mut self, extension: &str, notices: &mut Vec<Notice>) -> Result<(), AcdError> {
+    pub(super) fn hold(&mut self, extension: &str, events: &mut Vec<MonitorEvent>) -> Result<(), AcdError> {
         self.known(extension)?;
         let index = self
             .call_in_state(extension, PartyState::Connected)
             .ok_or_else(|| AcdError::NothingToHold(extension.to_owned()))?;
-        self.hold_party(index, extension, notices);
+        self.hold_party(index, extension, events);
         Ok(())
     }
 
     /// `retrieve`: the held call connects again; a connected call is held
     /// first.
-    pub(super) fn retrieve(&mut self, extension: &str, notices: &mut Vec<Notice>) -> Result<(), AcdError> {
+    pub(super) fn retrieve(&mut self, extension: &str, events: &mut Vec<MonitorEvent>) -> Result<(), AcdError> {
         self.known(extension)?;
         let index = self
             .call_in_state(extension, PartyState::Held)
             .ok_or_else(|| AcdError::NoHeldCall(extension.to_owned()))?;
-        self.retrieve_party(index, extension, notices);
+        self.retrieve_party(index, extension, events);
         Ok(())
     }
 
@@ -94,7 +94,7 @@ impl Acd {
         extension: &str,
         destination: &str,
         now: Instant,
-        notices: &mut Vec<Notice>,
+        events: &mut Vec<MonitorEvent>,
     ) -> Result<(), AcdError> {
         self.known(extension)?;
         let destination = checked_destination(extension, destination)?;
@@ -109,21 +109,21 @@ impl Acd {
             return Err(AcdError::AlreadyOnTheCall(destination.to_owned()));
         }
         let held = call.id;
-        self.hold_party(index, extension, notices);
-        self.place_call(extension, destination, Some(held), now, notices);
+        self.hold_party(index, extension, events);
+        self.place_call(extension, destination, Some(held), now, events);
         Ok(())
     }
 
     /// `reconnect`: leave the consultation call, retrieve the held one.
-    pub(super) fn reconnect(&mut self, extension: &str, notices: &mut Vec<Notice>) -> Result<(), AcdError> {
+    pub(super) fn reconnect(&mut self, extension: &str, events: &mut Vec<MonitorEvent>) -> Result<(), AcdError> {
         self.known(extension)?;
         let (held, consultation) =
             self.consultation_pair(extension).ok_or_else(|| AcdError::NoConsultation(extension.to_owned()))?;
         let held_id = self.calls.get(held).map(|c| c.id);
-        self.leave(consultation, extension, notices);
+        self.leave(consultation, extension, events);
         let held = held_id.and_then(|id| self.call_index(id));
         if let Some(index) = held.filter(|&i| self.state_at(i, extension) == Some(PartyState::Held)) {
-            self.retrieve_party(index, extension, notices);
+            self.retrieve_party(index, extension, events);
         }
         Ok(())
     }
@@ -136,18 +136,18 @@ impl Acd {
         extension: &str,
         destination: &str,
         now: Instant,
-        notices: &mut Vec<Notice>,
+        events: &mut Vec<MonitorEvent>,
     ) -> Result<(), AcdError> {
         self.known(extension)?;
         match self.consultation_pair(extension) {
-            Some((held, consultation)) => self.two_step_transfer(extension, held, consultation, notices),
-            None => self.single_step_transfer(extension, destination, now, notices),
+            Some((held, consultation)) => self.two_step_transfer(extension, held, consultation, events),
+            None => self.single_step_transfer(extension, destination, now, events),
         }
     }
 
     /// `conference`: the held call and the answered consultation become one
     /// call; every station on it gets `conference`.
-    pub(super) fn conference(&mut self, extension: &str, notices: &mut Vec<Notice>) -> Result<(), AcdError> {
+    pub(super) fn conference(&mut self, extension: &str, events: &mut Vec<MonitorEvent>) -> Result<(), AcdError> {
         self.known(extension)?;
         let (held, consultation) = self.consultation_pair(extension).ok_or(AcdError::ConferenceNeedsConsultation)?;
         let (Some(held_call), Some(consult)) = (self.calls.get(held), self.calls.get(consultation)) else {
@@ -169,9 +169,9 @@ impl Acd {
         let (held_id, consult_id) = (joined.id, consult.id);
         self.replace_pair(held_id, consult_id, joined);
         if let Some(call) = self.call_index(held_id).and_then(|index| self.calls.get(index)) {
-            notices.push(Notice::new(extension, call_event(EventKind::Conference, call)));
+            events.push(MonitorEvent::new(extension, call_event(EventKind::Conference, call)));
             for station in call.stations().filter(|s| *s != extension) {
-                notices.push(Notice::new(station, call_event(EventKind::Conference, call)));
+                events.push(MonitorEvent::new(station, call_event(EventKind::Conference, call)));
             }
         }
         Ok(())
@@ -182,7 +182,7 @@ impl Acd {
         &mut self,
         extension: &str,
         party: &str,
-        notices: &mut Vec<Notice>,
+        events: &mut Vec<MonitorEvent>,
     ) -> Result<(), AcdError> {
         self.known(extension)?;
         let party = party.trim();
@@ -195,17 +195,16 @@ impl Acd {
         if self.calls.get(index).and_then(|c| c.party_numbered(party)).is_none() {
             return Err(AcdError::NotOnTheCall { party: party.to_owned(), extension: extension.to_owned() });
         }
-        self.leave(index, party, notices);
+        self.leave(index, party, events);
         Ok(())
     }
 
     /// `dtmf`: the digits are recorded on the connected call.
     pub(super) fn dtmf(&mut self, extension: &str, digits: &str) -> Result<(), AcdError> {
         self.known(extension)?;
-        let valid = |c: char| c.is_ascii_digit() || matches!(c, '*' | '#' | 'A'..='D');
-        if digits.is_empty() || digits.chars().count() > MAX_DIGITS_PER_REQUEST || !digits.chars().all(valid) {
-            return Err(AcdError::BadDigits { digits: digits.chars().take(MAX_DIGITS_PER_REQUEST + 1).collect() });
-        }
+        // The softphone's rule, from the shared codec.
+        let digits = Dtmf::parse(digits)
+            .map_err(|_| AcdError::BadDigits { digits: digits.chars().take(Dtmf::MAX_LEN + 1).collect() })?;
         // Talking: this extension is connected and nobody rings or failed.
         let call = self
             .calls
@@ -216,7 +215,7 @@ impl Acd {
                     && !c.has_state(PartyState::Failed)
             })
             .ok_or_else(|| AcdError::NoConnectedCall(extension.to_owned()))?;
-        call.dtmf.push_str(digits);
+        call.dtmf.push_str(digits.as_str());
         let excess = call.dtmf.len().saturating_sub(MAX_DIGITS_PER_CALL);
         if excess > 0 {
             // Every digit is one ASCII byte, so any cut is a char boundary.
@@ -235,7 +234,7 @@ impl Acd {
         destination: &str,
         consultation_of: Option<CallId>,
         now: Instant,
-        notices: &mut Vec<Notice>,
+        events: &mut Vec<MonitorEvent>,
     ) {
         let reach = self.reach(destination);
         let mut call = Call::new(
@@ -246,21 +245,21 @@ impl Acd {
         );
         call.consultation_of = consultation_of;
         if reach != Reach::Outside(Behaviour::Busy) {
-            notices.push(Notice::new(extension, call_event(EventKind::Alert, &call)));
+            events.push(MonitorEvent::new(extension, call_event(EventKind::Alert, &call)));
         }
         self.calls.push(call);
         let index = self.calls.len().saturating_sub(1);
-        self.ring(index, destination, reach, now, notices);
+        self.ring(index, destination, reach, now, events);
     }
 
     /// Adds `number` to call `index` as the party being rung: an extension
     /// alerts (`offer` to it); an outside number does what the scenario says.
-    fn ring(&mut self, index: usize, number: &str, reach: Reach, now: Instant, notices: &mut Vec<Notice>) {
+    fn ring(&mut self, index: usize, number: &str, reach: Reach, now: Instant, events: &mut Vec<MonitorEvent>) {
         let Some(call) = self.calls.get_mut(index) else { return };
         match reach {
             Reach::Station => {
                 call.parties.push(Party::station(number, PartyState::Alerting));
-                notices.push(Notice::new(number, call_event(EventKind::Offer, call)));
+                events.push(MonitorEvent::new(number, call_event(EventKind::Offer, call)));
             }
             Reach::Outside(Behaviour::Busy) => {
                 call.parties.push(Party::external(number, PartyState::Failed));
@@ -268,14 +267,14 @@ impl Acd {
                     party.state = PartyState::Failed;
                 }
                 for station in call.stations() {
-                    notices.push(Notice::new(station, call_event(EventKind::Fail, call)));
+                    events.push(MonitorEvent::new(station, call_event(EventKind::Fail, call)));
                 }
             }
             Reach::Outside(Behaviour::NoAnswer) => call.parties.push(Party::external(number, PartyState::Alerting)),
             Reach::Outside(Behaviour::Answer { after }) => {
                 call.parties.push(Party::external(number, PartyState::Alerting));
                 if after.is_zero() {
-                    self.connect_party(index, number, notices);
+                    self.connect_party(index, number, events);
                 } else if let Some(at) = now.checked_add(after) {
                     let due = Due { at, call: call.id, party: number.to_owned() };
                     self.due.push(due);
@@ -287,50 +286,50 @@ impl Acd {
     /// Party `number` of call `index` answers: `connect` to every station on
     /// the call. A station answering puts its other connected calls on hold
     /// first, as Avaya does.
-    pub(super) fn connect_party(&mut self, index: usize, number: &str, notices: &mut Vec<Notice>) {
+    pub(super) fn connect_party(&mut self, index: usize, number: &str, events: &mut Vec<MonitorEvent>) {
         let is_station = self.calls.get(index).and_then(|c| c.party(number)).is_some();
         if is_station {
-            self.hold_others(number, index, notices);
+            self.hold_others(number, index, events);
         }
         if let Some(call) = self.calls.get_mut(index) {
             if let Some(party) = call.party_numbered_mut(number) {
                 party.state = PartyState::Connected;
             }
             for station in call.stations() {
-                notices.push(Notice::new(station, call_event(EventKind::Connect, call)));
+                events.push(MonitorEvent::new(station, call_event(EventKind::Connect, call)));
             }
         }
     }
 
     /// `extension` holds call `index`; only it is told.
-    fn hold_party(&mut self, index: usize, extension: &str, notices: &mut Vec<Notice>) {
+    fn hold_party(&mut self, index: usize, extension: &str, events: &mut Vec<MonitorEvent>) {
         if let Some(call) = self.calls.get_mut(index) {
             if let Some(party) = call.party_mut(extension) {
                 party.state = PartyState::Held;
-                notices.push(Notice::new(extension, call_event(EventKind::Hold, call)));
+                events.push(MonitorEvent::new(extension, call_event(EventKind::Hold, call)));
             }
         }
     }
 
     /// `extension` retrieves call `index`, holding its connected calls
     /// first; only it is told.
-    fn retrieve_party(&mut self, index: usize, extension: &str, notices: &mut Vec<Notice>) {
-        self.hold_others(extension, index, notices);
+    fn retrieve_party(&mut self, index: usize, extension: &str, events: &mut Vec<MonitorEvent>) {
+        self.hold_others(extension, index, events);
         if let Some(call) = self.calls.get_mut(index) {
             if let Some(party) = call.party_mut(extension) {
                 party.state = PartyState::Connected;
-                notices.push(Notice::new(extension, call_event(EventKind::Retrieve, call)));
+                events.push(MonitorEvent::new(extension, call_event(EventKind::Retrieve, call)));
             }
         }
     }
 
     /// Puts `extension`'s connected calls other than `keep` on hold.
-    fn hold_others(&mut self, extension: &str, keep: usize, notices: &mut Vec<Notice>) {
+    fn hold_others(&mut self, extension: &str, keep: usize, events: &mut Vec<MonitorEvent>) {
         let others: Vec<usize> = (0..self.calls.len())
             .filter(|&i| i != keep && self.state_at(i, extension) == Some(PartyState::Connected))
             .collect();
         for index in others {
-            self.hold_party(index, extension, notices);
+            self.hold_party(index, extension, events);
         }
     }
 
@@ -338,7 +337,7 @@ impl Acd {
     /// station left on the call get `disconnect` with `party: number`; a
     /// call with fewer than two parties left is cleared; then `idle` to
     /// each of them with no call left.
-    pub(super) fn leave(&mut self, index: usize, number: &str, notices: &mut Vec<Notice>) {
+    pub(super) fn leave(&mut self, index: usize, number: &str, events: &mut Vec<MonitorEvent>) {
         let Some(call) = self.calls.get_mut(index) else { return };
         let Some(position) = call.parties.iter().position(|p| p.number == number) else { return };
         let event = party_event(EventKind::Disconnect, call, number);
@@ -359,14 +358,14 @@ impl Acd {
             self.forget(id);
         }
         for station in &told {
-            notices.push(Notice::new(station, event.clone()));
+            events.push(MonitorEvent::new(station, event.clone()));
         }
-        self.idle_if_free(&told, notices);
+        self.idle_if_free(&told, events);
     }
 
     /// Clears call `index` for everyone (no party hung up: the switch ended
     /// it): `disconnect` without `party` to every station, then `idle`.
-    pub(super) fn clear_call(&mut self, index: usize, notices: &mut Vec<Notice>) {
+    pub(super) fn clear_call(&mut self, index: usize, events: &mut Vec<MonitorEvent>) {
         if index >= self.calls.len() {
             return;
         }
@@ -374,9 +373,9 @@ impl Acd {
         self.forget(call.id);
         let stations: Vec<String> = call.stations().map(str::to_owned).collect();
         for station in &stations {
-            notices.push(Notice::new(station, call_event(EventKind::Disconnect, &call)));
+            events.push(MonitorEvent::new(station, call_event(EventKind::Disconnect, &call)));
         }
-        self.idle_if_free(&stations, notices);
+        self.idle_if_free(&stations, events);
     }
 
     fn two_step_transfer(
@@ -384,7 +383,7 @@ impl Acd {
         extension: &str,
         held: usize,
         consultation: usize,
-        notices: &mut Vec<Notice>,
+        events: &mut Vec<MonitorEvent>,
     ) -> Result<(), AcdError> {
         let (Some(held_call), Some(consult)) = (self.calls.get(held), self.calls.get(consultation)) else {
             return Err(AcdError::NoConsultation(extension.to_owned()));
@@ -415,13 +414,13 @@ impl Acd {
         let (held_id, consult_id) = (held_call.id, consult.id);
         self.replace_pair(held_id, consult_id, joined);
 
-        notices.push(Notice::new(extension, Event::new(EventKind::Transfer).calling(x).called(y)));
-        self.idle_if_free(&[extension.to_owned()], notices);
+        events.push(MonitorEvent::new(extension, Event::new(EventKind::Transfer).calling(x).called(y)));
+        self.idle_if_free(&[extension.to_owned()], events);
         if let Some(call) = self.call_index(held_id).and_then(|index| self.calls.get(index)) {
             for (station, state) in consulted {
                 // Still ringing there: the ringing call now carries origcalling.
                 let kind = if state == PartyState::Alerting { EventKind::Offer } else { EventKind::Transfer };
-                notices.push(Notice::new(&station, call_event(kind, call)));
+                events.push(MonitorEvent::new(&station, call_event(kind, call)));
             }
         }
         Ok(())
@@ -432,7 +431,7 @@ impl Acd {
         extension: &str,
         destination: &str,
         now: Instant,
-        notices: &mut Vec<Notice>,
+        events: &mut Vec<MonitorEvent>,
     ) -> Result<(), AcdError> {
         let destination = destination.trim();
         if destination.is_empty() {
@@ -457,9 +456,9 @@ impl Acd {
         call.consultation_of = None;
         // With the destination about to join: three or more parties.
         call.conference = call.parties.len() > 1;
-        notices.push(Notice::new(extension, Event::new(EventKind::Transfer).calling(x).called(destination)));
-        self.idle_if_free(&[extension.to_owned()], notices);
-        self.ring(index, destination, reach, now, notices);
+        events.push(MonitorEvent::new(extension, Event::new(EventKind::Transfer).calling(x).called(destination)));
+        self.idle_if_free(&[extension.to_owned()], events);
+        self.ring(index, destination, reach, now, events);
         Ok(())
     }
 
@@ -516,7 +515,7 @@ impl Acd {
     }
 
     /// `idle` to each of `stations` (once) that has no call left.
-    fn idle_if_free(&self, stations: &[String], notices: &mut Vec<Notice>) {
+    fn idle_if_free(&self, stations: &[String], events: &mut Vec<MonitorEvent>) {
         let mut seen: Vec<&str> = Vec::new();
         for station in stations {
             if seen.contains(&station.as_str()) {
@@ -524,7 +523,7 @@ impl Acd {
             }
             seen.push(station);
             if self.calls_at(station).next().is_none() {
-                notices.push(Notice::new(station, Event::new(EventKind::Idle)));
+                events.push(MonitorEvent::new(station, Event::new(EventKind::Idle)));
             }
         }
     }

@@ -21,20 +21,20 @@ fn acd() -> Acd {
     Acd::new(Scenario::default())
 }
 
-fn client(conn: ConnId, ext: Option<&str>) -> Client {
+fn client(conn: SocketId, ext: Option<&str>) -> Client {
     Client { conn, peer_ip: LOCALHOST, chosen_ext: ext.map(str::to_owned) }
 }
 
 /// Sends a JSON request; returns every frame sent, as (connection, JSON).
-fn send(acd: &mut Acd, from: &Client, request: Value) -> Vec<(ConnId, Value)> {
+fn send(acd: &mut Acd, from: &Client, request: Value) -> Vec<(SocketId, Value)> {
     send_text(acd, from, &request.to_string())
 }
 
-fn send_text(acd: &mut Acd, from: &Client, text: &str) -> Vec<(ConnId, Value)> {
-    decode(acd.handle_text(from, text, *T0))
+fn send_text(acd: &mut Acd, from: &Client, text: &str) -> Vec<(SocketId, Value)> {
+    decode(acd.handle_frame(from, text, *T0))
 }
 
-fn decode(out: Vec<Outgoing>) -> Vec<(ConnId, Value)> {
+fn decode(out: Vec<Outgoing>) -> Vec<(SocketId, Value)> {
     out.into_iter().map(|out| (out.to, serde_json::from_str(&out.text).unwrap())).collect()
 }
 
@@ -59,7 +59,7 @@ fn assert_success(response: &Value) {
 }
 
 /// The event types `conn` received, in order.
-fn events_to(out: &[(ConnId, Value)], conn: ConnId) -> Vec<String> {
+fn events_to(out: &[(SocketId, Value)], conn: SocketId) -> Vec<String> {
     out.iter()
         .filter(|(to, frame)| *to == conn && frame["msgtype"] == "event")
         .map(|(_, frame)| frame["eventtype"].as_str().unwrap_or("?").to_owned())
@@ -345,7 +345,7 @@ fn offer_goes_only_to_monitors_of_the_called_extension() {
     let (view, out) = ring(&mut acd, "5551234", "2001");
     assert_eq!(view.id, CallId(1));
     assert_eq!(view.state, CallState::Ringing);
-    let targets: Vec<ConnId> = out.iter().map(|o| o.to).collect();
+    let targets: Vec<SocketId> = out.iter().map(|o| o.to).collect();
     assert_eq!(targets, [1, 2]);
     let offer: Value = serde_json::from_str(&out[0].text).unwrap();
     assert_eq!(offer, json!({"msgtype": "event", "eventtype": "offer", "calling": "5551234", "called": "2001"}));
@@ -464,12 +464,12 @@ fn makecall_to_an_unlisted_outside_number_alerts_then_connects_a_second_later() 
     assert_eq!(out[1].1["called"], "914155550100");
     assert_eq!(out[1].1["calling"], "2001");
     assert_eq!(acd.state().calls[0].state, CallState::Ringing);
-    assert_eq!(acd.next_deadline(), Some(at_ms(1000)));
+    assert_eq!(acd.poll_timeout(), Some(at_ms(1000)));
     assert!(acd.handle_timeout(at_ms(999)).is_empty());
     let out = decode(acd.handle_timeout(at_ms(1000)));
     assert_eq!(events_to(&out, 1), ["connect"]);
     assert_eq!(acd.state().calls[0].state, CallState::Connected);
-    assert_eq!(acd.next_deadline(), None);
+    assert_eq!(acd.poll_timeout(), None);
     assert_error(&ask(&mut acd, &c, request), "2001 is busy on a call: hold it or use consultation");
 }
 
@@ -586,11 +586,11 @@ fn hostile_input_never_panics() {
         "{\"id\": 1, \"request\": \"makecall\", \"extension\": \"\u{0}\", \"destination\": \"\u{ffff}\"}",
     ];
     for text in texts {
-        let out = acd.handle_text(&c, text, *T0);
+        let out = acd.handle_frame(&c, text, *T0);
         assert_eq!(out.len(), 1, "{text}");
     }
     let deep = "[".repeat(10_000);
-    assert_eq!(acd.handle_text(&c, &deep, *T0).len(), 1);
+    assert_eq!(acd.handle_frame(&c, &deep, *T0).len(), 1);
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn idle() -> Value {
 }
 
 /// Every event `conn` received, in order.
-fn events(out: &[(ConnId, Value)], conn: ConnId) -> Vec<Value> {
+fn events(out: &[(SocketId, Value)], conn: SocketId) -> Vec<Value> {
     out.iter().filter(|(to, frame)| *to == conn && frame["msgtype"] == "event").map(|(_, f)| f.clone()).collect()
 }
 
@@ -56,7 +56,7 @@ fn with(name: &str, extension: &str, field: &str, value: &str) -> Value {
     request
 }
 
-fn request_ok(acd: &mut Acd, from: &Client, request: Value) -> Vec<(ConnId, Value)> {
+fn request_ok(acd: &mut Acd, from: &Client, request: Value) -> Vec<(SocketId, Value)> {
     let out = send(acd, from, request);
     assert_eq!(out[0].0, from.conn);
     assert_success(&out[0].1);
@@ -171,7 +171,7 @@ fn a_listed_number_answers_after_its_delay_also_behind_the_outside_prefix() {
     let call = &state(&acd)["calls"][0];
     assert_eq!(parties(call), pairs(&[("2001", "connected"), ("94155550100", "alerting")]));
     assert_eq!(call["parties"][1]["kind"], "external");
-    assert_eq!(acd.next_deadline(), Some(at_ms(300)));
+    assert_eq!(acd.poll_timeout(), Some(at_ms(300)));
     assert!(acd.handle_timeout(at_ms(299)).is_empty());
     let out = decode(acd.handle_timeout(at_ms(300)));
     assert_eq!(events(&out, 1), [ev("connect", "2001", "94155550100")]);
@@ -188,7 +188,7 @@ fn a_busy_number_fails_and_stays_failed_until_hung_up() {
     let call = &state(&acd)["calls"][0];
     assert_eq!(call["state"], "failed");
     assert_eq!(parties(call), pairs(&[("2001", "failed"), ("94155550199", "failed")]));
-    assert_eq!(acd.next_deadline(), None);
+    assert_eq!(acd.poll_timeout(), None);
     assert_error(&ask(&mut acd, &a, simple("hold", "2001")), "no connected call at 2001 to hold");
     assert_eq!(query(&mut acd, &a, "snapshot", "2001", "numcall"), 1);
     assert_eq!(query(&mut acd, &a, "queryagentstate", "2001", "talkstate"), "call");
@@ -201,7 +201,7 @@ fn a_number_that_does_not_answer_rings_until_the_caller_gives_up_or_the_api_answ
     let (mut acd, [a, ..]) = switch();
     let out = request_ok(&mut acd, &a, with("makecall", "2001", "destination", "4155550188"));
     assert_eq!(events(&out, 1), [ev("alert", "2001", "4155550188")]);
-    assert_eq!(acd.next_deadline(), None);
+    assert_eq!(acd.poll_timeout(), None);
     let out = request_ok(&mut acd, &a, simple("hangup", "2001"));
     assert_eq!(events(&out, 1), [ev_party("disconnect", "2001", "4155550188", "2001"), idle()]);
 
@@ -216,7 +216,7 @@ fn hanging_up_before_the_far_end_answers_cancels_the_answer() {
     let (mut acd, [a, ..]) = switch();
     request_ok(&mut acd, &a, with("makecall", "2001", "destination", "4155550100"));
     request_ok(&mut acd, &a, simple("hangup", "2001"));
-    assert_eq!(acd.next_deadline(), None);
+    assert_eq!(acd.poll_timeout(), None);
     assert!(acd.handle_timeout(at_ms(300)).is_empty());
 }
 
@@ -225,7 +225,7 @@ fn answering_through_the_api_first_cancels_the_timer() {
     let (mut acd, [a, ..]) = switch();
     request_ok(&mut acd, &a, with("makecall", "2001", "destination", "4155550100"));
     acd.answer_call("c1", Some("4155550100")).unwrap();
-    assert_eq!(acd.next_deadline(), None);
+    assert_eq!(acd.poll_timeout(), None);
     assert!(acd.handle_timeout(at_ms(300)).is_empty());
 }
 
@@ -471,7 +471,7 @@ fn transfer_to_a_ringing_outside_consultation_keeps_its_timer() {
     request_ok(&mut acd, &a, with("consultation", "2001", "destination", "4155550100"));
     let out = request_ok(&mut acd, &a, with("transfer", "2001", "destination", ""));
     assert_eq!(events(&out, 1), [ev("transfer", X, "4155550100"), idle()]);
-    assert_eq!(acd.next_deadline(), Some(at_ms(300)));
+    assert_eq!(acd.poll_timeout(), Some(at_ms(300)));
     assert!(acd.handle_timeout(at_ms(300)).is_empty(), "no station is left to tell");
     let call = &state(&acd)["calls"][0];
     assert_eq!(parties(call), pairs(&[(X, "connected"), ("4155550100", "connected")]));
@@ -496,7 +496,7 @@ fn single_step_transfer_to_outside_numbers_follows_the_scenario() {
     on_inbound_call(&mut acd, &a);
     let out = request_ok(&mut acd, &a, with("transfer", "2001", "destination", "94155550100"));
     assert_eq!(events(&out, 1), [ev("transfer", X, "94155550100"), idle()]);
-    assert_eq!(acd.next_deadline(), Some(at_ms(300)));
+    assert_eq!(acd.poll_timeout(), Some(at_ms(300)));
     acd.handle_timeout(at_ms(300));
     assert_eq!(state(&acd)["calls"][0]["state"], "connected");
 
@@ -662,6 +662,24 @@ fn dtmf_digits_are_recorded_on_the_connected_call() {
     assert_error(&ask(&mut acd, &a, dtmf("1")), "no connected call at 2001");
 }
 
+/// The mock takes exactly the digits the softphone's core would send: both
+/// check them with `ctisvr_core::wire::Dtmf`. Before, the core refused A-D
+/// (which the mock took) and sent more than 100 digits (which it refused).
+#[test]
+fn the_mock_takes_the_dtmf_digits_the_core_takes_and_no_others() {
+    let (mut acd, [a, ..]) = switch();
+    on_inbound_call(&mut acd, &a);
+    let samples =
+        ["1", "0123456789", "*#", "A", "ABCD", "9*8#7D", "", "a", "E", "12x", "1 2", " 1", "+1", "1-2", "١", "１"];
+    let long = ["5".repeat(Dtmf::MAX_LEN), "5".repeat(Dtmf::MAX_LEN + 1), "A".repeat(1000)];
+    for digits in samples.iter().copied().chain(long.iter().map(String::as_str)) {
+        let core_takes = Dtmf::parse(digits).is_ok();
+        let answer = ask(&mut acd, &a, json!({"id": 22, "request": "dtmf", "extension": "2001", "digits": digits}));
+        assert_eq!(answer["result"] == "success", core_takes, "{digits:?}: {answer}");
+    }
+    assert!(Dtmf::parse("ABCD").is_ok() && Dtmf::parse(&"5".repeat(101)).is_err(), "the decision of issue 10");
+}
+
 #[test]
 fn a_call_remembers_its_last_thousand_digits() {
     let (mut acd, [a, ..]) = switch();
@@ -747,7 +765,7 @@ fn random_request_sequences_keep_the_switch_consistent() {
                         14 => with("dropparty", ext, "party", number),
                         _ => json!({"id": 22, "request": "dtmf", "extension": ext, "digits": "1#"}),
                     };
-                    let out = decode(acd.handle_text(client, &request.to_string(), at_ms(ms)));
+                    let out = decode(acd.handle_frame(client, &request.to_string(), at_ms(ms)));
                     let responses = out.iter().filter(|(_, f)| f["msgtype"] == "response").count();
                     assert_eq!(responses, 1, "{request}");
                     out
@@ -773,7 +791,7 @@ fn random_request_sequences_keep_the_switch_consistent() {
                 let idles = told.iter().filter(|e| **e == idle()).count();
                 assert!(idles <= 1, "seed {seed}: {ext} told idle twice: {told:?}");
             }
-            if let Some(deadline) = acd.next_deadline() {
+            if let Some(deadline) = acd.poll_timeout() {
                 assert!(deadline <= at_ms(ms) + Duration::from_millis(1000), "seed {seed}");
             }
         }
