@@ -36,6 +36,7 @@ use requests::{Purpose, Requests};
 use startup::Startup;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
+use timers::{Timer, Timers};
 
 /// Tunables of a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,24 +337,37 @@ impl Session {
 
     /// The time from [`Session::poll_timeout`] has come (early calls are harmless).
     pub fn handle_timeout(&mut self, now: Millis) {
-        self.connection.handle_timeout(now);
-        self.tabs.handle_timeout(now);
-        self.run_tabs(now);
-        if let Some(overdue) = self.requests.overdue(now) {
-            // A server that does not answer is gone: leave it for a working one.
-            let seconds = self.request_timeout().as_secs();
-            let reason = format!("CtiSVR did not answer {} within {seconds} s", overdue.describe());
-            if let Some(conn) = self.connection.current() {
-                self.effects.push_back(Effect::CloseSocket);
-                self.connection.lost(now, conn, &reason);
-                self.connection_lost();
+        for timer in Timer::ALL {
+            // Each handler may arm or disarm the others: look again each time.
+            if !self.timers().expired(timer, now) {
+                continue;
             }
-            return;
-        }
-        self.send_due_extensions(now);
-        let quiet_since = self.last_heard;
-        if self.startup.is_ready() && self.requests.is_idle() && now >= quiet_since + self.liveness_interval() {
-            self.send_for_extension(now, |extension| Request::QueryAgentState { extension }, Purpose::QueryAgentState);
+            match timer {
+                Timer::Reconnect => self.connection.handle_timeout(now),
+                Timer::Tabs => {
+                    self.tabs.handle_timeout(now);
+                    self.run_tabs(now);
+                }
+                Timer::Answer => {
+                    if let Some(overdue) = self.requests.overdue(now) {
+                        // A server that does not answer is gone: leave it for a working one.
+                        let seconds = self.request_timeout().as_secs();
+                        let reason = format!("CtiSVR did not answer {} within {seconds} s", overdue.describe());
+                        if let Some(conn) = self.connection.current() {
+                            self.effects.push_back(Effect::CloseSocket);
+                            self.connection.lost(now, conn, &reason);
+                            self.connection_lost();
+                        }
+                        return;
+                    }
+                }
+                Timer::AutoSend => self.send_due_extensions(now),
+                Timer::Liveness => self.send_for_extension(
+                    now,
+                    |extension| Request::QueryAgentState { extension },
+                    Purpose::QueryAgentState,
+                ),
+            }
         }
     }
 
@@ -382,12 +396,19 @@ impl Session {
 
     /// When to call [`Session::handle_timeout`] next.
     pub fn poll_timeout(&self) -> Option<Millis> {
-        let requests = self.requests.next_deadline();
-        let liveness =
-            (self.startup.is_ready() && self.requests.is_idle()).then(|| self.last_heard + self.liveness_interval());
-        let tabs = self.tabs.poll_timeout();
-        let extensions = self.auto_send.poll_timeout();
-        requests.into_iter().chain(self.connection.deadline()).chain(liveness).chain(tabs).chain(extensions).min()
+        self.timers().next()
+    }
+
+    /// Every deadline, from the part that owns it.
+    fn timers(&self) -> Timers {
+        let mut timers = Timers::default();
+        timers.set(Timer::Reconnect, self.connection.deadline());
+        timers.set(Timer::Tabs, self.tabs.poll_timeout());
+        timers.set(Timer::Answer, self.requests.next_deadline());
+        timers.set(Timer::AutoSend, self.auto_send.poll_timeout());
+        let quiet = self.startup.is_ready() && self.requests.is_idle();
+        timers.set(Timer::Liveness, quiet.then(|| self.last_heard + self.liveness_interval()));
+        timers
     }
 
     /// What the view renders.
@@ -1238,6 +1259,7 @@ mod network;
 mod notices;
 mod requests;
 mod startup;
+mod timers;
 
 #[cfg(test)]
 #[path = "session_tests.rs"]
