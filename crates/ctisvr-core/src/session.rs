@@ -14,11 +14,10 @@
 //! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
 
 use crate::agent::{AgentAction, AgentCommand, AgentStatus};
-use crate::call_memory::{CallMemo, CallMemory};
-use crate::calls::{Call, CallAction, CallChange, CallCommand, CallId, Calls, Direction, Restored};
+use crate::calls::{CallAction, CallChange, CallCommand, CallId, Calls, Restored};
 use crate::command::{Command, Rejected};
 use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy, ConnectionStatus};
-use crate::crm::{parse_click_to_dial, record_from_search, CallLog, Record};
+use crate::crm::{parse_click_to_dial, CallLog};
 use crate::dial_refusal::DialRefusal;
 use crate::dialing::auto_send::{AutoSend, BUSY_RETRY};
 use crate::dialing::{dial_target, DialError};
@@ -26,15 +25,16 @@ use crate::effects::Effect;
 use crate::notice::{Notice, NoticeCause, Resolved};
 use crate::settings::{Settings, SettingsError};
 use crate::state::State;
-use crate::tabs::{Duty, Outcome, PageEvent, TabId, TabMessage, Tabs, Task};
+use crate::tabs::{PageEvent, TabId, TabMessage};
 use crate::time::Millis;
 use crate::transport_advice::{advise, PageOrigin};
 use crate::wire::{
     Dtmf, Event, EventKind, Password, ReasonCode, Request, Response, ServerFrame, SkillMode, TalkState, UserDataKind,
 };
+use duties::{Duties, Output as DutyOutput};
 use requests::{Purpose, Requests};
 use startup::Startup;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 use timers::{Timer, Timers};
 
@@ -93,14 +93,15 @@ pub struct Session {
     /// In memory only, never in `State`, never in an effect.
     password: Option<Password>,
     calls: Calls,
-    crm: CrmState,
+    /// The pops, logs and records of the calls, agreed with the agent's
+    /// other tabs (alone until the edge connects them, [`Session::join_tabs`]).
+    duties: Duties,
+    /// `notifyInitializationComplete` was asked for.
+    crm_initialized: bool,
     /// When the server last sent anything (liveness).
     last_heard: Millis,
     /// The connection status the edge was last told about.
     reported_connection: ConnectionStatus,
-    /// Who pops and logs each call: alone until the edge connects the
-    /// agent's other tabs ([`Session::join_tabs`]).
-    tabs: Tabs,
     notice: Option<Notice>,
     /// The page the edge runs in, to explain refused sockets.
     page: Option<PageOrigin>,
@@ -109,59 +110,6 @@ pub struct Session {
     /// Whether the page is hidden or frozen, and since when.
     away: network::Away,
 }
-
-/// What the session remembers for the CRM.
-#[derive(Debug, Default)]
-struct CrmState {
-    /// `notifyInitializationComplete` was asked for.
-    initialized: bool,
-    /// The record of the last click-to-dial, for the call it places.
-    dial_record: Option<Record>,
-    /// Records of calls (dialled from, or found by the screen pop), for their logs.
-    records: BTreeMap<CallId, Record>,
-    /// The caller number each inbound call was popped with.
-    popped: BTreeMap<CallId, String>,
-    /// Each call's name across tabs (its numbers when it appeared, and
-    /// which call between those numbers it is).
-    keys: BTreeMap<CallId, String>,
-    /// Calls seen between each pair of numbers, for the names.
-    occurrences: BTreeMap<String, Occurrences>,
-    /// Pops wanted from the tabs: task call name -> (call, caller to search
-    /// for; `None`: withheld, show the panel without a search).
-    pending_pops: BTreeMap<String, (CallId, Option<String>)>,
-    /// Ended calls whose log the tabs have to agree on, by call name.
-    pending_logs: BTreeMap<String, PendingLog>,
-    /// What the page kept about its calls before a reload, until the server
-    /// says which calls are still up ([`Session::resume_calls`]).
-    resumable: CallMemory,
-    /// The memory text last given to the edge (or read back from it).
-    stored: Option<String>,
-    /// Calls restored after a reload with nothing remembered about them:
-    /// another tab may still tell (its answer to our `Hello` can come after
-    /// the server's).
-    blind: BTreeSet<CallId>,
-}
-
-/// How many calls between one pair of numbers this tab has seen, and when
-/// the last ended.
-#[derive(Debug, Default)]
-struct Occurrences {
-    count: u32,
-    ended_at: Option<Millis>,
-}
-
-/// An ended call waiting for its log to be saved by one of the tabs.
-#[derive(Debug)]
-struct PendingLog {
-    call: Call,
-    ended_at: Millis,
-    /// Failed saves so far.
-    attempts: u32,
-}
-
-/// How often, and how far apart, a failed call log is tried again.
-const LOG_ATTEMPTS: u32 = 5;
-const LOG_RETRY: Duration = Duration::from_secs(10);
 
 /// What the CRM reports to the session.
 #[derive(Debug, Clone, PartialEq)]
@@ -198,7 +146,8 @@ impl Default for Session {
 impl Session {
     pub fn new(options: SessionOptions) -> Session {
         Session {
-            tabs: Tabs::alone(options.tab.unwrap_or_default()),
+            duties: Duties::new(options.tab.unwrap_or_default()),
+            crm_initialized: false,
             connection: Connection::new(options.connection.clone(), options.seed),
             options,
             settings: None,
@@ -209,7 +158,6 @@ impl Session {
             agent: AgentStatus::Unknown,
             password: None,
             calls: Calls::default(),
-            crm: CrmState::default(),
             last_heard: Millis(0),
             reported_connection: ConnectionStatus::Unconfigured,
             notice: None,
@@ -244,8 +192,8 @@ impl Session {
                 self.calls.set_withheld_markers(settings.options.withheld_callers.clone());
                 self.settings = Some(settings);
                 self.resolve(Resolved::Settings);
-                if !self.crm.initialized {
-                    self.crm.initialized = true;
+                if !self.crm_initialized {
+                    self.crm_initialized = true;
                     self.effects.push_back(Effect::InitializationComplete);
                 }
             }
@@ -345,8 +293,8 @@ impl Session {
             match timer {
                 Timer::Reconnect => self.connection.handle_timeout(now),
                 Timer::Tabs => {
-                    self.tabs.handle_timeout(now);
-                    self.run_tabs(now);
+                    self.duties.handle_timeout(now);
+                    self.run_duties(now);
                 }
                 Timer::Answer => {
                     if let Some(overdue) = self.requests.overdue(now) {
@@ -403,7 +351,7 @@ impl Session {
     fn timers(&self) -> Timers {
         let mut timers = Timers::default();
         timers.set(Timer::Reconnect, self.connection.deadline());
-        timers.set(Timer::Tabs, self.tabs.poll_timeout());
+        timers.set(Timer::Tabs, self.duties.poll_timeout());
         timers.set(Timer::Answer, self.requests.next_deadline());
         timers.set(Timer::AutoSend, self.auto_send.poll_timeout());
         let quiet = self.startup.is_ready() && self.requests.is_idle();
@@ -680,13 +628,13 @@ impl Session {
                     Some(TalkState::Call) => self.request_userdata(now),
                     Some(TalkState::Idle) => {
                         let changes = self.calls.clear_all();
-                        self.forget_resumable();
+                        self.duties.forget_resumable();
                         self.emit_calls(now, changes);
                     }
                     // The server will not say which call: what the page kept
                     // before a reload cannot be matched; keep the calls' memory
                     // from now on.
-                    _ => self.forget_resumable(),
+                    _ => self.duties.forget_resumable(),
                 }
                 self.finish_startup();
             }
@@ -695,7 +643,7 @@ impl Session {
                     self.request_userdata(now);
                 } else {
                     let changes = self.calls.clear_all();
-                    self.forget_resumable();
+                    self.duties.forget_resumable();
                     self.emit_calls(now, changes);
                 }
                 self.finish_startup();
@@ -705,25 +653,18 @@ impl Session {
                 let caller = response.caller().unwrap_or_default().to_owned();
                 let calling = response.calling.clone().filter(|c| !c.is_empty()).unwrap_or_else(|| caller.clone());
                 let called = response.called.clone().unwrap_or_default();
-                let memo = self
-                    .crm
-                    .resumable
-                    .find(&extension, &calling, &called)
-                    .or_else(|| self.tabs.call_memo(&extension, &calling, &called))
-                    .cloned();
+                let memo = self.duties.memo_of(&extension, &calling, &called);
                 let restored = Restored { extension: &extension, calling: &calling, called: &called, caller: &caller };
                 let changes = self.calls.restore(now, restored, memo.as_ref());
                 for change in &changes {
                     if let CallChange::Appeared(call) = change {
                         match &memo {
-                            Some(memo) => self.resume(call, memo),
-                            None => {
-                                self.crm.blind.insert(call.id);
-                            }
+                            Some(memo) => self.duties.resume(call, memo),
+                            None => self.duties.restored_blind(call.id),
                         }
                     }
                 }
-                self.forget_resumable();
+                self.duties.forget_resumable();
                 self.emit_calls(now, changes);
             }
             Purpose::Agent(AgentCommand::Login { agent_id, password }) => {
@@ -784,7 +725,7 @@ impl Session {
         }
         // No answer to match them with: memos kept before a reload expire.
         if matches!(purpose, Purpose::QueryAgentState | Purpose::Snapshot | Purpose::UserData) {
-            self.forget_resumable();
+            self.duties.forget_resumable();
         }
         // Start-up steps after the essential ones still let the agent work.
         if matches!(purpose, Purpose::QueryAgentState | Purpose::Snapshot) {
@@ -868,126 +809,19 @@ impl Session {
         }
     }
 
-    /// Queues the call changes, with the CRM work they bring: a screen pop
-    /// for an inbound call (again when a transfer changes its caller), the
-    /// record dialled from for an outbound one, a call log when one ends.
-    /// Each pop and log is a duty the agent's tabs agree on (see
-    /// [`crate::tabs`]); a lone tab wins them at once.
+    /// Queues the call changes, with the CRM work they bring (see
+    /// [`Duties::calls_changed`]): pops, the record dialled from, logs.
     fn emit_calls(&mut self, now: Millis, changes: Vec<CallChange>) {
         let options = self.settings.as_ref().map(|s| s.options.clone()).unwrap_or_default();
         self.auto_send.track(now, &changes, options.dial_extension);
+        self.duties.calls_changed(now, &changes, &options);
         for change in changes {
-            match &change {
-                CallChange::Appeared(call) => {
-                    // A call resumed after a reload keeps its name.
-                    let key = match self.crm.keys.get(&call.id) {
-                        Some(key) => key.clone(),
-                        None => self.name_call(now, call),
-                    };
-                    self.crm.keys.insert(call.id, key.clone());
-                    let dialled = call.direction == Direction::Outbound && !self.crm.records.contains_key(&call.id);
-                    if let Some(record) = self.crm.dial_record.take_if(|_| dialled) {
-                        self.tabs.own(&key);
-                        self.tabs.share_record(&key, &record);
-                        self.crm.records.insert(call.id, record);
-                    }
-                }
-                CallChange::Changed(_) | CallChange::Ended(_) => {}
-            }
-            match &change {
-                CallChange::Appeared(call) | CallChange::Changed(call) if call.direction == Direction::Inbound => {
-                    let new_caller = self.crm.popped.get(&call.id) != Some(&call.caller);
-                    // A blank caller is withheld: the panel shows, nothing is searched.
-                    if options.screen_pop && new_caller {
-                        self.crm.popped.insert(call.id, call.caller.clone());
-                        let key = self.key_of(call);
-                        let task = Task { duty: Duty::Pop, call: format!("{key}/{}", call.caller) };
-                        let search = (!call.withheld).then(|| call.caller.clone());
-                        self.crm.pending_pops.insert(task.call.clone(), (call.id, search));
-                        self.tabs.want(now, task);
-                    }
-                }
-                CallChange::Ended(call) => {
-                    self.crm.blind.remove(&call.id);
-                    let key = self.key_of(call);
-                    if let Some(seen) = key.rsplit_once('#').and_then(|(pair, _)| self.crm.occurrences.get_mut(pair)) {
-                        seen.ended_at = Some(now);
-                    }
-                    self.crm.keys.remove(&call.id);
-                    self.crm.popped.remove(&call.id);
-                    let pops: Vec<String> = self
-                        .crm
-                        .pending_pops
-                        .iter()
-                        .filter(|(_, (id, _))| *id == call.id)
-                        .map(|(k, _)| k.clone())
-                        .collect();
-                    for pop in pops {
-                        self.crm.pending_pops.remove(&pop);
-                        self.tabs.unwant(&Task { duty: Duty::Pop, call: pop });
-                    }
-                    if options.log_calls {
-                        let pending = PendingLog { call: call.clone(), ended_at: now, attempts: 0 };
-                        self.crm.pending_logs.insert(key.clone(), pending);
-                        self.tabs.want(now, Task { duty: Duty::Log, call: key });
-                    } else {
-                        self.crm.records.remove(&call.id);
-                    }
-                }
-                _ => {}
-            }
             self.effects.push_back(Effect::Call(change));
             self.resolve(Resolved::CallsChanged);
         }
-        self.remember_calls();
-        self.run_tabs(now);
-    }
-
-    /// A call restored after a reload is the call `memo` remembers: its
-    /// name among the tabs, its record, whether it was popped.
-    fn resume(&mut self, call: &Call, memo: &CallMemo) {
-        self.crm.keys.insert(call.id, memo.name.clone());
-        if let Some((pair, count)) = memo.name.rsplit_once('#') {
-            let seen = self.crm.occurrences.entry(pair.to_owned()).or_default();
-            seen.count = seen.count.max(count.parse().unwrap_or(1));
-        }
-        if let Some(record) = &memo.record {
-            self.crm.records.insert(call.id, record.clone());
-        }
-        if let Some(caller) = &memo.popped {
-            self.crm.popped.insert(call.id, caller.clone());
-        }
-    }
-
-    /// The server has said which calls are up: what the page remembered
-    /// from before a reload has served.
-    fn forget_resumable(&mut self) {
-        self.crm.resumable = CallMemory::default();
-    }
-
-    /// Hands the edge what to keep about the live calls, when it changed.
-    /// Left as it was while memos read back wait for the server's word.
-    fn remember_calls(&mut self) {
-        if !self.crm.resumable.calls.is_empty() {
-            return;
-        }
         let extension = self.extension.clone().unwrap_or_default();
-        let calls = self
-            .calls
-            .list()
-            .iter()
-            .map(|call| {
-                let name = self.key_of(call);
-                CallMemo::of(call, &name, &extension, self.crm.records.get(&call.id), self.crm.popped.get(&call.id))
-            })
-            .collect::<Vec<_>>();
-        let memory = CallMemory { calls };
-        let text = (!memory.calls.is_empty()).then(|| memory.encode());
-        self.tabs.share_calls(memory);
-        if text != self.crm.stored {
-            self.crm.stored = text.clone();
-            self.effects.push_back(Effect::StoreCalls(text));
-        }
+        self.duties.remember(self.calls.list(), &extension);
+        self.run_duties(now);
     }
 
     /// What the page kept about this tab's calls before it was reloaded
@@ -995,69 +829,18 @@ impl Session {
     /// before the connection's start-up: the call the server then reports
     /// keeps its start, direction, record and pop.
     pub fn resume_calls(&mut self, stored: &str) {
-        self.crm.resumable = CallMemory::decode(stored);
-        self.crm.stored = Some(stored.to_owned());
+        self.duties.resume_calls(stored);
     }
 
-    /// Pops `caller` of `call_id` (nothing to search for a withheld caller)
-    /// and shows the panel.
-    fn pop(&mut self, call_id: CallId, caller: Option<String>) {
-        if let Some(number) = caller {
-            self.effects.push_back(Effect::ScreenPop { call_id, number });
-        }
-        self.effects.push_back(Effect::ShowPanel);
-    }
-
-    /// The name of `call` across tabs.
-    fn key_of(&self, call: &Call) -> String {
-        self.crm.keys.get(&call.id).cloned().unwrap_or_else(|| format!("{}#1", call_key(call)))
-    }
-
-    /// Names a call that appeared: its numbers and which call between them
-    /// it is, `4155550100>2001#2` for a caller's second call. Every tab sees
-    /// the same events, so they count alike. A tab that was not there for
-    /// the earlier calls counts from 1, so the count starts again at 1 once
-    /// the tabs have surely forgotten the last call (twice [`Tabs::MEMORY`]
-    /// after it ended; a late message may refresh their memory a while).
-    fn name_call(&mut self, now: Millis, call: &Call) -> String {
-        let forgotten = |seen: &Occurrences| seen.ended_at.is_some_and(|at| now >= at + Tabs::MEMORY * 2);
-        self.crm.occurrences.retain(|_, seen| !forgotten(seen));
-        let pair = call_key(call);
-        let seen = self.crm.occurrences.entry(pair.clone()).or_default();
-        seen.count += 1;
-        seen.ended_at = None;
-        format!("{pair}#{}", seen.count)
-    }
-
-    /// Carries out what the tabs decided: the pops and logs this tab won.
-    fn run_tabs(&mut self, now: Millis) {
-        while let Some(outcome) = self.tabs.poll_outcome() {
-            match outcome {
-                Outcome::Perform(task) if task.duty == Duty::Pop => {
-                    if let Some((call_id, caller)) = self.crm.pending_pops.remove(&task.call) {
-                        self.pop(call_id, caller);
-                        if let Some(key) = self.crm.keys.get(&call_id) {
-                            self.tabs.own(key);
-                        }
-                    }
-                    self.tabs.done(now, &task);
-                }
-                Outcome::Perform(task) => {
-                    let Some(pending) = self.crm.pending_logs.get(&task.call) else {
-                        // Nothing to log here after all: let another tab.
-                        self.tabs.unwant(&task);
-                        continue;
-                    };
-                    let record =
-                        self.crm.records.get(&pending.call.id).or_else(|| self.tabs.record(&task.call)).cloned();
-                    let extension = self.extension.clone().unwrap_or_default();
-                    let log = CallLog::for_call(&pending.call, pending.ended_at, &extension, record.as_ref());
-                    self.effects.push_back(Effect::SaveLog { call_id: pending.call.id, log });
-                }
-                Outcome::Settled(task) if task.duty == Duty::Pop => {
-                    self.crm.pending_pops.remove(&task.call);
-                }
-                Outcome::Settled(task) => self.forget_log(&task),
+    /// Carries out what the tabs decided, and passes on what the duties ask.
+    fn run_duties(&mut self, now: Millis) {
+        let extension = self.extension.clone().unwrap_or_default();
+        self.duties.run(now, &extension);
+        while let Some(output) = self.duties.poll_output() {
+            match output {
+                DutyOutput::Effect(effect) => self.effects.push_back(effect),
+                DutyOutput::Notice(notice) => self.show(notice),
+                DutyOutput::Resolved(resolved) => self.resolve(resolved),
             }
         }
     }
@@ -1066,76 +849,52 @@ impl Session {
     /// channel and will carry [`Session::poll_tab_message`] to them (and back
     /// to this tab: every message must come back to its sender).
     pub fn join_tabs(&mut self, now: Millis) {
-        self.tabs.join(now);
+        self.duties.join_tabs(now);
     }
 
-    /// A message on the tabs' channel (another tab's, or this tab's own coming back).
+    /// A message on the tabs' channel (another tab's, or this tab's own
+    /// coming back). Another tab's calls may tell about a call this tab
+    /// restored blind after a reload: its start, direction, name, record and pop.
     pub fn handle_tab_message(&mut self, now: Millis, message: TabMessage) {
-        let told_calls = matches!(message, TabMessage::Calls { .. });
-        self.tabs.handle_message(now, message);
-        if told_calls {
-            self.resume_blind_calls(now);
-        }
-        self.run_tabs(now);
-    }
-
-    /// Another tab told what it knows of its calls: a call this tab
-    /// restored blind after a reload takes its start, direction, name,
-    /// record and pop from it (a pop still waiting is dropped when it was
-    /// done before the reload).
-    fn resume_blind_calls(&mut self, now: Millis) {
-        let extension = self.extension.clone().unwrap_or_default();
-        let blind: Vec<CallId> = self.crm.blind.iter().copied().collect();
-        for id in blind {
-            let Some(call) = self.calls.list().iter().find(|c| c.id == id).cloned() else {
-                self.crm.blind.remove(&id);
-                continue;
-            };
-            let Some(memo) = self.tabs.call_memo(&extension, &call.calling, &call.called).cloned() else { continue };
-            self.crm.blind.remove(&id);
-            if memo.popped.is_some() {
-                let pops: Vec<String> =
-                    self.crm.pending_pops.iter().filter(|(_, (c, _))| *c == id).map(|(k, _)| k.clone()).collect();
-                for pop in pops {
-                    self.crm.pending_pops.remove(&pop);
-                    self.tabs.unwant(&Task { duty: Duty::Pop, call: pop });
-                }
+        if self.duties.handle_tab_message(now, message) {
+            let extension = self.extension.clone().unwrap_or_default();
+            for (call, memo) in self.duties.told_about_blind(self.calls.list(), &extension) {
+                let changes = self.calls.resume(call.id, &memo);
+                self.emit_calls(now, changes);
             }
-            self.resume(&call, &memo);
-            let changes = self.calls.resume(id, &memo);
-            self.emit_calls(now, changes);
         }
+        self.run_duties(now);
     }
 
     /// Web Locks report that another tab is gone.
     pub fn handle_tab_gone(&mut self, now: Millis, tab: TabId) {
-        self.tabs.peer_gone(now, tab);
-        self.run_tabs(now);
+        self.duties.tab_gone(now, tab);
+        self.run_duties(now);
     }
 
     /// The page was shown, hidden, focused, frozen, resumed or is closing.
     /// Back from a long sleep, the connection is checked at once.
     pub fn handle_page(&mut self, now: Millis, event: PageEvent) {
-        self.tabs.handle_page(now, event);
-        self.run_tabs(now);
+        self.duties.handle_page(now, event);
+        self.run_duties(now);
         self.watch_page(now, event);
     }
 
     /// A message for the agent's other tabs.
     pub fn poll_tab_message(&mut self) -> Option<TabMessage> {
-        self.tabs.poll_transmit()
+        self.duties.poll_tab_message()
     }
 
     /// A tab first heard from on the channel: where Web Locks work, wait for
     /// its lock (`ctisvr-softphone:<channel>:<id>`) and report
     /// [`Session::handle_tab_gone`] when granted.
     pub fn poll_new_tab(&mut self) -> Option<TabId> {
-        self.tabs.poll_new_peer()
+        self.duties.poll_new_tab()
     }
 
     /// This tab's id on the channel (it holds the Web Lock of that name).
     pub fn tab_id(&self) -> TabId {
-        self.tabs.me()
+        self.duties.tab_id()
     }
 
     /// The page is closing: hand this tab's duties to the others now.
@@ -1150,10 +909,10 @@ impl Session {
             CrmInput::ClickToDial(payload) => match parse_click_to_dial(&payload) {
                 Ok(request) => {
                     // A refused click keeps the record of the call still being placed.
-                    let placing = std::mem::replace(&mut self.crm.dial_record, request.record);
+                    let placing = self.duties.dialling_from(request.record);
                     // A refusal is shown by `command`.
                     if self.command(now, Command::Call(CallCommand::Dial { number: request.number })).is_err() {
-                        self.crm.dial_record = placing;
+                        self.duties.dial_refused(placing);
                     }
                 }
                 Err(error) => {
@@ -1162,60 +921,18 @@ impl Session {
             },
             CrmInput::ScreenPopResult { call_id, result } => {
                 let known = self.calls.list().iter().any(|c| c.id == call_id);
-                if let Some(record) = record_from_search(&result).filter(|_| known) {
-                    if let Some(key) = self.crm.keys.get(&call_id) {
-                        self.tabs.share_record(key, &record);
-                    }
-                    self.crm.records.insert(call_id, record);
-                    self.remember_calls();
+                if self.duties.screen_pop_result(call_id, &result, known) {
+                    let extension = self.extension.clone().unwrap_or_default();
+                    self.duties.remember(self.calls.list(), &extension);
                 }
             }
             CrmInput::Failed { what, error } => {
                 self.show(Notice::error(NoticeCause::Event, format!("{what} failed: {error}")))
             }
-            CrmInput::LogSaved { call_id } => {
-                if let Some(task) = self.log_task(call_id) {
-                    self.tabs.done(now, &task);
-                    self.forget_log(&task);
-                }
-            }
-            CrmInput::LogFailed { call_id, log, error } => {
-                let Some(task) = self.log_task(call_id) else { return };
-                let attempt = self.crm.pending_logs.get_mut(&task.call).map_or(1, |p| {
-                    p.attempts += 1;
-                    p.attempts
-                });
-                if attempt > LOG_ATTEMPTS {
-                    self.tabs.done(now, &task);
-                    self.forget_log(&task);
-                    self.show(Notice::error(NoticeCause::Event, format!(
-                        "The call log \"{}\" could not be saved after {LOG_ATTEMPTS} attempts ({error}). Log the call by hand.",
-                        log.subject
-                    )));
-                } else {
-                    let delay = LOG_RETRY * attempt;
-                    self.show(Notice::error(
-                        NoticeCause::LogRetry(task.call.clone()),
-                        format!("The call log was not saved ({error}); trying again in {} s.", delay.as_secs()),
-                    ));
-                    self.tabs.retry(now, &task, now + delay);
-                }
-            }
+            CrmInput::LogSaved { call_id } => self.duties.log_saved(now, call_id),
+            CrmInput::LogFailed { call_id, log, error } => self.duties.log_failed(now, call_id, &log, &error),
         }
-    }
-
-    /// A call log is settled (saved or given up, here or in another tab).
-    fn forget_log(&mut self, task: &Task) {
-        if let Some(pending) = self.crm.pending_logs.remove(&task.call) {
-            self.crm.records.remove(&pending.call.id);
-        }
-        self.resolve(Resolved::LogSettled(task.call.clone()));
-    }
-
-    /// The log duty of `call_id`, when its log is pending here.
-    fn log_task(&self, call_id: CallId) -> Option<Task> {
-        let key = self.crm.pending_logs.iter().find(|(_, p)| p.call.id == call_id).map(|(k, _)| k.clone())?;
-        Some(Task { duty: Duty::Log, call: key })
+        self.run_duties(now);
     }
 
     /// What the browser likely did to socket `id` (the current one) that
@@ -1239,12 +956,6 @@ impl Session {
     }
 }
 
-/// A call's name in every tab of the agent: its numbers as it appeared
-/// (CtiSVR gives calls no id; every tab sees the same events).
-fn call_key(call: &Call) -> String {
-    format!("{}>{}", call.calling, call.called)
-}
-
 /// What a refusal of `command` is about (refusals for want of a connection
 /// or because another request waits are told apart by the session).
 fn rejection_cause(command: &Command) -> NoticeCause {
@@ -1255,6 +966,7 @@ fn rejection_cause(command: &Command) -> NoticeCause {
     }
 }
 
+mod duties;
 mod network;
 mod notices;
 mod requests;

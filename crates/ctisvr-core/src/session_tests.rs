@@ -3,9 +3,12 @@
 use super::*;
 use crate::calls::CallAction;
 use crate::calls::CallState;
+use crate::calls::{Call, Direction};
 use crate::connection::{ConnectionStatus, ServerRole};
 use crate::settings::{DialingPrefixes, WsUri};
+use crate::tabs::TabMessage;
 use crate::wire::WorkMode;
+use duties::LOG_ATTEMPTS;
 use serde_json::{json, Value};
 
 /// A session with a fake clock and a scripted server.
