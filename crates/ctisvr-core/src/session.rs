@@ -27,7 +27,7 @@ use crate::settings::{Settings, SettingsError};
 use crate::state::State;
 use crate::tabs::{Duty, Outcome, PageEvent, TabId, TabMessage, Tabs, Task};
 use crate::time::Millis;
-use crate::transport_advice::{advise, PageOrigin};
+use crate::transport_advice::{advise, describe_close, PageOrigin, NOT_TEXT};
 use crate::wire::{
     Event, EventKind, Password, ReasonCode, Request, RequestFrame, RequestId, Response, ServerFrame, SkillMode,
     TalkState, UserDataKind, WorkMode,
@@ -64,15 +64,29 @@ impl Default for SessionOptions {
     }
 }
 
-/// What happened to a socket the session asked for.
+/// What happened to a socket the session asked for. The session words it
+/// for the agent ([`crate::transport_advice::describe_close`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransportEvent {
     Opened(ConnId),
-    /// Closed or failed; `reason` is shown to the agent.
+    /// The browser's `CloseEvent`: `code` (1000 normal, 1006 no close frame:
+    /// refused or dropped), the server's `reason` (often empty), and `clean`
+    /// (whether a close handshake took place).
     Closed {
         id: ConnId,
+        code: u16,
         reason: String,
+        clean: bool,
     },
+    /// Opening or sending failed: `error` is the browser's message (a
+    /// malformed URL, a `ws://` address refused on an https page, a socket
+    /// no longer open).
+    Failed {
+        id: ConnId,
+        error: String,
+    },
+    /// A frame that is not text arrived (CtiSVR speaks JSON text only).
+    NotText(ConnId),
 }
 
 /// What the agent (or the page's script) asks for.
@@ -410,19 +424,31 @@ impl Session {
                     self.send(now, Request::MyExtension, Purpose::MyExtension);
                 }
             }
-            TransportEvent::Closed { id, reason } => {
-                let advice = self.advice(id, &reason);
-                let reason = match &advice {
-                    Some(advice) => format!("{reason}. {advice}"),
-                    None => reason,
-                };
-                if self.connection.lost(now, id, &reason) {
-                    self.connection_lost();
-                    let shown = self.notice.as_ref().map(|n| n.text.as_str());
-                    if let Some(advice) = advice.filter(|advice| shown != Some(advice.as_str())) {
-                        self.show(Notice::error(NoticeCause::Connection, advice));
-                    }
+            TransportEvent::NotText(id) => {
+                if self.connection.current() == Some(id) {
+                    self.last_heard = now;
+                    self.show(Notice::error(NoticeCause::Event, NOT_TEXT.to_owned()));
                 }
+            }
+            TransportEvent::Closed { id, code, reason, clean } => {
+                self.socket_lost(now, id, describe_close(code, &reason, clean))
+            }
+            TransportEvent::Failed { id, error } => self.socket_lost(now, id, error),
+        }
+    }
+
+    /// Socket `id` closed or failed for `reason` (shown with any advice).
+    fn socket_lost(&mut self, now: Millis, id: ConnId, reason: String) {
+        let advice = self.advice(id, &reason);
+        let reason = match &advice {
+            Some(advice) => format!("{reason}. {advice}"),
+            None => reason,
+        };
+        if self.connection.lost(now, id, &reason) {
+            self.connection_lost();
+            let shown = self.notice.as_ref().map(|n| n.text.as_str());
+            if let Some(advice) = advice.filter(|advice| shown != Some(advice.as_str())) {
+                self.show(Notice::error(NoticeCause::Connection, advice));
             }
         }
     }

@@ -36,7 +36,7 @@ impl Harness {
 
     fn close(&mut self, reason: &str) {
         let id = self.conn.as_ref().unwrap().id;
-        self.session.handle_transport(self.now, TransportEvent::Closed { id, reason: reason.into() });
+        self.session.handle_transport(self.now, TransportEvent::Failed { id, error: reason.into() });
     }
 
     /// The next frame sent, which must be `request`; returns its id and JSON.
@@ -673,11 +673,11 @@ fn a_socket_the_browser_refuses_is_explained_once_the_page_is_known() {
     let mut h = Harness { session, now: Millis(0), conn: None };
     let a = h.session.poll_connect().unwrap();
     let refused = "An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.";
-    h.session.handle_transport(h.now, TransportEvent::Closed { id: a.id, reason: refused.into() });
+    h.session.handle_transport(h.now, TransportEvent::Failed { id: a.id, error: refused.into() });
     assert!(h.notice().starts_with("This page is https, so the browser refuses ws://10.0.0.5:9006/"), "{}", h.notice());
     let b = h.session.poll_connect().unwrap();
-    let dropped = "the connection failed or dropped (code 1006)";
-    h.session.handle_transport(h.now, TransportEvent::Closed { id: b.id, reason: dropped.into() });
+    h.session
+        .handle_transport(h.now, TransportEvent::Closed { id: b.id, code: 1006, reason: String::new(), clean: false });
     assert!(h.notice().contains("local network address 10.0.0.6"), "{}", h.notice());
     match h.session.state().connection {
         ConnectionStatus::Waiting { reason, .. } => {
@@ -696,8 +696,50 @@ fn without_advice_a_lost_socket_shows_nothing_new() {
     h.session.set_page(PageOrigin::new("http:", "127.0.0.1"));
     h.start_logged_out();
     h.effects();
-    h.close("the connection failed or dropped (code 1006)");
+    let id = h.conn.as_ref().unwrap().id;
+    h.session.handle_transport(h.now, TransportEvent::Closed { id, code: 1006, reason: String::new(), clean: false });
     assert_eq!(h.session.state().notice, None);
+    match h.session.state().connection {
+        ConnectionStatus::Connecting { .. } => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn close_reports_are_worded_by_the_session() {
+    for (code, reason, clean, worded) in [
+        (1000, "", true, "closed by the server (code 1000)"),
+        (1006, "", false, "the connection failed or dropped (code 1006)"),
+        (4000, "bye", true, "closed by the server: bye (code 4000)"),
+        (1011, "", false, "the connection dropped (code 1011)"),
+    ] {
+        let mut h = Harness::new();
+        let a = h.session.poll_connect().unwrap();
+        h.session.handle_transport(h.now, TransportEvent::Failed { id: a.id, error: "refused".into() });
+        // B goes too: the session waits and says why.
+        let b = h.session.poll_connect().unwrap();
+        h.session.handle_transport(h.now, TransportEvent::Closed { id: b.id, code, reason: reason.into(), clean });
+        match h.session.state().connection {
+            ConnectionStatus::Waiting { reason, .. } => assert!(reason.contains(worded), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_binary_frame_is_shown_not_fatal() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.effects();
+    let id = h.conn.as_ref().unwrap().id;
+    h.session.handle_transport(h.now, TransportEvent::NotText(id));
+    assert_eq!(h.notice(), "CtiSVR sent a message the softphone cannot read (a binary frame, not JSON text).");
+    assert!(h.session.state().ready, "a bad frame does not end the session");
+    // One from a socket already left says nothing.
+    h.session.command(h.now, Command::DismissNotice).unwrap();
+    h.close("gone");
+    h.session.handle_transport(h.now, TransportEvent::NotText(id));
+    assert!(!h.notice().contains("binary"), "{}", h.notice());
 }
 
 #[test]
@@ -741,7 +783,7 @@ fn retry_now_is_refused_unless_waiting() {
     assert!(h.session.command(h.now, Command::RetryNow).is_err());
     while let Some(connect) = h.session.poll_connect() {
         // A and B both refuse: waiting.
-        h.session.handle_transport(h.now, TransportEvent::Closed { id: connect.id, reason: "refused".into() });
+        h.session.handle_transport(h.now, TransportEvent::Failed { id: connect.id, error: "refused".into() });
     }
     assert!(matches!(h.session.state().connection, ConnectionStatus::Waiting { .. }));
     h.session.command(h.now, Command::RetryNow).unwrap();

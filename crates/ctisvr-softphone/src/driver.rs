@@ -322,7 +322,7 @@ impl Driver {
                 match Socket::open(connect.uri.as_str(), self.socket_handler(connect.id)) {
                     Ok(socket) => *self.inner.socket.borrow_mut() = Some((connect.id, socket)),
                     Err(reason) => {
-                        let event = TransportEvent::Closed { id: connect.id, reason };
+                        let event = TransportEvent::Failed { id: connect.id, error: reason };
                         self.inner.session.borrow_mut().handle_transport(now(), event);
                         again = true;
                     }
@@ -354,7 +354,7 @@ impl Driver {
         match failure {
             Some((id, reason)) => {
                 self.inner.socket.borrow_mut().take();
-                self.inner.session.borrow_mut().handle_transport(now(), TransportEvent::Closed { id, reason });
+                self.inner.session.borrow_mut().handle_transport(now(), TransportEvent::Failed { id, error: reason });
                 true
             }
             None => false,
@@ -395,10 +395,9 @@ impl Driver {
             match event {
                 SocketEvent::Opened => session.handle_transport(now(), TransportEvent::Opened(id)),
                 SocketEvent::Text(text) => session.handle_frame(now(), id, &text),
-                SocketEvent::NotText => session.handle_frame(now(), id, "<binary frame>"),
+                SocketEvent::NotText => session.handle_transport(now(), TransportEvent::NotText(id)),
                 SocketEvent::Closed { code, reason, clean } => {
-                    let reason = describe_close(code, &reason, clean);
-                    session.handle_transport(now(), TransportEvent::Closed { id, reason });
+                    session.handle_transport(now(), TransportEvent::Closed { id, code, reason, clean })
                 }
             }
         }
@@ -466,14 +465,4 @@ fn persisted(event: &web_sys::Event) -> bool {
 
 fn upgrade(weak: &Weak<Inner>) -> Option<Driver> {
     weak.upgrade().map(|inner| Driver { inner })
-}
-
-/// The browser's close report in words (1006 is "no close frame": refused or dropped).
-fn describe_close(code: u16, reason: &str, clean: bool) -> String {
-    match (code, reason.is_empty(), clean) {
-        (1006, _, _) => "the connection failed or dropped (code 1006)".to_owned(),
-        (_, false, _) => format!("closed by the server: {reason} (code {code})"),
-        (_, true, true) => format!("closed by the server (code {code})"),
-        (_, true, false) => format!("the connection dropped (code {code})"),
-    }
 }

@@ -18,8 +18,8 @@ impl Harness {
     /// Every server refuses: a round fails, and the session waits.
     fn fail_round(&mut self) {
         while let Some(connect) = self.session.poll_connect() {
-            let reason = "the connection failed or dropped (code 1006)".into();
-            self.session.handle_transport(self.now, TransportEvent::Closed { id: connect.id, reason });
+            let closed = TransportEvent::Closed { id: connect.id, code: 1006, reason: String::new(), clean: false };
+            self.session.handle_transport(self.now, closed);
         }
         assert!(matches!(self.session.state().connection, ConnectionStatus::Waiting { .. }));
     }
