@@ -50,7 +50,7 @@ pub mod withheld;
 
 pub use agent::{AgentAction, AgentCommand, AgentStatus};
 pub use calls::{Call, CallAction, CallChange, CallExtension, CallState, Direction};
-pub use connection::{ConnId, Connect, ConnectionPolicy, ConnectionStatus, Network, ServerRole};
+pub use connection::{ConnId, Connect, ConnectionLevel, ConnectionPolicy, ConnectionStatus, Network, ServerRole};
 pub use crm::{CallLog, CallType, Crm, Record};
 pub use dialing::{DialError, DialTarget};
 pub use effects::Effect;
