@@ -13,6 +13,9 @@ pub use crate::notice::{Notice, NoticeLevel};
 /// One side effect for the edge (CRM bridge, DOM events).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// The session is ready for calls (start-up done on a connection), or
+    /// no longer (the connection went).
+    Ready(bool),
     /// Turn the CRM's click-to-dial on (the session is ready) or off.
     ClickToDial { enabled: bool },
     /// The connection changed (connecting, connected, waiting to retry).

@@ -984,6 +984,7 @@ impl Session {
             if let Some(conn) = self.connection.current() {
                 self.resolve(Resolved::Ready(conn));
             }
+            self.effects.push_back(Effect::Ready(true));
             self.effects.push_back(Effect::ClickToDial { enabled: true });
         }
     }
@@ -1012,6 +1013,7 @@ impl Session {
         }
         if self.ready {
             self.ready = false;
+            self.effects.push_back(Effect::Ready(false));
             self.effects.push_back(Effect::ClickToDial { enabled: false });
         }
     }

@@ -128,7 +128,9 @@ fn start_up_sends_the_vendor_sequence_with_the_right_fields() {
     assert!(state.ready);
     assert_eq!(state.extension.as_deref(), Some("2001"));
     assert_eq!(state.agent, AgentStatus::LoggedOut);
-    assert!(h.effects().contains(&Effect::ClickToDial { enabled: true }));
+    let effects = h.effects();
+    assert!(effects.contains(&Effect::Ready(true)));
+    assert!(effects.contains(&Effect::ClickToDial { enabled: true }));
 }
 
 #[test]
@@ -345,7 +347,9 @@ fn losing_the_socket_mid_login_reports_it_and_does_not_resend() {
     assert!(h.notice().contains("Login was not confirmed"), "{}", h.notice());
     let state = h.session.state();
     assert!(!state.ready && !state.busy);
-    assert!(h.effects().contains(&Effect::ClickToDial { enabled: false }));
+    let effects = h.effects();
+    assert!(effects.contains(&Effect::Ready(false)));
+    assert!(effects.contains(&Effect::ClickToDial { enabled: false }));
     h.nothing_sent();
     assert!(matches!(state.connection, ConnectionStatus::Connecting { role: ServerRole::Backup, .. }));
     // On B the start-up runs again and no login is re-sent.

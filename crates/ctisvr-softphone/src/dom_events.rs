@@ -32,7 +32,7 @@ pub fn dispatch(host: &HtmlElement, effect: &Effect) {
 /// The event name and detail of an effect (pure, for tests and docs).
 pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
     Some(match effect {
-        Effect::ClickToDial { enabled } => ("ctisvr-ready", json!({ "ready": enabled })),
+        Effect::Ready(ready) => ("ctisvr-ready", json!({ "ready": ready })),
         Effect::ConnectionChanged(status) => ("ctisvr-connection", connection_detail(status)),
         Effect::AgentChanged(agent) => ("ctisvr-agent", agent_detail(agent)),
         Effect::Call(change) => {
@@ -48,6 +48,7 @@ pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
         Effect::ServerEvent(event) => ("ctisvr-server-event", event.to_json()),
         // Edge work, not page news (the CRM bridge carries them out).
         Effect::CloseSocket
+        | Effect::ClickToDial { .. }
         | Effect::ScreenPop { .. }
         | Effect::ShowPanel
         | Effect::SaveLog { .. }
