@@ -17,7 +17,8 @@ use crate::agent::{AgentAction, AgentCommand, AgentStatus};
 use crate::call_memory::{CallMemo, CallMemory};
 use crate::calls::{Call, CallAction, CallChange, CallId, Calls, Direction, Restored};
 use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy, ConnectionStatus};
-use crate::crm::{parse_click_to_dial, record_from_search, CallLog, Record};
+use crate::crm::{parse_click_to_dial, record_from_search, CallLog, Crm, Record};
+use crate::crm_requests::{read_answer, CrmAnswer, CrmInput, CrmRequest, CrmRequests};
 use crate::dial_refusal::DialRefusal;
 use crate::dialing::auto_send::{AutoSend, BUSY_RETRY};
 use crate::dialing::{dial_target, DialError};
@@ -174,6 +175,8 @@ pub struct Session {
     password: Option<Password>,
     calls: Calls,
     crm: CrmState,
+    /// Which CRM, and the requests for it not yet drained ([`Session::poll_crm`]).
+    crm_requests: CrmRequests,
     /// When the server last sent anything (liveness).
     last_heard: Millis,
     /// The connection status the edge was last told about.
@@ -242,32 +245,6 @@ struct PendingLog {
 /// How often, and how far apart, a failed call log is tried again.
 const LOG_ATTEMPTS: u32 = 5;
 const LOG_RETRY: Duration = Duration::from_secs(10);
-
-/// What the CRM reports to the session.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CrmInput {
-    /// An `onClickToDial` payload, either flavour (see [`parse_click_to_dial`]).
-    ClickToDial(serde_json::Value),
-    /// What `searchAndScreenPop` answered for the call it was asked for.
-    ScreenPopResult {
-        call_id: CallId,
-        result: serde_json::Value,
-    },
-    LogSaved {
-        call_id: CallId,
-    },
-    LogFailed {
-        call_id: CallId,
-        log: CallLog,
-        error: String,
-    },
-    /// A CRM call failed (threw, or answered an error): `what` names it for
-    /// the agent ("Screen pop"), `error` is the CRM's reason. Shown.
-    Failed {
-        what: String,
-        error: String,
-    },
-}
 
 /// A request waiting for its response, and what to do with the response.
 #[derive(Debug)]
@@ -370,6 +347,7 @@ impl Session {
             password: None,
             calls: Calls::default(),
             crm: CrmState::default(),
+            crm_requests: CrmRequests::default(),
             last_heard: Millis(0),
             reported_connection: ConnectionStatus::Unconfigured,
             notice: None,
@@ -406,7 +384,7 @@ impl Session {
                 self.resolve(Resolved::Settings);
                 if !self.crm.initialized {
                     self.crm.initialized = true;
-                    self.effects.push_back(Effect::InitializationComplete);
+                    self.crm_requests.push(CrmRequest::InitializationComplete);
                 }
             }
             Err(error) => {
@@ -985,7 +963,7 @@ impl Session {
                 self.resolve(Resolved::Ready(conn));
             }
             self.effects.push_back(Effect::Ready(true));
-            self.effects.push_back(Effect::ClickToDial { enabled: true });
+            self.crm_requests.push(CrmRequest::ClickToDial { enabled: true });
         }
     }
 
@@ -1014,7 +992,7 @@ impl Session {
         if self.ready {
             self.ready = false;
             self.effects.push_back(Effect::Ready(false));
-            self.effects.push_back(Effect::ClickToDial { enabled: false });
+            self.crm_requests.push(CrmRequest::ClickToDial { enabled: false });
         }
     }
 
@@ -1148,6 +1126,20 @@ impl Session {
         }
     }
 
+    /// The name the agent's tabs meet under (a `BroadcastChannel` and the
+    /// Web Locks' prefix): `ctisvr-softphone:<wsURIA>`, once settings name
+    /// the server. Softphones of one server agree on who pops and logs.
+    pub fn tab_channel(&self) -> Option<String> {
+        self.settings.as_ref().map(|settings| format!("ctisvr-softphone:{}", settings.ws_uri_a))
+    }
+
+    /// Where this tab keeps its calls for a reload ([`Effect::StoreCalls`]):
+    /// `ctisvr-softphone:calls:<wsURIA>`, once settings name the server (two
+    /// softphones of one page on different servers keep apart).
+    pub fn call_storage_key(&self) -> Option<String> {
+        self.settings.as_ref().map(|settings| format!("ctisvr-softphone:calls:{}", settings.ws_uri_a))
+    }
+
     /// What the page kept about this tab's calls before it was reloaded
     /// ([`Effect::StoreCalls`]; `sessionStorage` in the browser). Give it
     /// before the connection's start-up: the call the server then reports
@@ -1161,9 +1153,9 @@ impl Session {
     /// and shows the panel.
     fn pop(&mut self, call_id: CallId, caller: Option<String>) {
         if let Some(number) = caller {
-            self.effects.push_back(Effect::ScreenPop { call_id, number });
+            self.crm_requests.push(CrmRequest::ScreenPop { call_id, number });
         }
-        self.effects.push_back(Effect::ShowPanel);
+        self.crm_requests.push(CrmRequest::ShowPanel);
     }
 
     /// The name of `call` across tabs.
@@ -1210,7 +1202,7 @@ impl Session {
                         self.crm.records.get(&pending.call.id).or_else(|| self.tabs.record(&task.call)).cloned();
                     let extension = self.extension.clone().unwrap_or_default();
                     let log = CallLog::for_call(&pending.call, pending.ended_at, &extension, record.as_ref());
-                    self.effects.push_back(Effect::SaveLog { call_id: pending.call.id, log });
+                    self.crm_requests.push(CrmRequest::SaveLog { call_id: pending.call.id, log });
                 }
                 Outcome::Settled(task) if task.duty == Duty::Pop => {
                     self.crm.pending_pops.remove(&task.call);
@@ -1299,6 +1291,36 @@ impl Session {
     /// The page is closing: hand this tab's duties to the others now.
     pub fn leave(&mut self, now: Millis) {
         self.handle_page(now, PageEvent::Closing);
+    }
+
+    /// The page has `crm` (Lightning or Classic): the session asks it for
+    /// the settings and listens for its clicks ([`Session::poll_crm`]), and
+    /// reads its answers the way that CRM writes them
+    /// ([`Session::handle_crm_answer`]). Settings then come from the CRM.
+    pub fn attach_crm(&mut self, crm: Crm) {
+        self.crm_requests.attach(crm);
+    }
+
+    /// A request for the CRM's library (see [`crate::crm_requests`]);
+    /// queued whether or not a CRM is attached (without one, drop them).
+    pub fn poll_crm(&mut self) -> Option<CrmRequest> {
+        self.crm_requests.pop()
+    }
+
+    /// What the CRM answered to `request` from [`Session::poll_crm`]
+    /// (the callback's argument as JSON; `Err`: the library threw or the
+    /// method is missing). Each click of the click-to-dial listener is an
+    /// answer to [`CrmRequest::ListenClickToDial`].
+    pub fn handle_crm_answer(&mut self, now: Millis, request: CrmRequest, response: Result<serde_json::Value, String>) {
+        let listening = request == CrmRequest::ListenClickToDial;
+        match read_answer(self.crm_requests.crm(), request, response) {
+            CrmAnswer::Settings(settings) => self.configure(now, settings),
+            // Without its library the settings fail too, and say it first: one notice.
+            CrmAnswer::Input(CrmInput::Failed { .. })
+                if listening && self.notice.as_ref().is_some_and(|n| n.cause == NoticeCause::Settings) => {}
+            CrmAnswer::Input(input) => self.handle_crm(now, input),
+            CrmAnswer::Done => {}
+        }
     }
 
     /// Something from the CRM: a click-to-dial, what a screen pop found, how

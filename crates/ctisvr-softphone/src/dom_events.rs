@@ -46,14 +46,8 @@ pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
         Effect::Notice(notice) => ("ctisvr-notice", notice_detail(notice)),
         Effect::NoticeGone(notice) => ("ctisvr-notice-gone", notice_detail(notice)),
         Effect::ServerEvent(event) => ("ctisvr-server-event", event.to_json()),
-        // Edge work, not page news (the CRM bridge carries them out).
-        Effect::CloseSocket
-        | Effect::ClickToDial { .. }
-        | Effect::ScreenPop { .. }
-        | Effect::ShowPanel
-        | Effect::SaveLog { .. }
-        | Effect::StoreCalls(_)
-        | Effect::InitializationComplete => return None,
+        // Edge work, not page news (the driver carries them out).
+        Effect::CloseSocket | Effect::StoreCalls(_) => return None,
     })
 }
 

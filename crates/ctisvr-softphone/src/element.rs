@@ -132,9 +132,8 @@ fn connected(host: HtmlElement) {
     INSTANCES.with(|instances| {
         instances.borrow_mut().insert(id, Instance { driver: driver.clone(), _view: Box::new(view) })
     });
-    match crm::Bridge::new(crm::detect(host.get_attribute(attributes::CRM))) {
-        Some(bridge) => driver.attach_crm(bridge),
-        None => driver.configure(read_settings(&host)),
+    if !driver.attach_crm(crm::detect(host.get_attribute(attributes::CRM))) {
+        driver.configure(read_settings(&host));
     }
 }
 

@@ -93,7 +93,7 @@ fn offline_checks_an_open_socket_and_leaves_it_if_it_does_not_answer() {
     h.sent("queryagentstate");
     h.now = Millis(15_000);
     h.session.handle_timeout(h.now);
-    assert!(h.effects().contains(&Effect::CloseSocket), "dead at 15 s, not at 40 s");
+    assert!(h.effects().contains(&Out::Page(Effect::CloseSocket)), "dead at 15 s, not at 40 s");
     // Both servers out of reach: the wait says why.
     h.fail_round();
     match h.session.state().connection {

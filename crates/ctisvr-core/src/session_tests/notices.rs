@@ -15,7 +15,7 @@ impl Harness {
         effects
             .into_iter()
             .filter_map(|e| match e {
-                Effect::NoticeGone(notice) => Some(notice.text),
+                Out::Page(Effect::NoticeGone(notice)) => Some(notice.text),
                 _ => None,
             })
             .collect()
