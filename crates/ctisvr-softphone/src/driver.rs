@@ -13,20 +13,21 @@ use crate::call_storage::CallStorage;
 use crate::clock::now;
 use crate::crm::Bridge;
 use crate::dom_events;
+use crate::js::{get, navigator_online, page_origin, persisted};
 use crate::socket::{Socket, SocketEvent};
 use crate::tab_locks::TabLocks;
 use crate::tabs::{random_id, TabChannel};
 use ctisvr_core::tabs::PageEvent;
 use ctisvr_core::{
-    Command, ConnId, Crm, CrmRequest, Effect, Network, PageOrigin, Rejected, Session, SessionOptions, Settings,
-    SettingsError, State, TransportEvent,
+    Command, ConnId, Crm, CrmRequest, Effect, Network, Rejected, Session, SessionOptions, Settings, SettingsError,
+    State, TransportEvent,
 };
 use gloo_timers::callback::Timeout;
 use leptos::prelude::{RwSignal, Set, WithUntracked};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 /// One element's session and its browser resources. Cheap to clone.
@@ -419,47 +420,16 @@ impl Driver {
     }
 }
 
-/// The page's `location.protocol` and `location.hostname`, for the core's
-/// advice on refused sockets.
-fn page_origin() -> PageOrigin {
-    let location = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok();
-    let read = |key: &str| {
-        location
-            .as_ref()
-            .and_then(|location| js_sys::Reflect::get(location, &JsValue::from_str(key)).ok())
-            .and_then(|value| value.as_string())
-            .unwrap_or_default()
-    };
-    PageOrigin::new(read("protocol"), read("hostname"))
-}
-
 /// `Shown` or `Hidden` from `document.visibilityState`, and `Focused` when
 /// the page has the focus.
 fn page_state() -> Vec<PageEvent> {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return Vec::new() };
-    let visible = js_sys::Reflect::get(&document, &JsValue::from_str("visibilityState"))
-        .ok()
-        .and_then(|v| v.as_string())
-        .is_none_or(|state| state == "visible");
+    let visible = get(&document, "visibilityState").and_then(|v| v.as_string()).is_none_or(|state| state == "visible");
     let mut events = vec![if visible { PageEvent::Shown } else { PageEvent::Hidden }];
     if visible && document.has_focus().unwrap_or(false) {
         events.push(PageEvent::Focused);
     }
     events
-}
-
-/// `navigator.onLine` (true when the browser cannot tell).
-fn navigator_online() -> bool {
-    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("navigator"))
-        .and_then(|navigator| js_sys::Reflect::get(&navigator, &JsValue::from_str("onLine")))
-        .ok()
-        .and_then(|online| online.as_bool())
-        .unwrap_or(true)
-}
-
-/// Whether a `pageshow` comes from the back/forward cache (`event.persisted`).
-fn persisted(event: &web_sys::Event) -> bool {
-    js_sys::Reflect::get(event, &JsValue::from_str("persisted")).ok().and_then(|v| v.as_bool()).unwrap_or(false)
 }
 
 fn upgrade(weak: &Weak<Inner>) -> Option<Driver> {

@@ -2,7 +2,7 @@
 //! from `/support/api/<ver>/interaction.js`. Methods take positional
 //! arguments and a callback answering `{result, error}`.
 
-use super::{call_method, lookup};
+use crate::js::{call_method, lookup};
 use ctisvr_core::CrmRequest;
 use wasm_bindgen::JsValue;
 

@@ -3,7 +3,7 @@
 //! object with a `callback` (the listener: `listener`) and answers
 //! `{success, returnValue, errors}`.
 
-use super::{call_method, lookup, object, to_js};
+use crate::js::{call_method, get, lookup, object, to_js};
 use ctisvr_core::CrmRequest;
 use wasm_bindgen::JsValue;
 
@@ -41,7 +41,7 @@ pub fn send(request: &CrmRequest, callback: JsValue) -> Result<(), String> {
 /// `sforce.opencti.CALL_TYPE.INBOUND`, or its documented value `'inbound'`.
 fn inbound() -> JsValue {
     lookup(&["sforce", "opencti", "CALL_TYPE"])
-        .and_then(|types| js_sys::Reflect::get(&types, &JsValue::from_str("INBOUND")).ok())
+        .and_then(|types| get(&types, "INBOUND"))
         .filter(|value| value.is_string())
         .unwrap_or_else(|| JsValue::from_str("inbound"))
 }

@@ -12,12 +12,12 @@
 pub mod classic;
 pub mod lightning;
 
-use crate::socket::describe_js_error;
+use crate::js::{lookup, to_json};
 use ctisvr_core::{Crm, CrmRequest};
 use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// The CRM of this page: the `crm` attribute's choice (`lightning`,
 /// `classic`, `none`), else what the Salesforce library on the page offers.
@@ -74,48 +74,4 @@ fn listener(on_answer: OnAnswer) -> JsValue {
         on_answer(CrmRequest::ListenClickToDial, Ok(to_json(&response)))
     })
     .into_js_value()
-}
-
-// ----- JavaScript plumbing ------------------------------------------------
-
-/// `globalThis.a.b.c`, when it is an object or a function.
-pub(crate) fn lookup(path: &[&str]) -> Option<JsValue> {
-    path.iter().try_fold(js_sys::global().into(), |object: JsValue, key| {
-        let value = js_sys::Reflect::get(&object, &JsValue::from_str(key)).ok()?;
-        (value.is_object() || value.is_function()).then_some(value)
-    })
-}
-
-/// `target[method](...args)`; a missing method or an exception is `Err`.
-pub(crate) fn call_method(target: &JsValue, name: &str, method: &str, args: &[JsValue]) -> Result<(), String> {
-    let function = js_sys::Reflect::get(target, &JsValue::from_str(method))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or_else(|| format!("{name}.{method} is not available on this page"))?;
-    let args: js_sys::Array = args.iter().collect();
-    function.apply(target, &args).map(drop).map_err(|error| format!("{name}.{method}: {}", describe_js_error(error)))
-}
-
-/// A plain object `{key: value, ...}`.
-pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let object = js_sys::Object::new();
-    for (key, value) in fields {
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), value);
-    }
-    object.into()
-}
-
-/// A JavaScript value as JSON (functions and `undefined` drop out; what
-/// cannot be serialised is `null`).
-pub(crate) fn to_json(value: &JsValue) -> Value {
-    js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|text| text.as_string())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or(Value::Null)
-}
-
-/// JSON as a JavaScript value.
-pub(crate) fn to_js(value: &Value) -> JsValue {
-    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
 }
