@@ -2,14 +2,13 @@
 //! words and the level come from the core ([`ConnectionStatus::describe`],
 //! [`ConnectionStatus::level`]).
 
-use super::{send, ticking_clock};
+use super::ticking_clock;
 use crate::clock::now;
-use crate::driver::Driver;
 use ctisvr_core::{Command, ConnectionStatus, State};
 use leptos::prelude::*;
 
 #[component]
-pub fn StatusBar(driver: Driver, state: RwSignal<State>) -> impl IntoView {
+pub fn StatusBar(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> impl IntoView {
     let clock = ticking_clock();
     let connection = move || {
         clock.track();
@@ -17,7 +16,7 @@ pub fn StatusBar(driver: Driver, state: RwSignal<State>) -> impl IntoView {
     };
     let waiting = move || state.with(|s| matches!(s.connection, ConnectionStatus::Waiting { .. }));
     let why = move || state.with(|s| s.connection.waiting_reason().unwrap_or_default().to_owned());
-    let retry = move |_| send(&driver, Command::RetryNow);
+    let retry = move |_| on_command.run(Command::RetryNow);
     let level = move || state.with(|s| format!("status {}", s.connection.level(s.ready).as_str()));
     let uri = move || state.with(|s| s.connection.uri().map(ToString::to_string).unwrap_or_default());
     let extension = move || state.with(|s| s.extension.clone().map(|e| format!("Ext {e}")).unwrap_or_default());
