@@ -87,6 +87,72 @@ pub enum ConnectionStatus {
     },
 }
 
+/// How well the connection goes, for the status dot: ready for calls,
+/// on the way (connecting, or connected and starting), or down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionLevel {
+    Ok,
+    Pending,
+    Down,
+}
+
+impl ConnectionLevel {
+    /// `ok`, `pending`, `down` (the view's class names).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectionLevel::Ok => "ok",
+            ConnectionLevel::Pending => "pending",
+            ConnectionLevel::Down => "down",
+        }
+    }
+}
+
+impl ConnectionStatus {
+    /// One line for the status bar, with `ready` from [`crate::State`] and
+    /// the caller's `now` for the countdown: "Connected to A",
+    /// "Starting on B…", "Connecting to A…", "Reconnecting in 3 s" (whole
+    /// seconds, rounded up), "Not configured".
+    pub fn describe(&self, ready: bool, now: Millis) -> String {
+        match self {
+            ConnectionStatus::Unconfigured => "Not configured".to_owned(),
+            ConnectionStatus::Connecting { role, .. } => format!("Connecting to {}…", role.letter()),
+            ConnectionStatus::Connected { role, .. } if ready => format!("Connected to {}", role.letter()),
+            ConnectionStatus::Connected { role, .. } => format!("Starting on {}…", role.letter()),
+            ConnectionStatus::Waiting { retry_at, .. } => {
+                let seconds = retry_at.since(now).as_millis().div_ceil(1000);
+                format!("Reconnecting in {seconds} s")
+            }
+        }
+    }
+
+    /// [`ConnectionLevel::Ok`] only when connected and `ready` for calls.
+    pub fn level(&self, ready: bool) -> ConnectionLevel {
+        match (self, ready) {
+            (ConnectionStatus::Connected { .. }, true) => ConnectionLevel::Ok,
+            (ConnectionStatus::Connected { .. }, false) | (ConnectionStatus::Connecting { .. }, _) => {
+                ConnectionLevel::Pending
+            }
+            _ => ConnectionLevel::Down,
+        }
+    }
+
+    /// The server's address while connecting or connected.
+    pub fn uri(&self) -> Option<&WsUri> {
+        match self {
+            ConnectionStatus::Connecting { uri, .. } | ConnectionStatus::Connected { uri, .. } => Some(uri),
+            _ => None,
+        }
+    }
+
+    /// Why both servers failed, while waiting to retry.
+    pub fn waiting_reason(&self) -> Option<&str> {
+        match self {
+            ConnectionStatus::Waiting { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+}
+
 /// Timings of the policy (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectionPolicy {
@@ -319,6 +385,30 @@ mod tests {
             prefixes: Default::default(),
             options: Default::default(),
         }
+    }
+
+    #[test]
+    fn the_status_in_words_and_level() {
+        let uri = WsUri::parse("a", "ws://a:9006").unwrap();
+        let connected = ConnectionStatus::Connected { role: ServerRole::Backup, uri: uri.clone() };
+        assert_eq!(connected.describe(true, Millis(0)), "Connected to B");
+        assert_eq!(connected.describe(false, Millis(0)), "Starting on B…");
+        assert_eq!((connected.level(true), connected.level(false)), (ConnectionLevel::Ok, ConnectionLevel::Pending));
+        let connecting = ConnectionStatus::Connecting { role: ServerRole::Primary, uri: uri.clone() };
+        assert_eq!(connecting.describe(true, Millis(0)), "Connecting to A…");
+        assert_eq!(connecting.level(true), ConnectionLevel::Pending);
+        assert_eq!(connecting.uri(), Some(&uri));
+        let waiting = ConnectionStatus::Waiting { retry_at: Millis(10_000), reason: "refused".into() };
+        // Whole seconds, rounded up; never negative.
+        assert_eq!(waiting.describe(false, Millis(7_001)), "Reconnecting in 3 s");
+        assert_eq!(waiting.describe(false, Millis(7_000)), "Reconnecting in 3 s");
+        assert_eq!(waiting.describe(false, Millis(20_000)), "Reconnecting in 0 s");
+        assert_eq!(
+            (waiting.level(true), waiting.waiting_reason(), waiting.uri()),
+            (ConnectionLevel::Down, Some("refused"), None)
+        );
+        assert_eq!(ConnectionStatus::Unconfigured.describe(false, Millis(0)), "Not configured");
+        assert_eq!(ConnectionStatus::Unconfigured.level(false).as_str(), "down");
     }
 
     #[test]

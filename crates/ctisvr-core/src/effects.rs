@@ -1,20 +1,22 @@
-//! What the edge must do besides sending frames and opening sockets:
-//! drained with [`Session::poll_event`](crate::Session::poll_event).
+//! What the page must hear and the edge must do besides sending frames,
+//! opening sockets and calling the CRM: drained with
+//! [`Session::poll_event`](crate::Session::poll_event). The CRM's requests
+//! have their own queue ([`crate::crm_requests`], `Session::poll_crm`).
 
-use crate::calls::{CallChange, CallId};
+use crate::calls::CallChange;
 use crate::connection::ConnectionStatus;
-use crate::crm::CallLog;
 use crate::wire::Event;
 use crate::AgentStatus;
 
 // Where they were before notices had causes; kept for existing imports.
 pub use crate::notice::{Notice, NoticeLevel};
 
-/// One side effect for the edge (CRM bridge, DOM events).
+/// One side effect for the edge (DOM events, the socket, storage).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Turn the CRM's click-to-dial on (the session is ready) or off.
-    ClickToDial { enabled: bool },
+    /// The session is ready for calls (start-up done on a connection), or
+    /// no longer (the connection went).
+    Ready(bool),
     /// The connection changed (connecting, connected, waiting to retry).
     ConnectionChanged(ConnectionStatus),
     /// Close the current socket without opening another (the session will
@@ -30,15 +32,6 @@ pub enum Effect {
     NoticeGone(Notice),
     /// Every event from the server, known or not, for pages that listen.
     ServerEvent(Event),
-    /// Search the CRM for the caller of an inbound call and pop the record;
-    /// report what was found with `CrmInput::ScreenPopResult`.
-    ScreenPop { call_id: CallId, number: String },
-    /// Show the softphone panel (a call is ringing).
-    ShowPanel,
-    /// Save this call log as a Task; report with `LogSaved` / `LogFailed`.
-    SaveLog { call_id: CallId, log: CallLog },
-    /// Tell the CRM the adapter is up (`notifyInitializationComplete`), once.
-    InitializationComplete,
     /// Keep this text about the live calls for a reload of the page
     /// (`None`: no call is up, remove it); give it back with
     /// [`Session::resume_calls`](crate::Session::resume_calls). Not secret:

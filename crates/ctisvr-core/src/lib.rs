@@ -24,7 +24,8 @@
 //! [`session`] (the state machine), [`agent`] (agent state and its rules),
 //! [`connection`] (which server to use and when), [`effects`] (what the edge
 //! must do), [`notice`] (messages for the agent and when they go), [`crm`]
-//! (Salesforce Open CTI payloads and call logs),
+//! (Salesforce Open CTI payloads and call logs), [`crm_requests`] (what
+//! the session asks of the CRM, and what its answers mean),
 //! [`transport_advice`] (why the browser refused a socket), [`time`] (the
 //! caller's clock), [`numbers`] (when two numbers name the same party),
 //! [`dial_refusal`] (a number already being dialled or on the call).
@@ -35,6 +36,7 @@ pub mod calls;
 pub mod command;
 pub mod connection;
 pub mod crm;
+pub mod crm_requests;
 pub mod dial_refusal;
 pub mod dialing;
 pub mod effects;
@@ -53,12 +55,13 @@ pub use agent::{AgentAction, AgentCommand, AgentStatus};
 pub use calls::CallCommand;
 pub use calls::{Call, CallAction, CallChange, CallExtension, CallState, Direction};
 pub use command::{Command, Rejected};
-pub use connection::{ConnId, Connect, ConnectionPolicy, ConnectionStatus, Network, ServerRole};
+pub use connection::{ConnId, Connect, ConnectionLevel, ConnectionPolicy, ConnectionStatus, Network, ServerRole};
 pub use crm::{CallLog, CallType, Crm, Record};
+pub use crm_requests::{CrmInput, CrmRequest};
 pub use dialing::{DialError, DialTarget};
 pub use effects::Effect;
 pub use notice::{Notice, NoticeCause, NoticeLevel};
-pub use session::{CrmInput, Session, SessionOptions, TransportEvent};
+pub use session::{Session, SessionOptions, TransportEvent};
 pub use settings::{DialExtension, DialingPrefixes, Options, Settings, SettingsError, WsUri};
 pub use state::State;
 pub use time::Millis;

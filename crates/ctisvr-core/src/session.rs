@@ -14,10 +14,11 @@
 //! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
 
 use crate::agent::{AgentAction, AgentCommand, AgentStatus};
-use crate::calls::{CallAction, CallChange, CallCommand, CallId, Calls, Restored};
+use crate::calls::{CallAction, CallChange, CallCommand, Calls, Restored};
 use crate::command::{Command, Rejected};
 use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy, ConnectionStatus};
-use crate::crm::{parse_click_to_dial, CallLog};
+use crate::crm::{parse_click_to_dial, Crm};
+use crate::crm_requests::{read_answer, CrmAnswer, CrmInput, CrmRequest, CrmRequests};
 use crate::dial_refusal::DialRefusal;
 use crate::dialing::auto_send::{AutoSend, BUSY_RETRY};
 use crate::dialing::{dial_target, DialError};
@@ -27,7 +28,7 @@ use crate::settings::{Settings, SettingsError};
 use crate::state::State;
 use crate::tabs::{PageEvent, TabId, TabMessage};
 use crate::time::Millis;
-use crate::transport_advice::{advise, PageOrigin};
+use crate::transport_advice::{advise, describe_close, PageOrigin, NOT_TEXT};
 use crate::wire::{
     Dtmf, Event, EventKind, Password, ReasonCode, Request, Response, ServerFrame, SkillMode, TalkState, UserDataKind,
 };
@@ -67,15 +68,29 @@ impl Default for SessionOptions {
     }
 }
 
-/// What happened to a socket the session asked for.
+/// What happened to a socket the session asked for. The session words it
+/// for the agent ([`crate::transport_advice::describe_close`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransportEvent {
     Opened(ConnId),
-    /// Closed or failed; `reason` is shown to the agent.
+    /// The browser's `CloseEvent`: `code` (1000 normal, 1006 no close frame:
+    /// refused or dropped), the server's `reason` (often empty), and `clean`
+    /// (whether a close handshake took place).
     Closed {
         id: ConnId,
+        code: u16,
         reason: String,
+        clean: bool,
     },
+    /// Opening or sending failed: `error` is the browser's message (a
+    /// malformed URL, a `ws://` address refused on an https page, a socket
+    /// no longer open).
+    Failed {
+        id: ConnId,
+        error: String,
+    },
+    /// A frame that is not text arrived (CtiSVR speaks JSON text only).
+    NotText(ConnId),
 }
 
 /// The softphone's session with CtiSVR. See the module docs.
@@ -98,6 +113,8 @@ pub struct Session {
     duties: Duties,
     /// `notifyInitializationComplete` was asked for.
     crm_initialized: bool,
+    /// Which CRM, and the requests for it not yet drained ([`Session::poll_crm`]).
+    crm_requests: CrmRequests,
     /// When the server last sent anything (liveness).
     last_heard: Millis,
     /// The connection status the edge was last told about.
@@ -109,32 +126,6 @@ pub struct Session {
     auto_send: AutoSend,
     /// Whether the page is hidden or frozen, and since when.
     away: network::Away,
-}
-
-/// What the CRM reports to the session.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CrmInput {
-    /// An `onClickToDial` payload, either flavour (see [`parse_click_to_dial`]).
-    ClickToDial(serde_json::Value),
-    /// What `searchAndScreenPop` answered for the call it was asked for.
-    ScreenPopResult {
-        call_id: CallId,
-        result: serde_json::Value,
-    },
-    LogSaved {
-        call_id: CallId,
-    },
-    LogFailed {
-        call_id: CallId,
-        log: CallLog,
-        error: String,
-    },
-    /// A CRM call failed (threw, or answered an error): `what` names it for
-    /// the agent ("Screen pop"), `error` is the CRM's reason. Shown.
-    Failed {
-        what: String,
-        error: String,
-    },
 }
 
 impl Default for Session {
@@ -158,6 +149,7 @@ impl Session {
             agent: AgentStatus::Unknown,
             password: None,
             calls: Calls::default(),
+            crm_requests: CrmRequests::default(),
             last_heard: Millis(0),
             reported_connection: ConnectionStatus::Unconfigured,
             notice: None,
@@ -194,7 +186,7 @@ impl Session {
                 self.resolve(Resolved::Settings);
                 if !self.crm_initialized {
                     self.crm_initialized = true;
-                    self.effects.push_back(Effect::InitializationComplete);
+                    self.crm_requests.push(CrmRequest::InitializationComplete);
                 }
             }
             Err(error) => {
@@ -213,19 +205,31 @@ impl Session {
                     self.send(now, Request::MyExtension, Purpose::MyExtension);
                 }
             }
-            TransportEvent::Closed { id, reason } => {
-                let advice = self.advice(id, &reason);
-                let reason = match &advice {
-                    Some(advice) => format!("{reason}. {advice}"),
-                    None => reason,
-                };
-                if self.connection.lost(now, id, &reason) {
-                    self.connection_lost();
-                    let shown = self.notice.as_ref().map(|n| n.text.as_str());
-                    if let Some(advice) = advice.filter(|advice| shown != Some(advice.as_str())) {
-                        self.show(Notice::error(NoticeCause::Connection, advice));
-                    }
+            TransportEvent::NotText(id) => {
+                if self.connection.current() == Some(id) {
+                    self.last_heard = now;
+                    self.show(Notice::error(NoticeCause::Event, NOT_TEXT.to_owned()));
                 }
+            }
+            TransportEvent::Closed { id, code, reason, clean } => {
+                self.socket_lost(now, id, describe_close(code, &reason, clean))
+            }
+            TransportEvent::Failed { id, error } => self.socket_lost(now, id, error),
+        }
+    }
+
+    /// Socket `id` closed or failed for `reason` (shown with any advice).
+    fn socket_lost(&mut self, now: Millis, id: ConnId, reason: String) {
+        let advice = self.advice(id, &reason);
+        let reason = match &advice {
+            Some(advice) => format!("{reason}. {advice}"),
+            None => reason,
+        };
+        if self.connection.lost(now, id, &reason) {
+            self.connection_lost();
+            let shown = self.notice.as_ref().map(|n| n.text.as_str());
+            if let Some(advice) = advice.filter(|advice| shown != Some(advice.as_str())) {
+                self.show(Notice::error(NoticeCause::Connection, advice));
             }
         }
     }
@@ -771,7 +775,8 @@ impl Session {
             if let Some(conn) = self.connection.current() {
                 self.resolve(Resolved::Ready(conn));
             }
-            self.effects.push_back(Effect::ClickToDial { enabled: true });
+            self.effects.push_back(Effect::Ready(true));
+            self.crm_requests.push(CrmRequest::ClickToDial { enabled: true });
         }
     }
 
@@ -797,7 +802,8 @@ impl Session {
         let was_ready = self.startup.is_ready();
         self.startup = Startup::Offline;
         if was_ready {
-            self.effects.push_back(Effect::ClickToDial { enabled: false });
+            self.effects.push_back(Effect::Ready(false));
+            self.crm_requests.push(CrmRequest::ClickToDial { enabled: false });
         }
     }
 
@@ -824,6 +830,20 @@ impl Session {
         self.run_duties(now);
     }
 
+    /// The name the agent's tabs meet under (a `BroadcastChannel` and the
+    /// Web Locks' prefix): `ctisvr-softphone:<wsURIA>`, once settings name
+    /// the server. Softphones of one server agree on who pops and logs.
+    pub fn tab_channel(&self) -> Option<String> {
+        self.settings.as_ref().map(|settings| format!("ctisvr-softphone:{}", settings.ws_uri_a))
+    }
+
+    /// Where this tab keeps its calls for a reload ([`Effect::StoreCalls`]):
+    /// `ctisvr-softphone:calls:<wsURIA>`, once settings name the server (two
+    /// softphones of one page on different servers keep apart).
+    pub fn call_storage_key(&self) -> Option<String> {
+        self.settings.as_ref().map(|settings| format!("ctisvr-softphone:calls:{}", settings.ws_uri_a))
+    }
+
     /// What the page kept about this tab's calls before it was reloaded
     /// ([`Effect::StoreCalls`]; `sessionStorage` in the browser). Give it
     /// before the connection's start-up: the call the server then reports
@@ -839,6 +859,7 @@ impl Session {
         while let Some(output) = self.duties.poll_output() {
             match output {
                 DutyOutput::Effect(effect) => self.effects.push_back(effect),
+                DutyOutput::Crm(request) => self.crm_requests.push(request),
                 DutyOutput::Notice(notice) => self.show(notice),
                 DutyOutput::Resolved(resolved) => self.resolve(resolved),
             }
@@ -900,6 +921,36 @@ impl Session {
     /// The page is closing: hand this tab's duties to the others now.
     pub fn leave(&mut self, now: Millis) {
         self.handle_page(now, PageEvent::Closing);
+    }
+
+    /// The page has `crm` (Lightning or Classic): the session asks it for
+    /// the settings and listens for its clicks ([`Session::poll_crm`]), and
+    /// reads its answers the way that CRM writes them
+    /// ([`Session::handle_crm_answer`]). Settings then come from the CRM.
+    pub fn attach_crm(&mut self, crm: Crm) {
+        self.crm_requests.attach(crm);
+    }
+
+    /// A request for the CRM's library (see [`crate::crm_requests`]);
+    /// queued whether or not a CRM is attached (without one, drop them).
+    pub fn poll_crm(&mut self) -> Option<CrmRequest> {
+        self.crm_requests.pop()
+    }
+
+    /// What the CRM answered to `request` from [`Session::poll_crm`]
+    /// (the callback's argument as JSON; `Err`: the library threw or the
+    /// method is missing). Each click of the click-to-dial listener is an
+    /// answer to [`CrmRequest::ListenClickToDial`].
+    pub fn handle_crm_answer(&mut self, now: Millis, request: CrmRequest, response: Result<serde_json::Value, String>) {
+        let listening = request == CrmRequest::ListenClickToDial;
+        match read_answer(self.crm_requests.crm(), request, response) {
+            CrmAnswer::Settings(settings) => self.configure(now, settings),
+            // Without its library the settings fail too, and say it first: one notice.
+            CrmAnswer::Input(CrmInput::Failed { .. })
+                if listening && self.notice.as_ref().is_some_and(|n| n.cause == NoticeCause::Settings) => {}
+            CrmAnswer::Input(input) => self.handle_crm(now, input),
+            CrmAnswer::Done => {}
+        }
     }
 
     /// Something from the CRM: a click-to-dial, what a screen pop found, how

@@ -3,13 +3,20 @@
 use super::*;
 use crate::calls::CallAction;
 use crate::calls::CallState;
-use crate::calls::{Call, Direction};
+use crate::calls::{Call, CallId, Direction};
 use crate::connection::{ConnectionStatus, ServerRole};
 use crate::settings::{DialingPrefixes, WsUri};
 use crate::tabs::TabMessage;
 use crate::wire::WorkMode;
 use duties::LOG_ATTEMPTS;
 use serde_json::{json, Value};
+
+/// One output of the session, for either audience.
+#[derive(Debug, Clone, PartialEq)]
+enum Out {
+    Page(Effect),
+    Crm(CrmRequest),
+}
 
 /// A session with a fake clock and a scripted server.
 struct Harness {
@@ -40,7 +47,7 @@ impl Harness {
 
     fn close(&mut self, reason: &str) {
         let id = self.conn.as_ref().unwrap().id;
-        self.session.handle_transport(self.now, TransportEvent::Closed { id, reason: reason.into() });
+        self.session.handle_transport(self.now, TransportEvent::Failed { id, error: reason.into() });
     }
 
     /// The next frame sent, which must be `request`; returns its id and JSON.
@@ -98,8 +105,12 @@ impl Harness {
         self.session.command(self.now, Command::Agent(command))
     }
 
-    fn effects(&mut self) -> Vec<Effect> {
-        std::iter::from_fn(|| self.session.poll_event()).collect()
+    /// Everything drained: the page's effects, then the CRM's requests.
+    fn effects(&mut self) -> Vec<Out> {
+        let page = std::iter::from_fn(|| self.session.poll_event()).map(Out::Page);
+        let page: Vec<Out> = page.collect();
+        let crm = std::iter::from_fn(|| self.session.poll_crm()).map(Out::Crm);
+        page.into_iter().chain(crm).collect()
     }
 
     fn notice(&self) -> String {
@@ -132,7 +143,9 @@ fn start_up_sends_the_vendor_sequence_with_the_right_fields() {
     assert!(state.ready);
     assert_eq!(state.extension.as_deref(), Some("2001"));
     assert_eq!(state.agent, AgentStatus::LoggedOut);
-    assert!(h.effects().contains(&Effect::ClickToDial { enabled: true }));
+    let effects = h.effects();
+    assert!(effects.contains(&Out::Page(Effect::Ready(true))));
+    assert!(effects.contains(&Out::Crm(CrmRequest::ClickToDial { enabled: true })));
 }
 
 #[test]
@@ -283,7 +296,7 @@ fn an_offer_shows_the_original_caller_and_idle_clears_it_and_rereads_the_agent()
     h.receive(json!({"msgtype": "event", "eventtype": "offer", "calling": "2002", "called": "2001", "origcalling": "5551234"}));
     let call = h.session.state().current_call().cloned().unwrap();
     assert_eq!((call.caller.as_str(), call.dialled.as_str()), ("5551234", "2001"));
-    assert!(h.effects().iter().any(|e| matches!(e, Effect::Call(CallChange::Appeared(_)))));
+    assert!(h.effects().iter().any(|e| matches!(e, Out::Page(Effect::Call(CallChange::Appeared(_))))));
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
     assert!(h.session.state().calls.is_empty());
     let (id, _) = h.sent("queryagentstate");
@@ -297,7 +310,9 @@ fn unknown_events_pass_through_and_garbage_is_shown_not_fatal() {
     h.start_logged_out();
     h.effects();
     h.receive(json!({"msgtype": "event", "eventtype": "divert", "to": "3000"}));
-    assert!(matches!(&h.effects()[..], [Effect::ServerEvent(e)] if e.kind == EventKind::Unknown("divert".into())));
+    assert!(
+        matches!(&h.effects()[..], [Out::Page(Effect::ServerEvent(e))] if e.kind == EventKind::Unknown("divert".into()))
+    );
     let id = h.conn.as_ref().unwrap().id;
     h.session.handle_frame(h.now, id, "}{ not json");
     assert!(h.notice().contains("cannot read"), "{}", h.notice());
@@ -324,7 +339,7 @@ fn an_unanswered_request_is_reported_and_the_dead_server_is_left() {
     let state = h.session.state();
     assert!(!state.busy && !state.ready);
     assert!(h.notice().starts_with("Login was not confirmed"), "{}", h.notice());
-    assert!(h.effects().contains(&Effect::CloseSocket));
+    assert!(h.effects().contains(&Out::Page(Effect::CloseSocket)));
     assert_eq!(h.session.poll_connect().map(|c| c.role), Some(ServerRole::Backup), "on to B");
     h.nothing_sent(); // the login is not re-sent
 
@@ -334,7 +349,7 @@ fn an_unanswered_request_is_reported_and_the_dead_server_is_left() {
     h.sent("myextension");
     h.now = Millis(10_000);
     h.session.handle_timeout(h.now);
-    assert!(h.effects().contains(&Effect::CloseSocket));
+    assert!(h.effects().contains(&Out::Page(Effect::CloseSocket)));
     let next = h.session.poll_connect().unwrap();
     assert_eq!(next.role, ServerRole::Backup);
 }
@@ -349,7 +364,9 @@ fn losing_the_socket_mid_login_reports_it_and_does_not_resend() {
     assert!(h.notice().contains("Login was not confirmed"), "{}", h.notice());
     let state = h.session.state();
     assert!(!state.ready && !state.busy);
-    assert!(h.effects().contains(&Effect::ClickToDial { enabled: false }));
+    let effects = h.effects();
+    assert!(effects.contains(&Out::Page(Effect::Ready(false))));
+    assert!(effects.contains(&Out::Crm(CrmRequest::ClickToDial { enabled: false })));
     h.nothing_sent();
     assert!(matches!(state.connection, ConnectionStatus::Connecting { role: ServerRole::Backup, .. }));
     // On B the start-up runs again and no login is re-sent.
@@ -546,21 +563,21 @@ fn a_call_request_lost_with_the_socket_is_reported_not_resent() {
     h.nothing_sent();
 }
 
-fn pops(effects: &[Effect]) -> Vec<String> {
+fn pops(effects: &[Out]) -> Vec<String> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::ScreenPop { number, .. } => Some(number.clone()),
+            Out::Crm(CrmRequest::ScreenPop { number, .. }) => Some(number.clone()),
             _ => None,
         })
         .collect()
 }
 
-fn logs(effects: &[Effect]) -> Vec<crate::crm::CallLog> {
+fn logs(effects: &[Out]) -> Vec<crate::crm::CallLog> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::SaveLog { log, .. } => Some(log.clone()),
+            Out::Crm(CrmRequest::SaveLog { log, .. }) => Some(log.clone()),
             _ => None,
         })
         .collect()
@@ -570,9 +587,9 @@ fn logs(effects: &[Effect]) -> Vec<crate::crm::CallLog> {
 fn initialization_is_reported_once() {
     let mut h = Harness::new();
     let effects = h.effects();
-    assert_eq!(effects.iter().filter(|e| **e == Effect::InitializationComplete).count(), 1);
+    assert_eq!(effects.iter().filter(|e| **e == Out::Crm(CrmRequest::InitializationComplete)).count(), 1);
     h.start_logged_out();
-    assert!(!h.effects().contains(&Effect::InitializationComplete));
+    assert!(!h.effects().contains(&Out::Crm(CrmRequest::InitializationComplete)));
 }
 
 #[test]
@@ -583,7 +600,7 @@ fn an_inbound_offer_pops_the_caller_and_shows_the_panel_and_a_transfer_pops_agai
     h.event("offer", "5551234", "2001");
     let effects = h.effects();
     assert_eq!(pops(&effects), vec!["5551234".to_string()]);
-    assert!(effects.contains(&Effect::ShowPanel));
+    assert!(effects.contains(&Out::Crm(CrmRequest::ShowPanel)));
     h.event("connect", "5551234", "2001");
     assert!(pops(&h.effects()).is_empty(), "one pop per caller");
 
@@ -698,11 +715,11 @@ fn a_socket_the_browser_refuses_is_explained_once_the_page_is_known() {
     let mut h = Harness { session, now: Millis(0), conn: None };
     let a = h.session.poll_connect().unwrap();
     let refused = "An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.";
-    h.session.handle_transport(h.now, TransportEvent::Closed { id: a.id, reason: refused.into() });
+    h.session.handle_transport(h.now, TransportEvent::Failed { id: a.id, error: refused.into() });
     assert!(h.notice().starts_with("This page is https, so the browser refuses ws://10.0.0.5:9006/"), "{}", h.notice());
     let b = h.session.poll_connect().unwrap();
-    let dropped = "the connection failed or dropped (code 1006)";
-    h.session.handle_transport(h.now, TransportEvent::Closed { id: b.id, reason: dropped.into() });
+    h.session
+        .handle_transport(h.now, TransportEvent::Closed { id: b.id, code: 1006, reason: String::new(), clean: false });
     assert!(h.notice().contains("local network address 10.0.0.6"), "{}", h.notice());
     match h.session.state().connection {
         ConnectionStatus::Waiting { reason, .. } => {
@@ -721,8 +738,50 @@ fn without_advice_a_lost_socket_shows_nothing_new() {
     h.session.set_page(PageOrigin::new("http:", "127.0.0.1"));
     h.start_logged_out();
     h.effects();
-    h.close("the connection failed or dropped (code 1006)");
+    let id = h.conn.as_ref().unwrap().id;
+    h.session.handle_transport(h.now, TransportEvent::Closed { id, code: 1006, reason: String::new(), clean: false });
     assert_eq!(h.session.state().notice, None);
+    match h.session.state().connection {
+        ConnectionStatus::Connecting { .. } => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn close_reports_are_worded_by_the_session() {
+    for (code, reason, clean, worded) in [
+        (1000, "", true, "closed by the server (code 1000)"),
+        (1006, "", false, "the connection failed or dropped (code 1006)"),
+        (4000, "bye", true, "closed by the server: bye (code 4000)"),
+        (1011, "", false, "the connection dropped (code 1011)"),
+    ] {
+        let mut h = Harness::new();
+        let a = h.session.poll_connect().unwrap();
+        h.session.handle_transport(h.now, TransportEvent::Failed { id: a.id, error: "refused".into() });
+        // B goes too: the session waits and says why.
+        let b = h.session.poll_connect().unwrap();
+        h.session.handle_transport(h.now, TransportEvent::Closed { id: b.id, code, reason: reason.into(), clean });
+        match h.session.state().connection {
+            ConnectionStatus::Waiting { reason, .. } => assert!(reason.contains(worded), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_binary_frame_is_shown_not_fatal() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.effects();
+    let id = h.conn.as_ref().unwrap().id;
+    h.session.handle_transport(h.now, TransportEvent::NotText(id));
+    assert_eq!(h.notice(), "CtiSVR sent a message the softphone cannot read (a binary frame, not JSON text).");
+    assert!(h.session.state().ready, "a bad frame does not end the session");
+    // One from a socket already left says nothing.
+    h.session.command(h.now, Command::DismissNotice).unwrap();
+    h.close("gone");
+    h.session.handle_transport(h.now, TransportEvent::NotText(id));
+    assert!(!h.notice().contains("binary"), "{}", h.notice());
 }
 
 #[test]
@@ -755,7 +814,7 @@ fn a_quiet_connection_is_checked_and_left_when_it_does_not_answer() {
     h.sent("queryagentstate");
     h.now = Millis(40_000);
     h.session.handle_timeout(h.now);
-    assert!(h.effects().contains(&Effect::CloseSocket));
+    assert!(h.effects().contains(&Out::Page(Effect::CloseSocket)));
     assert!(matches!(h.session.state().connection, ConnectionStatus::Connecting { role: ServerRole::Backup, .. }));
     assert_eq!(h.notice(), "", "a liveness check is not the agent's request: nothing to report as lost");
 }
@@ -766,7 +825,7 @@ fn retry_now_is_refused_unless_waiting() {
     assert!(h.session.command(h.now, Command::RetryNow).is_err());
     while let Some(connect) = h.session.poll_connect() {
         // A and B both refuse: waiting.
-        h.session.handle_transport(h.now, TransportEvent::Closed { id: connect.id, reason: "refused".into() });
+        h.session.handle_transport(h.now, TransportEvent::Failed { id: connect.id, error: "refused".into() });
     }
     assert!(matches!(h.session.state().connection, ConnectionStatus::Waiting { .. }));
     h.session.command(h.now, Command::RetryNow).unwrap();
@@ -854,11 +913,11 @@ fn a_tab_that_a_visible_tab_outbids_does_not_pop() {
 #[test]
 fn connection_changes_are_reported_once_each() {
     let mut h = Harness::new();
-    let changes = |effects: Vec<Effect>| -> Vec<ConnectionStatus> {
+    let changes = |effects: Vec<Out>| -> Vec<ConnectionStatus> {
         effects
             .into_iter()
             .filter_map(|e| match e {
-                Effect::ConnectionChanged(status) => Some(status),
+                Out::Page(Effect::ConnectionChanged(status)) => Some(status),
                 _ => None,
             })
             .collect()

@@ -13,13 +13,34 @@
 //!
 //! The driver tells the session the page's protocol and host
 //! ([`crate::Session::set_page`]); the session adds the advice to the close
-//! reason and shows it.
+//! reason ([`describe_close`]) and shows it.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// The page the element runs in: `location.protocol` and `location.hostname`.
 use crate::settings::WsUri;
 
+/// The notice for a frame that is not text (CtiSVR speaks JSON text only).
+pub const NOT_TEXT: &str = "CtiSVR sent a message the softphone cannot read (a binary frame, not JSON text).";
+
+/// The browser's close report (`CloseEvent` `code`, `reason`, `wasClean`)
+/// in words for the agent and the `Waiting` status. 1006 means no close
+/// frame: the socket was refused or dropped (the browser gives no reason).
+///
+/// ```
+/// use ctisvr_core::transport_advice::describe_close;
+/// assert_eq!(describe_close(1006, "", false), "the connection failed or dropped (code 1006)");
+/// assert_eq!(describe_close(4000, "bye", true), "closed by the server: bye (code 4000)");
+/// ```
+pub fn describe_close(code: u16, reason: &str, clean: bool) -> String {
+    match (code, reason.is_empty(), clean) {
+        (1006, _, _) => "the connection failed or dropped (code 1006)".to_owned(),
+        (_, false, _) => format!("closed by the server: {reason} (code {code})"),
+        (_, true, true) => format!("closed by the server (code {code})"),
+        (_, true, false) => format!("the connection dropped (code {code})"),
+    }
+}
+
+/// The page the element runs in: `location.protocol` and `location.hostname`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageOrigin {
     /// `https:` or `http:` (the trailing colon is optional).
@@ -142,6 +163,17 @@ mod tests {
 
     fn https(host: &str) -> PageOrigin {
         PageOrigin::new("https:", host)
+    }
+
+    #[test]
+    fn close_codes_in_words() {
+        assert_eq!(describe_close(1000, "", true), "closed by the server (code 1000)");
+        assert_eq!(describe_close(1000, "logged off", true), "closed by the server: logged off (code 1000)");
+        // 1006 carries no reason worth showing: the browser writes none.
+        assert_eq!(describe_close(1006, "", false), DROPPED);
+        assert_eq!(describe_close(1006, "ignored", true), DROPPED);
+        assert_eq!(describe_close(1011, "", false), "the connection dropped (code 1011)");
+        assert_eq!(describe_close(4001, "overloaded", false), "closed by the server: overloaded (code 4001)");
     }
 
     #[test]

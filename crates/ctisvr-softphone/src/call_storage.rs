@@ -1,6 +1,6 @@
 //! Where a tab keeps what the core remembers about its live calls across a
-//! reload ([`ctisvr_core::call_memory`]), under one key per server,
-//! `ctisvr-softphone:calls:<wsURIA>`. Never the password (the core never
+//! reload ([`ctisvr_core::call_memory`]), under the key the session names
+//! (`Session::call_storage_key`: one per server). Never the password (the core never
 //! puts it there).
 //!
 //! - `sessionStorage` where the browser gives it: this tab only, kept
@@ -24,10 +24,9 @@ pub struct CallStorage {
 }
 
 impl CallStorage {
-    /// The slot for the server `ws_uri_a` (two softphones of one page on
-    /// different servers keep apart).
-    pub fn for_server(ws_uri_a: &str) -> CallStorage {
-        CallStorage { key: format!("ctisvr-softphone:calls:{ws_uri_a}") }
+    /// The slot `key` (the session names it: `Session::call_storage_key`).
+    pub fn new(key: String) -> CallStorage {
+        CallStorage { key }
     }
 
     /// What was kept: in `sessionStorage`, or where the browser refuses it

@@ -32,7 +32,7 @@ pub fn dispatch(host: &HtmlElement, effect: &Effect) {
 /// The event name and detail of an effect (pure, for tests and docs).
 pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
     Some(match effect {
-        Effect::ClickToDial { enabled } => ("ctisvr-ready", json!({ "ready": enabled })),
+        Effect::Ready(ready) => ("ctisvr-ready", json!({ "ready": ready })),
         Effect::ConnectionChanged(status) => ("ctisvr-connection", connection_detail(status)),
         Effect::AgentChanged(agent) => ("ctisvr-agent", agent_detail(agent)),
         Effect::Call(change) => {
@@ -46,13 +46,8 @@ pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
         Effect::Notice(notice) => ("ctisvr-notice", notice_detail(notice)),
         Effect::NoticeGone(notice) => ("ctisvr-notice-gone", notice_detail(notice)),
         Effect::ServerEvent(event) => ("ctisvr-server-event", event.to_json()),
-        // Edge work, not page news (the CRM bridge carries them out).
-        Effect::CloseSocket
-        | Effect::ScreenPop { .. }
-        | Effect::ShowPanel
-        | Effect::SaveLog { .. }
-        | Effect::StoreCalls(_)
-        | Effect::InitializationComplete => return None,
+        // Edge work, not page news (the driver carries them out).
+        Effect::CloseSocket | Effect::StoreCalls(_) => return None,
     })
 }
 

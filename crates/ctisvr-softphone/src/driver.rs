@@ -4,20 +4,22 @@
 //! ```text
 //! socket / timer / click --handle_*(now, ..)--> Session
 //! Session --poll_event / poll_connect / poll_transmit / poll_timeout--> pump() --> DOM, socket, timer
+//! Session --poll_crm--> pump() --> crm::Bridge --> sforce.* --on_answer--> Session::handle_crm_answer
 //! Session --state()--> RwSignal<State> --> view
-//! CRM callback --handle_crm / configure--> Session --CRM effects--> crm::Bridge --> sforce.*
+//! Session --tab_channel / call_storage_key--> pump() --> TabChannel, TabLocks, CallStorage (once)
 //! ```
 
 use crate::call_storage::CallStorage;
 use crate::clock::now;
 use crate::crm::Bridge;
 use crate::dom_events;
+use crate::js::{get, navigator_online, page_origin, persisted};
 use crate::socket::{Socket, SocketEvent};
 use crate::tab_locks::TabLocks;
 use crate::tabs::{random_id, TabChannel};
 use ctisvr_core::tabs::PageEvent;
 use ctisvr_core::{
-    Command, ConnId, CrmInput, Effect, Network, PageOrigin, Rejected, Session, SessionOptions, Settings, SettingsError,
+    Command, ConnId, Crm, CrmRequest, Effect, Network, Rejected, Session, SessionOptions, Settings, SettingsError,
     State, TransportEvent,
 };
 use gloo_timers::callback::Timeout;
@@ -25,7 +27,7 @@ use leptos::prelude::{RwSignal, Set, WithUntracked};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 /// One element's session and its browser resources. Cheap to clone.
@@ -69,18 +71,6 @@ enum PageInput {
     Network(Network),
 }
 
-/// A driver that does not keep the element alive (for CRM callbacks).
-#[derive(Clone)]
-pub struct WeakDriver {
-    inner: Weak<Inner>,
-}
-
-impl WeakDriver {
-    pub fn upgrade(&self) -> Option<Driver> {
-        upgrade(&self.inner)
-    }
-}
-
 impl Driver {
     /// A driver rendering into `state` and dispatching DOM events on `host`.
     pub fn new(host: HtmlElement, state: RwSignal<State>) -> Driver {
@@ -111,15 +101,27 @@ impl Driver {
         driver
     }
 
-    /// Softphones of the same server agree on who pops and logs each call.
-    /// Joined once: the channel stays when settings change.
-    fn join_tabs(&self, settings: &Settings) {
-        if self.inner.tabs.borrow().is_some() {
-            return;
+    /// Opens what the session names once settings name the server: the
+    /// tabs' channel and the calls' storage slot. Once each: they stay when
+    /// settings change.
+    fn open_named(&self) {
+        let (channel, storage) = {
+            let session = self.inner.session.borrow();
+            (session.tab_channel(), session.call_storage_key())
+        };
+        if let Some(name) = channel.filter(|_| self.inner.tabs.borrow().is_none()) {
+            self.join_tabs(&name);
         }
-        let name = format!("ctisvr-softphone:{}", settings.ws_uri_a);
+        if let Some(key) = storage.filter(|_| self.inner.call_storage.borrow().is_none()) {
+            self.resume_calls(key);
+        }
+    }
+
+    /// Softphones of the same server agree on who pops and logs each call
+    /// on the channel `name` ([`Session::tab_channel`]).
+    fn join_tabs(&self, name: &str) {
         let weak = Rc::downgrade(&self.inner);
-        let channel = TabChannel::open(&name, move |message| {
+        let channel = TabChannel::open(name, move |message| {
             if let Some(driver) = upgrade(&weak) {
                 driver.inner.session.borrow_mut().handle_tab_message(now(), message);
                 driver.pump();
@@ -133,7 +135,7 @@ impl Driver {
         // waits for our lock never finds it free before we took it.
         let me = self.inner.session.borrow().tab_id();
         let weak = Rc::downgrade(&self.inner);
-        let locks = TabLocks::hold(&name, me, move || {
+        let locks = TabLocks::hold(name, me, move || {
             let Some(driver) = upgrade(&weak) else { return };
             {
                 let mut session = driver.inner.session.borrow_mut();
@@ -148,13 +150,10 @@ impl Driver {
         *self.inner.locks.borrow_mut() = locks;
     }
 
-    /// What this tab kept about its calls before a reload goes to the
-    /// session before it connects. Read once: the slot stays when settings change.
-    fn resume_calls(&self, settings: &Settings) {
-        if self.inner.call_storage.borrow().is_some() {
-            return;
-        }
-        let storage = CallStorage::for_server(settings.ws_uri_a.as_str());
+    /// What this tab kept about its calls before a reload (under `key`,
+    /// [`Session::call_storage_key`]) goes to the session before it connects.
+    fn resume_calls(&self, key: String) {
+        let storage = CallStorage::new(key);
         if let Some(text) = storage.read() {
             self.inner.session.borrow_mut().resume_calls(&text);
         }
@@ -241,16 +240,23 @@ impl Driver {
         }
     }
 
-    pub fn downgrade(&self) -> WeakDriver {
-        WeakDriver { inner: Rc::downgrade(&self.inner) }
-    }
-
-    /// Connects the session to a CRM: its settings and click-to-dial from
-    /// now on, and the session's CRM effects carried out through it.
-    pub fn attach_crm(&self, bridge: Bridge) {
-        let bridge = Rc::new(bridge);
-        *self.inner.bridge.borrow_mut() = Some(bridge.clone());
-        bridge.start(self);
+    /// Connects the session to the page's CRM, if it has one (`false` for
+    /// [`Crm::None`]): settings and click-to-dial come from it from now on,
+    /// and the session's CRM requests go to it.
+    pub fn attach_crm(&self, crm: Crm) -> bool {
+        let weak = Rc::downgrade(&self.inner);
+        let Some(bridge) = Bridge::new(crm, move |request, answer| {
+            if let Some(driver) = upgrade(&weak) {
+                driver.inner.session.borrow_mut().handle_crm_answer(now(), request, answer);
+                driver.pump();
+            }
+        }) else {
+            return false;
+        };
+        *self.inner.bridge.borrow_mut() = Some(Rc::new(bridge));
+        self.inner.session.borrow_mut().attach_crm(crm);
+        self.pump();
+        true
     }
 
     /// Whether a CRM gives the settings (attributes are then ignored).
@@ -258,18 +264,8 @@ impl Driver {
         self.inner.bridge.borrow().is_some()
     }
 
-    /// Something the CRM reported.
-    pub fn handle_crm(&self, input: CrmInput) {
-        self.inner.session.borrow_mut().handle_crm(now(), input);
-        self.pump();
-    }
-
     /// New settings from the CRM or the attributes.
     pub fn configure(&self, settings: Result<Settings, SettingsError>) {
-        if let Ok(settings) = &settings {
-            self.join_tabs(settings);
-            self.resume_calls(settings);
-        }
         self.inner.session.borrow_mut().configure(now(), settings);
         self.pump();
     }
@@ -306,15 +302,25 @@ impl Driver {
 
     fn pump_loop(&self) {
         loop {
-            let (effects, connect, frames, deadline, state) = {
+            // Before any socket opens: the stored calls go to the session first.
+            self.open_named();
+            let (effects, requests, connect, frames, deadline, state) = {
                 let mut session = self.inner.session.borrow_mut();
                 let effects: Vec<Effect> = std::iter::from_fn(|| session.poll_event()).collect();
+                let requests: Vec<CrmRequest> = std::iter::from_fn(|| session.poll_crm()).collect();
                 let connect = session.poll_connect();
                 let frames: Vec<String> = std::iter::from_fn(|| session.poll_transmit()).collect();
-                (effects, connect, frames, session.poll_timeout(), session.state())
+                (effects, requests, connect, frames, session.poll_timeout(), session.state())
             };
             for effect in &effects {
                 self.apply(effect);
+            }
+            // Without a CRM on the page, its requests have nowhere to go.
+            let bridge = self.inner.bridge.borrow().clone();
+            if let Some(bridge) = bridge {
+                for request in requests {
+                    bridge.send(request);
+                }
             }
             let mut again = false;
             if let Some(connect) = connect {
@@ -322,7 +328,7 @@ impl Driver {
                 match Socket::open(connect.uri.as_str(), self.socket_handler(connect.id)) {
                     Ok(socket) => *self.inner.socket.borrow_mut() = Some((connect.id, socket)),
                     Err(reason) => {
-                        let event = TransportEvent::Closed { id: connect.id, reason };
+                        let event = TransportEvent::Failed { id: connect.id, error: reason };
                         self.inner.session.borrow_mut().handle_transport(now(), event);
                         again = true;
                     }
@@ -354,7 +360,7 @@ impl Driver {
         match failure {
             Some((id, reason)) => {
                 self.inner.socket.borrow_mut().take();
-                self.inner.session.borrow_mut().handle_transport(now(), TransportEvent::Closed { id, reason });
+                self.inner.session.borrow_mut().handle_transport(now(), TransportEvent::Failed { id, error: reason });
                 true
             }
             None => false,
@@ -371,13 +377,7 @@ impl Driver {
                     storage.write(text.as_deref());
                 }
             }
-            other => {
-                dom_events::dispatch(&self.inner.host, other);
-                let bridge = self.inner.bridge.borrow().clone();
-                if let Some(bridge) = bridge {
-                    bridge.carry_out(self, other);
-                }
-            }
+            other => dom_events::dispatch(&self.inner.host, other),
         }
     }
 
@@ -395,10 +395,9 @@ impl Driver {
             match event {
                 SocketEvent::Opened => session.handle_transport(now(), TransportEvent::Opened(id)),
                 SocketEvent::Text(text) => session.handle_frame(now(), id, &text),
-                SocketEvent::NotText => session.handle_frame(now(), id, "<binary frame>"),
+                SocketEvent::NotText => session.handle_transport(now(), TransportEvent::NotText(id)),
                 SocketEvent::Closed { code, reason, clean } => {
-                    let reason = describe_close(code, &reason, clean);
-                    session.handle_transport(now(), TransportEvent::Closed { id, reason });
+                    session.handle_transport(now(), TransportEvent::Closed { id, code, reason, clean })
                 }
             }
         }
@@ -421,28 +420,11 @@ impl Driver {
     }
 }
 
-/// The page's `location.protocol` and `location.hostname`, for the core's
-/// advice on refused sockets.
-fn page_origin() -> PageOrigin {
-    let location = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok();
-    let read = |key: &str| {
-        location
-            .as_ref()
-            .and_then(|location| js_sys::Reflect::get(location, &JsValue::from_str(key)).ok())
-            .and_then(|value| value.as_string())
-            .unwrap_or_default()
-    };
-    PageOrigin::new(read("protocol"), read("hostname"))
-}
-
 /// `Shown` or `Hidden` from `document.visibilityState`, and `Focused` when
 /// the page has the focus.
 fn page_state() -> Vec<PageEvent> {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return Vec::new() };
-    let visible = js_sys::Reflect::get(&document, &JsValue::from_str("visibilityState"))
-        .ok()
-        .and_then(|v| v.as_string())
-        .is_none_or(|state| state == "visible");
+    let visible = get(&document, "visibilityState").and_then(|v| v.as_string()).is_none_or(|state| state == "visible");
     let mut events = vec![if visible { PageEvent::Shown } else { PageEvent::Hidden }];
     if visible && document.has_focus().unwrap_or(false) {
         events.push(PageEvent::Focused);
@@ -450,30 +432,6 @@ fn page_state() -> Vec<PageEvent> {
     events
 }
 
-/// `navigator.onLine` (true when the browser cannot tell).
-fn navigator_online() -> bool {
-    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("navigator"))
-        .and_then(|navigator| js_sys::Reflect::get(&navigator, &JsValue::from_str("onLine")))
-        .ok()
-        .and_then(|online| online.as_bool())
-        .unwrap_or(true)
-}
-
-/// Whether a `pageshow` comes from the back/forward cache (`event.persisted`).
-fn persisted(event: &web_sys::Event) -> bool {
-    js_sys::Reflect::get(event, &JsValue::from_str("persisted")).ok().and_then(|v| v.as_bool()).unwrap_or(false)
-}
-
 fn upgrade(weak: &Weak<Inner>) -> Option<Driver> {
     weak.upgrade().map(|inner| Driver { inner })
-}
-
-/// The browser's close report in words (1006 is "no close frame": refused or dropped).
-fn describe_close(code: u16, reason: &str, clean: bool) -> String {
-    match (code, reason.is_empty(), clean) {
-        (1006, _, _) => "the connection failed or dropped (code 1006)".to_owned(),
-        (_, false, _) => format!("closed by the server: {reason} (code {code})"),
-        (_, true, true) => format!("closed by the server (code {code})"),
-        (_, true, false) => format!("the connection dropped (code {code})"),
-    }
 }

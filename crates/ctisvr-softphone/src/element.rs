@@ -119,7 +119,11 @@ fn connected(host: HtmlElement) {
             let state = RwSignal::new(State::default());
             let driver = Driver::new(host, state);
             *slot.borrow_mut() = Some(driver.clone());
-            view! { <Softphone driver=driver state=state /> }
+            // A refusal is already shown by the core; only the script API needs it.
+            let on_command = UnsyncCallback::new(move |command| {
+                let _ = driver.command(command);
+            });
+            view! { <Softphone on_command=on_command state=state /> }
         })
     };
     let Some(driver) = driver_slot.borrow_mut().take() else { return };
@@ -132,9 +136,8 @@ fn connected(host: HtmlElement) {
     INSTANCES.with(|instances| {
         instances.borrow_mut().insert(id, Instance { driver: driver.clone(), _view: Box::new(view) })
     });
-    match crm::Bridge::new(crm::detect(host.get_attribute(attributes::CRM))) {
-        Some(bridge) => driver.attach_crm(bridge),
-        None => driver.configure(read_settings(&host)),
+    if !driver.attach_crm(crm::detect(host.get_attribute(attributes::CRM))) {
+        driver.configure(read_settings(&host));
     }
 }
 

@@ -3,8 +3,9 @@
 //! The `<ctisvr-softphone>` custom element. Everything here is an edge around
 //! [`ctisvr_core::Session`]: the WebSocket ([`socket`]), the clock and timers
 //! ([`clock`], [`driver`]), DOM events ([`dom_events`]), the element's
-//! lifecycle ([`element`]), the CRM bridge to Salesforce Open CTI ([`crm`])
-//! and the view ([`view`]). Decisions live in the core.
+//! lifecycle ([`element`]), the CRM bridge to Salesforce Open CTI ([`crm`]),
+//! JavaScript plumbing ([`js`]) and the view ([`view`]). Decisions live in
+//! the core.
 //!
 //! ```html
 //! <script type="module">
@@ -20,6 +21,7 @@ pub mod crm;
 pub mod dom_events;
 pub mod driver;
 pub mod element;
+pub mod js;
 pub mod script_api;
 pub mod socket;
 pub mod tab_locks;

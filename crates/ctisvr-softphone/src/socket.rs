@@ -2,6 +2,7 @@
 //! happened through callbacks, and detaches and closes itself when dropped,
 //! so a replaced socket can never feed the session again.
 
+use crate::js::describe_js_error;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
@@ -67,13 +68,4 @@ impl Drop for Socket {
         // Closing an already closed socket is a no-op; errors are irrelevant here.
         let _ = self.ws.close();
     }
-}
-
-/// The message of a thrown JS error, or its string form.
-pub fn describe_js_error(error: wasm_bindgen::JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "unknown browser error".to_owned())
 }

@@ -97,8 +97,8 @@ impl Drop for TabLocks {
 
 /// `navigator.locks`, when the browser has it (secure contexts only).
 fn lock_manager() -> Option<LockManager> {
-    let navigator = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("navigator")).ok()?;
-    let locks = js_sys::Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
+    let navigator = crate::js::get(&js_sys::global(), "navigator")?;
+    let locks = crate::js::get(&navigator, "locks")?;
     (!locks.is_undefined() && !locks.is_null()).then(|| locks.unchecked_into())
 }
 

@@ -12,6 +12,7 @@
 use crate::call_memory::{CallMemo, CallMemory};
 use crate::calls::{Call, CallChange, CallId, Direction};
 use crate::crm::{record_from_search, CallLog, Record};
+use crate::crm_requests::CrmRequest;
 use crate::effects::Effect;
 use crate::notice::{Notice, NoticeCause, Resolved};
 use crate::settings::Options;
@@ -27,7 +28,10 @@ const LOG_RETRY: Duration = Duration::from_secs(10);
 /// What the duties ask of the session.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Output {
+    /// For the page (the calls' memory to keep).
     Effect(Effect),
+    /// For the CRM (screen pop, panel, save log).
+    Crm(CrmRequest),
     Notice(Notice),
     Resolved(Resolved),
 }
@@ -315,9 +319,9 @@ impl Duties {
                 Outcome::Perform(task) if task.duty == Duty::Pop => {
                     if let Some((call_id, caller)) = self.pending_pops.remove(&task.call) {
                         if let Some(number) = caller {
-                            self.out.push_back(Output::Effect(Effect::ScreenPop { call_id, number }));
+                            self.out.push_back(Output::Crm(CrmRequest::ScreenPop { call_id, number }));
                         }
-                        self.out.push_back(Output::Effect(Effect::ShowPanel));
+                        self.out.push_back(Output::Crm(CrmRequest::ShowPanel));
                         if let Some(key) = self.keys.get(&call_id) {
                             self.tabs.own(key);
                         }
@@ -332,7 +336,7 @@ impl Duties {
                     };
                     let record = self.records.get(&pending.call.id).or_else(|| self.tabs.record(&task.call)).cloned();
                     let log = CallLog::for_call(&pending.call, pending.ended_at, extension, record.as_ref());
-                    self.out.push_back(Output::Effect(Effect::SaveLog { call_id: pending.call.id, log }));
+                    self.out.push_back(Output::Crm(CrmRequest::SaveLog { call_id: pending.call.id, log }));
                 }
                 Outcome::Settled(task) if task.duty == Duty::Pop => {
                     self.pending_pops.remove(&task.call);

@@ -44,7 +44,7 @@ fn a_duplicate_connect_after_hanging_up_shows_no_call_and_asks_the_server() {
     h.effects();
     h.event("connect", "5551234", "2001");
     assert!(h.session.state().calls.is_empty(), "no ghost call");
-    assert!(!h.effects().iter().any(|e| matches!(e, Effect::Call(_))));
+    assert!(!h.effects().iter().any(|e| matches!(e, Out::Page(Effect::Call(_)))));
     let (id, frame) = h.sent("snapshot");
     assert_eq!(frame, json!({"id": id, "request": "snapshot", "extension": "2001"}));
     // More late events while the server is asked: one snapshot at a time.

@@ -18,8 +18,8 @@ impl Harness {
     /// Every server refuses: a round fails, and the session waits.
     fn fail_round(&mut self) {
         while let Some(connect) = self.session.poll_connect() {
-            let reason = "the connection failed or dropped (code 1006)".into();
-            self.session.handle_transport(self.now, TransportEvent::Closed { id: connect.id, reason });
+            let closed = TransportEvent::Closed { id: connect.id, code: 1006, reason: String::new(), clean: false };
+            self.session.handle_transport(self.now, closed);
         }
         assert!(matches!(self.session.state().connection, ConnectionStatus::Waiting { .. }));
     }
@@ -93,7 +93,7 @@ fn offline_checks_an_open_socket_and_leaves_it_if_it_does_not_answer() {
     h.sent("queryagentstate");
     h.now = Millis(15_000);
     h.session.handle_timeout(h.now);
-    assert!(h.effects().contains(&Effect::CloseSocket), "dead at 15 s, not at 40 s");
+    assert!(h.effects().contains(&Out::Page(Effect::CloseSocket)), "dead at 15 s, not at 40 s");
     // Both servers out of reach: the wait says why.
     h.fail_round();
     match h.session.state().connection {

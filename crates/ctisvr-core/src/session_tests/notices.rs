@@ -15,7 +15,7 @@ impl Harness {
         effects
             .into_iter()
             .filter_map(|e| match e {
-                Effect::NoticeGone(notice) => Some(notice.text),
+                Out::Page(Effect::NoticeGone(notice)) => Some(notice.text),
                 _ => None,
             })
             .collect()
@@ -62,8 +62,8 @@ fn the_advice_about_a_refused_server_goes_once_ready_on_the_other() {
     session.configure(Millis(0), settings);
     let mut h = Harness { session, now: Millis(0), conn: None };
     let a = h.session.poll_connect().unwrap();
-    let dropped = "the connection failed or dropped (code 1006)";
-    h.session.handle_transport(h.now, TransportEvent::Closed { id: a.id, reason: dropped.into() });
+    h.session
+        .handle_transport(h.now, TransportEvent::Closed { id: a.id, code: 1006, reason: String::new(), clean: false });
     assert!(h.notice().contains("local network address 127.0.0.1"), "{}", h.notice());
     h.effects();
     let b = h.open();

@@ -11,9 +11,9 @@ fn at(seconds: u64) -> Millis {
 }
 
 /// What the session asked the page to keep, last.
-fn stored(effects: &[Effect]) -> Option<Option<String>> {
+fn stored(effects: &[Out]) -> Option<Option<String>> {
     effects.iter().rev().find_map(|e| match e {
-        Effect::StoreCalls(text) => Some(text.clone()),
+        Out::Page(Effect::StoreCalls(text)) => Some(text.clone()),
         _ => None,
     })
 }
@@ -62,7 +62,7 @@ fn an_inbound_call_reloaded_mid_call_keeps_its_start_is_not_popped_again_and_is_
     let mut h = reloaded(at(6), Some(&text), userdata);
     let effects = h.effects();
     assert!(pops(&effects).is_empty(), "popped once per call, reloads included");
-    assert!(!effects.contains(&Effect::ShowPanel));
+    assert!(!effects.contains(&Out::Crm(CrmRequest::ShowPanel)));
     let call = h.session.state().calls[0].clone();
     assert_eq!(call.age_seconds(at(6)), 6, "the timer goes on from the real start");
     assert_eq!(call.direction, Direction::Inbound);

@@ -23,7 +23,7 @@ fn withheld_call(h: &mut Harness, calling: Option<&str>) -> (Vec<String>, bool, 
     }
     h.receive(connect);
     let effects = h.effects();
-    let panel = effects.contains(&Effect::ShowPanel);
+    let panel = effects.contains(&Out::Crm(CrmRequest::ShowPanel));
     h.now = h.now + Duration::from_secs(30);
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
     let log = logs(&h.effects()).pop().expect("a call log");

@@ -2,7 +2,8 @@
 //! from `/support/api/<ver>/interaction.js`. Methods take positional
 //! arguments and a callback answering `{result, error}`.
 
-use super::{call_method, lookup, Request};
+use crate::js::{call_method, lookup};
+use ctisvr_core::CrmRequest;
 use wasm_bindgen::JsValue;
 
 const INTERACTION: &str = "sforce.interaction";
@@ -10,30 +11,30 @@ const CTI: &str = "sforce.interaction.cti";
 
 /// Calls the method for `request`; `callback` receives the answer (Classic's
 /// `notifyInitializationComplete` takes none and never answers).
-pub fn send(request: &Request, callback: JsValue) -> Result<(), String> {
+pub fn send(request: &CrmRequest, callback: JsValue) -> Result<(), String> {
     let api = |path: &[&str], name: &str| lookup(path).ok_or_else(|| format!("{name} is not loaded on this page"));
     let interaction = || api(&["sforce", "interaction"], INTERACTION);
     let cti = || api(&["sforce", "interaction", "cti"], CTI);
     match request {
-        Request::Settings => call_method(&cti()?, CTI, "getCallCenterSettings", &[callback]),
-        Request::ListenClickToDial => call_method(&cti()?, CTI, "onClickToDial", &[callback]),
-        Request::ClickToDial { enabled } => {
+        CrmRequest::Settings => call_method(&cti()?, CTI, "getCallCenterSettings", &[callback]),
+        CrmRequest::ListenClickToDial => call_method(&cti()?, CTI, "onClickToDial", &[callback]),
+        CrmRequest::ClickToDial { enabled } => {
             let method = if *enabled { "enableClickToDial" } else { "disableClickToDial" };
             call_method(&cti()?, CTI, method, &[callback])
         }
-        Request::ScreenPop { number, .. } => call_method(
+        CrmRequest::ScreenPop { number, .. } => call_method(
             &interaction()?,
             INTERACTION,
             "searchAndScreenPop",
             &[JsValue::from_str(number), JsValue::from_str(""), JsValue::from_str("inbound"), callback],
         ),
-        Request::ShowPanel => call_method(&interaction()?, INTERACTION, "setVisible", &[JsValue::TRUE, callback]),
-        Request::SaveLog { log, .. } => call_method(
+        CrmRequest::ShowPanel => call_method(&interaction()?, INTERACTION, "setVisible", &[JsValue::TRUE, callback]),
+        CrmRequest::SaveLog { log, .. } => call_method(
             &interaction()?,
             INTERACTION,
             "saveLog",
             &[JsValue::from_str("Task"), JsValue::from_str(&log.classic_params()), callback],
         ),
-        Request::InitializationComplete => call_method(&cti()?, CTI, "notifyInitializationComplete", &[]),
+        CrmRequest::InitializationComplete => call_method(&cti()?, CTI, "notifyInitializationComplete", &[]),
     }
 }

@@ -3,20 +3,21 @@
 //! object with a `callback` (the listener: `listener`) and answers
 //! `{success, returnValue, errors}`.
 
-use super::{call_method, lookup, object, to_js, Request};
+use crate::js::{call_method, get, lookup, object, to_js};
+use ctisvr_core::CrmRequest;
 use wasm_bindgen::JsValue;
 
 const NAME: &str = "sforce.opencti";
 
 /// Calls the method for `request`; `callback` receives the answer.
-pub fn send(request: &Request, callback: JsValue) -> Result<(), String> {
+pub fn send(request: &CrmRequest, callback: JsValue) -> Result<(), String> {
     let opencti = lookup(&["sforce", "opencti"]).ok_or_else(|| format!("{NAME} is not loaded on this page"))?;
     let (method, argument) = match request {
-        Request::Settings => ("getCallCenterSettings", object(&[("callback", callback)])),
-        Request::ListenClickToDial => ("onClickToDial", object(&[("listener", callback)])),
-        Request::ClickToDial { enabled: true } => ("enableClickToDial", object(&[("callback", callback)])),
-        Request::ClickToDial { enabled: false } => ("disableClickToDial", object(&[("callback", callback)])),
-        Request::ScreenPop { number, .. } => (
+        CrmRequest::Settings => ("getCallCenterSettings", object(&[("callback", callback)])),
+        CrmRequest::ListenClickToDial => ("onClickToDial", object(&[("listener", callback)])),
+        CrmRequest::ClickToDial { enabled: true } => ("enableClickToDial", object(&[("callback", callback)])),
+        CrmRequest::ClickToDial { enabled: false } => ("disableClickToDial", object(&[("callback", callback)])),
+        CrmRequest::ScreenPop { number, .. } => (
             "searchAndScreenPop",
             object(&[
                 ("searchParams", JsValue::from_str(number)),
@@ -26,13 +27,13 @@ pub fn send(request: &Request, callback: JsValue) -> Result<(), String> {
                 ("callback", callback),
             ]),
         ),
-        Request::ShowPanel => {
+        CrmRequest::ShowPanel => {
             ("setSoftphonePanelVisibility", object(&[("visible", JsValue::TRUE), ("callback", callback)]))
         }
-        Request::SaveLog { log, .. } => {
+        CrmRequest::SaveLog { log, .. } => {
             ("saveLog", object(&[("value", to_js(&log.lightning_value())), ("callback", callback)]))
         }
-        Request::InitializationComplete => ("notifyInitializationComplete", object(&[("callback", callback)])),
+        CrmRequest::InitializationComplete => ("notifyInitializationComplete", object(&[("callback", callback)])),
     };
     call_method(&opencti, NAME, method, &[argument])
 }
@@ -40,7 +41,7 @@ pub fn send(request: &Request, callback: JsValue) -> Result<(), String> {
 /// `sforce.opencti.CALL_TYPE.INBOUND`, or its documented value `'inbound'`.
 fn inbound() -> JsValue {
     lookup(&["sforce", "opencti", "CALL_TYPE"])
-        .and_then(|types| js_sys::Reflect::get(&types, &JsValue::from_str("INBOUND")).ok())
+        .and_then(|types| get(&types, "INBOUND"))
         .filter(|value| value.is_string())
         .unwrap_or_else(|| JsValue::from_str("inbound"))
 }

@@ -1,7 +1,5 @@
 //! Agent login/logout and work modes (Auto, Manual, ACW, AUX + reason code).
 
-use super::send;
-use crate::driver::Driver;
 use ctisvr_core::agent::AgentAction;
 use ctisvr_core::wire::{Password, ReasonCode, WorkMode};
 use ctisvr_core::{AgentCommand, Command, State};
@@ -11,7 +9,7 @@ use leptos::prelude::*;
 const REASON_CODES: std::ops::RangeInclusive<u8> = 0..=9;
 
 #[component]
-pub fn AgentPanel(driver: Driver, state: RwSignal<State>) -> impl IntoView {
+pub fn AgentPanel(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> impl IntoView {
     let agent_id = RwSignal::new(String::new());
     // The password lives in this signal (memory) until it is sent; never in the DOM.
     let password = RwSignal::new(String::new());
@@ -25,21 +23,14 @@ pub fn AgentPanel(driver: Driver, state: RwSignal<State>) -> impl IntoView {
         text
     };
 
-    let login = {
-        let driver = driver.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let command =
-                AgentCommand::Login { agent_id: agent_id.get_untracked(), password: Password::new(take_password()) };
-            send(&driver, Command::Agent(command));
-        }
+    let login = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let command =
+            AgentCommand::Login { agent_id: agent_id.get_untracked(), password: Password::new(take_password()) };
+        on_command.run(Command::Agent(command));
     };
-    let logout = {
-        let driver = driver.clone();
-        move |_| send(&driver, Command::Agent(AgentCommand::Logout))
-    };
+    let logout = move |_| on_command.run(Command::Agent(AgentCommand::Logout));
     let mode_button = move |mode: WorkMode| {
-        let driver = driver.clone();
         let on_click = move |_| {
             let typed = take_password();
             let command = AgentCommand::SetState {
@@ -47,7 +38,7 @@ pub fn AgentPanel(driver: Driver, state: RwSignal<State>) -> impl IntoView {
                 reason: ReasonCode::new(reason.get_untracked()),
                 password: (!typed.is_empty()).then(|| Password::new(typed)),
             };
-            send(&driver, Command::Agent(command));
+            on_command.run(Command::Agent(command));
         };
         let current = move || state.with(|s| s.agent.work_mode() == Some(mode));
         view! {

@@ -4,22 +4,17 @@
 //! call dialled with an extension (`415-555-0100 x123`) has a "Send ext. 123"
 //! button, enabled once connected, and shows "Ext. 123 sent" after.
 
-use super::{send, ticking_clock};
+use super::ticking_clock;
 use crate::clock::now;
-use crate::driver::Driver;
 use ctisvr_core::{Call, CallCommand, CallState, Command, State};
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 
 #[component]
-pub fn CallsPanel(driver: Driver, state: RwSignal<State>) -> impl IntoView {
+pub fn CallsPanel(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> impl IntoView {
     let clock = ticking_clock();
     let caller = move || state.with(|s| s.current_call().map(|c| c.caller_shown().to_owned()).unwrap_or_default());
     let dialled = move || state.with(|s| s.current_call().map(|c| c.dialled.clone()).unwrap_or_default());
     let calls = move || state.with(|s| s.calls.clone());
-    // The list is re-rendered by a reactive closure, which must be Send; the
-    // browser has one thread.
-    let driver = SendWrapper::new(driver);
     view! {
         <section class="calls" aria-label="Calls">
             <ul class="call-list">
@@ -30,7 +25,7 @@ pub fn CallsPanel(driver: Driver, state: RwSignal<State>) -> impl IntoView {
                     } else {
                         calls
                             .into_iter()
-                            .map(|call| call_row(call, clock, Driver::clone(&driver), state))
+                            .map(|call| call_row(call, clock, on_command, state))
                             .collect_view()
                             .into_any()
                     }
@@ -50,7 +45,12 @@ pub fn CallsPanel(driver: Driver, state: RwSignal<State>) -> impl IntoView {
     }
 }
 
-fn call_row(call: Call, clock: RwSignal<u64>, driver: Driver, state: RwSignal<State>) -> impl IntoView {
+fn call_row(
+    call: Call,
+    clock: RwSignal<u64>,
+    on_command: UnsyncCallback<Command>,
+    state: RwSignal<State>,
+) -> impl IntoView {
     let class = match call.state {
         CallState::RingingIn | CallState::RingingOut => "call ringing",
         CallState::Connected => "call connected",
@@ -69,7 +69,7 @@ fn call_row(call: Call, clock: RwSignal<u64>, driver: Driver, state: RwSignal<St
                     type="button"
                     class="call-extension"
                     disabled=move || !state.with(|s| s.allows_extension(id))
-                    on:click=move |_| send(&driver, Command::Call(CallCommand::SendExtension { call: id }))
+                    on:click=move |_| on_command.run(Command::Call(CallCommand::SendExtension { call: id }))
                 >
                     {format!("Send ext. {}", extension.digits)}
                 </button>

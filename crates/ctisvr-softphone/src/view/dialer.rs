@@ -2,47 +2,38 @@
 //! enabled exactly when the core allows its action; the keypad sends DTMF on
 //! a connected call and otherwise types into the number field.
 
-use super::send;
-use crate::driver::Driver;
 use ctisvr_core::{CallAction, CallCommand, Command, State};
 use leptos::prelude::*;
 
 const KEYS: [&str; 12] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
 
 #[component]
-pub fn Dialer(driver: Driver, state: RwSignal<State>) -> impl IntoView {
+pub fn Dialer(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> impl IntoView {
     let number = RwSignal::new(String::new());
     let keypad_open = RwSignal::new(false);
     let tones_sent = RwSignal::new(String::new());
     let typed = move || Some(number.get_untracked()).filter(|n| !n.trim().is_empty());
 
     // One button: its label, the action that enables it, and the command it sends.
-    let button = {
-        let driver = driver.clone();
-        move |label: &'static str, action: CallAction, command: fn(Option<String>) -> CallCommand| {
-            let driver = driver.clone();
-            view! {
-                <button
-                    type="button"
-                    class=format!("call-button {}", label.to_lowercase().replace(' ', "-"))
-                    disabled=move || !state.with(|s| s.allows_call(action))
-                    on:click=move |_| send(&driver, Command::Call(command(typed())))
-                >
-                    {label}
-                </button>
-            }
+    let button = move |label: &'static str, action: CallAction, command: fn(Option<String>) -> CallCommand| {
+        view! {
+            <button
+                type="button"
+                class=format!("call-button {}", label.to_lowercase().replace(' ', "-"))
+                disabled=move || !state.with(|s| s.allows_call(action))
+                on:click=move |_| on_command.run(Command::Call(command(typed())))
+            >
+                {label}
+            </button>
         }
     };
 
-    let press_key = {
-        let driver = driver.clone();
-        move |key: &'static str| {
-            if state.with_untracked(|s| s.allows_call(CallAction::SendDtmf)) {
-                send(&driver, Command::Call(CallCommand::SendDtmf { digits: key.to_owned() }));
-                tones_sent.update(|t| t.push_str(key));
-            } else {
-                number.update(|n| n.push_str(key));
-            }
+    let press_key = move |key: &'static str| {
+        if state.with_untracked(|s| s.allows_call(CallAction::SendDtmf)) {
+            on_command.run(Command::Call(CallCommand::SendDtmf { digits: key.to_owned() }));
+            tones_sent.update(|t| t.push_str(key));
+        } else {
+            number.update(|n| n.push_str(key));
         }
     };
     // Tones belong to one call: forget them when no call is connected.
@@ -52,12 +43,9 @@ pub fn Dialer(driver: Driver, state: RwSignal<State>) -> impl IntoView {
         }
     });
 
-    let dial = {
-        let driver = driver.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            send(&driver, Command::Call(CallCommand::Dial { number: number.get_untracked() }));
-        }
+    let dial = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        on_command.run(Command::Call(CallCommand::Dial { number: number.get_untracked() }));
     };
 
     view! {
@@ -103,8 +91,7 @@ pub fn Dialer(driver: Driver, state: RwSignal<State>) -> impl IntoView {
                 {KEYS
                     .into_iter()
                     .map(|key| {
-                        let press = press_key.clone();
-                        view! { <button type="button" class="key" on:click=move |_| press(key)>{key}</button> }
+                        view! { <button type="button" class="key" on:click=move |_| press_key(key)>{key}</button> }
                     })
                     .collect_view()}
                 <p class="tones" aria-live="polite">

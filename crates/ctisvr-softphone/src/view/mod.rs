@@ -1,6 +1,8 @@
 //! The view: Leptos components rendering the core's [`State`]. Components
-//! read the state signal and turn clicks into [`Command`]s; what is enabled
-//! comes from the core (`State::allows`), never from rules written here.
+//! read the state signal and turn clicks into [`Command`]s for a callback;
+//! what is enabled and every word shown come from the core (`State::allows`,
+//! `Call::describe`, `ConnectionStatus::describe`...), never from rules
+//! written here. The view depends on the core alone, not on the driver.
 
 mod agent;
 mod calls;
@@ -8,30 +10,25 @@ mod dialer;
 mod notice;
 mod status;
 
-use crate::driver::Driver;
 use ctisvr_core::{Command, State};
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
-/// The whole softphone.
+/// The whole softphone: renders `state`, and hands each click's command to
+/// `on_command` (the element sends it to the session; a refusal is shown by
+/// the core, so the view needs no answer).
 #[component]
-pub fn Softphone(driver: Driver, state: RwSignal<State>) -> impl IntoView {
+pub fn Softphone(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> impl IntoView {
     view! {
         <section class="softphone" aria-label="CtiSVR softphone">
-            <status::StatusBar driver=driver.clone() state=state />
-            <notice::NoticeBar driver=driver.clone() state=state />
-            <agent::AgentPanel driver=driver.clone() state=state />
-            <calls::CallsPanel driver=driver.clone() state=state />
-            <dialer::Dialer driver=driver state=state />
+            <status::StatusBar on_command=on_command state=state />
+            <notice::NoticeBar on_command=on_command state=state />
+            <agent::AgentPanel on_command=on_command state=state />
+            <calls::CallsPanel on_command=on_command state=state />
+            <dialer::Dialer on_command=on_command state=state />
         </section>
     }
-}
-
-/// Sends a command; a refusal is already shown by the core, so the result
-/// only matters to the page's script API.
-fn send(driver: &Driver, command: Command) {
-    let _ = driver.command(command);
 }
 
 /// A signal that changes every second while the view lives (drives timers

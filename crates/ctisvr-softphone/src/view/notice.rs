@@ -1,14 +1,12 @@
 //! The message area: errors and information from the core, never `alert()`.
 
-use super::send;
-use crate::driver::Driver;
 use ctisvr_core::{Command, NoticeLevel, State};
 use leptos::prelude::*;
 
 #[component]
-pub fn NoticeBar(driver: Driver, state: RwSignal<State>) -> impl IntoView {
+pub fn NoticeBar(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> impl IntoView {
     let notice = move || state.with(|s| s.notice.clone());
-    let dismiss = move |_| send(&driver, Command::DismissNotice);
+    let dismiss = move |_| on_command.run(Command::DismissNotice);
     view! {
         <div class="notice-slot" aria-live="polite">
             <div

@@ -1,0 +1,172 @@
+//! What each CRM answer means, read alone and through a session.
+
+use super::*;
+use crate::crm::CallType;
+use crate::notice::NoticeCause;
+use crate::time::Millis;
+use crate::Session;
+use serde_json::json;
+
+fn ok_lightning(value: Value) -> Result<Value, String> {
+    Ok(json!({"success": true, "returnValue": value, "errors": null}))
+}
+
+fn err_lightning(description: &str) -> Result<Value, String> {
+    Ok(json!({"success": false, "returnValue": null, "errors": [{"description": description}]}))
+}
+
+fn log() -> CallLog {
+    CallLog {
+        subject: "Call from 5551234".into(),
+        call_type: CallType::Inbound,
+        duration_seconds: 42,
+        call_object: "1@0".into(),
+        who_id: None,
+        what_id: None,
+        disposition: None,
+        description: String::new(),
+    }
+}
+
+fn failure(answer: CrmAnswer) -> (String, String) {
+    match answer {
+        CrmAnswer::Input(CrmInput::Failed { what, error }) => (what, error),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn settings_come_from_either_flavour_or_say_why_not() {
+    let lightning = ok_lightning(json!({"/ServerInfo/wsURIA": "ws://a:9006/"}));
+    match read_answer(Crm::Lightning, CrmRequest::Settings, lightning) {
+        CrmAnswer::Settings(Ok(settings)) => assert_eq!(settings.ws_uri_a.as_str(), "ws://a:9006/"),
+        other => panic!("{other:?}"),
+    }
+    let classic = Ok(json!({"result": "{\"/ServerInfo/wsURIA\": \"ws://c:9006/\"}"}));
+    match read_answer(Crm::Classic, CrmRequest::Settings, classic) {
+        CrmAnswer::Settings(Ok(settings)) => assert_eq!(settings.ws_uri_a.as_str(), "ws://c:9006/"),
+        other => panic!("{other:?}"),
+    }
+    let missing = Err("sforce.opencti is not loaded on this page".to_owned());
+    assert_eq!(
+        read_answer(Crm::Lightning, CrmRequest::Settings, missing),
+        CrmAnswer::Settings(Err(SettingsError::Crm("sforce.opencti is not loaded on this page".into())))
+    );
+    assert!(matches!(
+        read_answer(Crm::Lightning, CrmRequest::Settings, err_lightning("no call center")),
+        CrmAnswer::Settings(Err(SettingsError::Crm(reason))) if reason == "no call center"
+    ));
+}
+
+#[test]
+fn a_click_is_its_payload_in_either_flavour() {
+    let click = json!({"number": "4155550100", "recordId": "003A"});
+    assert_eq!(
+        read_answer(Crm::Lightning, CrmRequest::ListenClickToDial, Ok(click.clone())),
+        CrmAnswer::Input(CrmInput::ClickToDial(click))
+    );
+    let text = json!("{\"number\":\"4155550100\"}");
+    assert_eq!(
+        read_answer(Crm::Classic, CrmRequest::ListenClickToDial, Ok(json!({"result": text.clone()}))),
+        CrmAnswer::Input(CrmInput::ClickToDial(text))
+    );
+    let (what, error) = failure(read_answer(Crm::Classic, CrmRequest::ListenClickToDial, Err("threw".into())));
+    assert_eq!((what.as_str(), error.as_str()), ("Listening for click-to-dial", "threw"));
+}
+
+#[test]
+fn a_screen_pop_reports_its_result_or_names_the_number() {
+    let request = CrmRequest::ScreenPop { call_id: 3, number: "5551234".into() };
+    let found = json!({"003A": {"Id": "003A"}});
+    assert_eq!(
+        read_answer(Crm::Lightning, request.clone(), ok_lightning(found.clone())),
+        CrmAnswer::Input(CrmInput::ScreenPopResult { call_id: 3, result: found })
+    );
+    let (what, error) = failure(read_answer(Crm::Lightning, request.clone(), err_lightning("no access")));
+    assert_eq!((what.as_str(), error.as_str()), ("Screen pop of 5551234", "no access"));
+    let (what, _) = failure(read_answer(Crm::Classic, request, Ok(json!({"result": false}))));
+    assert_eq!(what, "Screen pop of 5551234");
+}
+
+#[test]
+fn a_log_is_saved_or_failed_with_its_log_for_the_retry() {
+    let request = CrmRequest::SaveLog { call_id: 4, log: log() };
+    assert_eq!(
+        read_answer(Crm::Classic, request.clone(), Ok(json!({"result": "00T1"}))),
+        CrmAnswer::Input(CrmInput::LogSaved { call_id: 4 })
+    );
+    assert_eq!(
+        read_answer(Crm::Lightning, request, err_lightning("INSUFFICIENT_ACCESS")),
+        CrmAnswer::Input(CrmInput::LogFailed { call_id: 4, log: log(), error: "INSUFFICIENT_ACCESS".into() })
+    );
+}
+
+#[test]
+fn instructions_answer_nothing_unless_they_fail() {
+    for (request, what) in [
+        (CrmRequest::ClickToDial { enabled: true }, "Turning click-to-dial on"),
+        (CrmRequest::ClickToDial { enabled: false }, "Turning click-to-dial off"),
+        (CrmRequest::ShowPanel, "Showing the softphone panel"),
+        (CrmRequest::InitializationComplete, "Telling Salesforce the softphone is ready"),
+    ] {
+        assert_eq!(read_answer(Crm::Lightning, request.clone(), ok_lightning(Value::Null)), CrmAnswer::Done);
+        assert_eq!(read_answer(Crm::Classic, request.clone(), Ok(json!({"result": true}))), CrmAnswer::Done);
+        let (said, error) = failure(read_answer(Crm::Lightning, request.clone(), err_lightning("nope")));
+        assert_eq!((said.as_str(), error.as_str()), (what, "nope"));
+        let (said, error) = failure(read_answer(Crm::Classic, request, Err("sforce.x is missing".into())));
+        assert_eq!((said.as_str(), error.as_str()), (what, "sforce.x is missing"));
+    }
+}
+
+fn notice(session: &Session) -> String {
+    session.state().notice.map(|n| n.text).unwrap_or_default()
+}
+
+#[test]
+fn a_session_asks_its_crm_and_hears_the_answers() {
+    let mut session = Session::default();
+    assert_eq!(session.poll_crm(), None, "no CRM, nothing asked");
+    session.attach_crm(Crm::Lightning);
+    assert_eq!(session.poll_crm(), Some(CrmRequest::Settings));
+    assert_eq!(session.poll_crm(), Some(CrmRequest::ListenClickToDial));
+    assert_eq!(session.poll_crm(), None);
+    let settings = ok_lightning(json!({"/ServerInfo/wsURIA": "ws://a:9006/"}));
+    session.handle_crm_answer(Millis(0), CrmRequest::Settings, settings);
+    assert_eq!(session.settings().map(|s| s.ws_uri_a.as_str().to_owned()), Some("ws://a:9006/".into()));
+    assert_eq!(session.poll_crm(), Some(CrmRequest::InitializationComplete));
+    // A click before the session is ready is refused, visibly.
+    let click = Ok(json!({"number": "4155550100"}));
+    session.handle_crm_answer(Millis(0), CrmRequest::ListenClickToDial, click);
+    assert!(notice(&session).contains("not connected"), "{}", notice(&session));
+    // A failed instruction is shown with what it was.
+    session.handle_crm_answer(Millis(0), CrmRequest::ShowPanel, err_lightning("hidden by admin"));
+    assert_eq!(notice(&session), "Showing the softphone panel failed: hidden by admin");
+    session.handle_crm_answer(Millis(0), CrmRequest::InitializationComplete, ok_lightning(Value::Null));
+    assert_eq!(notice(&session), "Showing the softphone panel failed: hidden by admin", "success says nothing");
+    // A log the session is not waiting for is nothing to report.
+    let log = CrmRequest::SaveLog { call_id: 9, log: log() };
+    session.handle_crm_answer(Millis(0), log, err_lightning("INSUFFICIENT_ACCESS"));
+    assert_eq!(notice(&session), "Showing the softphone panel failed: hidden by admin");
+}
+
+#[test]
+fn without_its_library_the_crm_says_so_once() {
+    let mut session = Session::default();
+    session.attach_crm(Crm::Classic);
+    let missing = "sforce.interaction.cti is not loaded on this page";
+    while let Some(request) = session.poll_crm() {
+        session.handle_crm_answer(Millis(0), request, Err(missing.to_owned()));
+    }
+    assert_eq!(
+        notice(&session),
+        format!("Softphone not configured: the CRM did not give the call center settings ({missing}).")
+    );
+    assert_eq!(session.state().notice.map(|n| n.cause), Some(NoticeCause::Settings));
+    // With the settings given, a listener that fails is shown.
+    let mut session = Session::default();
+    session.attach_crm(Crm::Lightning);
+    let settings = ok_lightning(json!({"/ServerInfo/wsURIA": "ws://a:9006/"}));
+    session.handle_crm_answer(Millis(0), CrmRequest::Settings, settings);
+    session.handle_crm_answer(Millis(0), CrmRequest::ListenClickToDial, Err("onClickToDial threw".into()));
+    assert_eq!(notice(&session), "Listening for click-to-dial failed: onClickToDial threw");
+}
