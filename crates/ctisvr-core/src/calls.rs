@@ -738,5 +738,4 @@ fn numberless(event: &Event) -> bool {
 }
 
 #[cfg(test)]
-#[path = "calls_tests.rs"]
 mod tests;

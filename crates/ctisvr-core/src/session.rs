@@ -1025,5 +1025,4 @@ mod startup;
 mod timers;
 
 #[cfg(test)]
-#[path = "session_tests.rs"]
 mod tests;

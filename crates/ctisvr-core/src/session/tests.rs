@@ -946,19 +946,9 @@ fn a_caller_who_calls_back_at_once_is_popped_and_logged_again() {
     }
 }
 
-#[path = "session_tests/withheld.rs"]
-mod withheld;
-
-#[path = "session_tests/reload.rs"]
-mod reload;
-
-#[path = "session_tests/late_events.rs"]
-mod late_events_and_repeated_dials;
-
-#[path = "session_tests/extension.rs"]
 mod extension;
-
-#[path = "session_tests/network.rs"]
+mod late_events;
 mod network;
-#[path = "session_tests/notices.rs"]
 mod notices;
+mod reload;
+mod withheld;
