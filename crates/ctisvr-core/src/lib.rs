@@ -20,15 +20,22 @@
 //! assert!(first.contains("myextension"));
 //! ```
 //!
-//! Modules: [`wire`] (the JSON protocol), [`settings`] (call center settings),
-//! [`session`] (the state machine), [`agent`] (agent state and its rules),
-//! [`connection`] (which server to use and when), [`effects`] (what the edge
-//! must do), [`notice`] (messages for the agent and when they go), [`crm`]
-//! (Salesforce Open CTI payloads and call logs), [`crm_requests`] (what
-//! the session asks of the CRM, and what its answers mean),
-//! [`transport_advice`] (why the browser refused a socket), [`time`] (the
-//! caller's clock), [`numbers`] (when two numbers name the same party),
-//! [`dial_refusal`] (a number already being dialled or on the call).
+//! Modules: [`session`] (the state machine, with its owned parts: request
+//! tracking, start-up phase, timers, CRM duties), [`command`] (what the agent
+//! asks, typed refusals), [`calls`] (calls from events, call commands and
+//! their rules), [`agent`] (agent state and its rules), [`state`] (the
+//! snapshot the view renders), [`wire`] (the JSON protocol, one codec for
+//! core and mock), [`settings`] (call center settings), [`connection`]
+//! (which server to use and when), [`effects`] (the page's news),
+//! [`notice`] (messages for the agent and when they go), [`crm`] (Salesforce
+//! Open CTI payloads and call logs), [`crm_requests`] (what the session asks
+//! of the CRM, and what its answers mean), [`dialing`] (numbers as records
+//! hold them), [`numbers`] (when two numbers name the same party),
+//! [`dial_refusal`] (a number already being dialled or on the call),
+//! [`withheld`] (callers who withheld their number), [`call_memory`] (what a
+//! tab keeps about its calls for a reload), [`tabs`] (one pop and one log per
+//! call across the agent's tabs), [`transport_advice`] (close reports in
+//! words, why the browser refused a socket), [`time`] (the caller's clock).
 
 pub mod agent;
 pub mod call_memory;

@@ -94,6 +94,33 @@ pub enum TransportEvent {
 }
 
 /// The softphone's session with CtiSVR. See the module docs.
+///
+/// ## Usage
+///
+/// Feed it what happened, with the time; then drain, in this order,
+/// `poll_event` (the page's news), `poll_crm` (the CRM's requests),
+/// `poll_connect`, `poll_transmit`, `poll_tab_message`, `poll_new_tab`, and
+/// arm one timer at `poll_timeout`:
+///
+/// ```
+/// use ctisvr_core::{CallCommand, Command, Effect, Millis, Rejected, Session, Settings, TransportEvent};
+///
+/// let mut session = Session::default();
+/// let settings = Settings::from_attributes(|name| (name == "ws-uri-a").then(|| "ws://cti:9006".to_string()));
+/// session.configure(Millis(0), settings);
+/// let socket = session.poll_connect().expect("a socket to open");
+/// session.handle_transport(Millis(5), TransportEvent::Opened(socket.id));
+/// assert!(session.poll_transmit().is_some_and(|frame| frame.contains("\"myextension\"")));
+/// // Not started yet: the agent's request is refused with a typed reason.
+/// let refused = session.command(Millis(6), Command::Call(CallCommand::HangUp));
+/// assert_eq!(refused, Err(Rejected::NotReady));
+/// session.handle_frame(Millis(7), socket.id, r#"{"msgtype":"response","id":1,"result":"success","extension":"2001"}"#);
+/// assert_eq!(session.state().extension.as_deref(), Some("2001"));
+/// while let Some(effect) = session.poll_event() {
+///     assert!(!matches!(effect, Effect::Ready(true)), "start-up is not over");
+/// }
+/// assert!(session.poll_timeout().is_some(), "the answers are due by a deadline");
+/// ```
 #[derive(Debug)]
 pub struct Session {
     options: SessionOptions,
