@@ -39,7 +39,7 @@
 //! assert_eq!(CallMemory::decode(&memory.encode()), memory);
 //! ```
 
-use crate::calls::{Call, CallExtension, Direction};
+use crate::calls::{Call, CallExtension, Direction, Remembered};
 use crate::crm::Record;
 use crate::numbers::same_number;
 use crate::time::Millis;
@@ -101,6 +101,17 @@ impl CallMemo {
             record: record.map(|r| Record { name: None, ..r.clone() }),
             popped: popped.cloned(),
             extension_digits: call.extension.clone(),
+        }
+    }
+
+    /// What the calls take from the memo when `userdata` names its call again.
+    pub fn remembered(&self) -> Remembered {
+        Remembered {
+            direction: self.direction,
+            dialled: self.dialled.clone(),
+            started_at: self.started_at,
+            connected_at: self.connected_at,
+            extension: self.extension_digits.clone(),
         }
     }
 

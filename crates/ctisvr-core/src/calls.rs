@@ -22,7 +22,6 @@ mod command;
 
 pub use command::CallCommand;
 
-use crate::call_memory::CallMemo;
 use crate::numbers::{same_number, same_party};
 use crate::settings::DialingPrefixes;
 use crate::time::Millis;
@@ -217,6 +216,19 @@ pub fn allows(calls: &[Call], action: CallAction) -> bool {
     }
 }
 
+/// What a page remembered about a call before it was reloaded (built by
+/// [`crate::call_memory::CallMemo::remembered`]): what `userdata` cannot tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remembered {
+    pub direction: Direction,
+    /// The number dialled (empty: not known).
+    pub dialled: String,
+    pub started_at: Millis,
+    pub connected_at: Option<Millis>,
+    /// The extension dialled with it, and whether it was sent.
+    pub extension: Option<CallExtension>,
+}
+
 /// What `userdata` says of the call at the extension after a (re)connect.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Restored<'a> {
@@ -405,7 +417,12 @@ impl Calls {
     /// Its numbers tell its direction (we placed it when the calling party
     /// is our extension); `memo`, what the page remembered before a reload,
     /// gives its start and the number dialled.
-    pub(crate) fn restore(&mut self, now: Millis, restored: Restored<'_>, memo: Option<&CallMemo>) -> Vec<CallChange> {
+    pub(crate) fn restore(
+        &mut self,
+        now: Millis,
+        restored: Restored<'_>,
+        memo: Option<&Remembered>,
+    ) -> Vec<CallChange> {
         let mut changes = Vec::new();
         let Restored { extension, calling, called, caller } = restored;
         let known = self.calls.iter().any(|c| same_number(&c.calling, calling) && same_number(&c.called, called));
@@ -423,7 +440,7 @@ impl Calls {
             if let Some(memo) = memo {
                 call.started_at = memo.started_at;
                 call.connected_at = Some(memo.connected_at.unwrap_or(now));
-                call.extension = memo.extension_digits.clone();
+                call.extension = memo.extension.clone();
                 if !memo.dialled.is_empty() {
                     call.dialled = memo.dialled.clone();
                 }
@@ -435,7 +452,7 @@ impl Calls {
 
     /// Another tab remembered call `id` (restored blind after a reload):
     /// its start, direction and the number dialled.
-    pub(crate) fn resume(&mut self, id: CallId, memo: &CallMemo) -> Vec<CallChange> {
+    pub(crate) fn resume(&mut self, id: CallId, memo: &Remembered) -> Vec<CallChange> {
         let mut changes = Vec::new();
         if let Some(index) = self.calls.iter().position(|c| c.id == id) {
             self.update(index, &mut changes, |call| {
@@ -454,7 +471,7 @@ impl Calls {
                     call.dialled = memo.dialled.clone();
                 }
                 if call.extension.is_none() {
-                    call.extension = memo.extension_digits.clone();
+                    call.extension = memo.extension.clone();
                 }
             });
         }

@@ -14,6 +14,7 @@
 //! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
 
 use crate::agent::{AgentAction, AgentCommand, AgentStatus};
+use crate::call_memory::CallMemo;
 use crate::calls::{CallAction, CallChange, CallCommand, Calls, Restored};
 use crate::command::{Command, Rejected};
 use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy, ConnectionStatus};
@@ -686,7 +687,7 @@ impl Session {
                 let called = response.called.clone().unwrap_or_default();
                 let memo = self.duties.memo_of(&extension, &calling, &called);
                 let restored = Restored { extension: &extension, calling: &calling, called: &called, caller: &caller };
-                let changes = self.calls.restore(now, restored, memo.as_ref());
+                let changes = self.calls.restore(now, restored, memo.as_ref().map(CallMemo::remembered).as_ref());
                 for change in &changes {
                     if let CallChange::Appeared(call) = change {
                         match &memo {
@@ -907,7 +908,7 @@ impl Session {
         if self.duties.handle_tab_message(now, message) {
             let extension = self.extension.clone().unwrap_or_default();
             for (call, memo) in self.duties.told_about_blind(self.calls.list(), &extension) {
-                let changes = self.calls.resume(call.id, &memo);
+                let changes = self.calls.resume(call.id, &memo.remembered());
                 self.emit_calls(now, changes);
             }
         }
