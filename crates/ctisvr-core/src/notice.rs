@@ -8,11 +8,15 @@
 //! a time: a newer one takes the place of the older.
 
 use crate::connection::ConnId;
+use crate::problem::Problem;
 
 /// A message for the agent, shown in the message bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub level: NoticeLevel,
+    /// What went wrong (tests match it).
+    pub problem: Problem,
+    /// The problem in words, as shown.
     pub text: String,
     /// What it is about; the notice goes when this ends.
     pub cause: NoticeCause,
@@ -25,12 +29,12 @@ pub enum NoticeLevel {
 }
 
 impl Notice {
-    pub fn error(cause: NoticeCause, text: impl Into<String>) -> Notice {
-        Notice { level: NoticeLevel::Error, text: text.into(), cause }
+    pub fn error(cause: NoticeCause, problem: Problem) -> Notice {
+        Notice { level: NoticeLevel::Error, text: problem.to_string(), problem, cause }
     }
 
-    pub fn info(cause: NoticeCause, text: impl Into<String>) -> Notice {
-        Notice { level: NoticeLevel::Info, text: text.into(), cause }
+    pub fn info(cause: NoticeCause, problem: Problem) -> Notice {
+        Notice { level: NoticeLevel::Info, text: problem.to_string(), problem, cause }
     }
 }
 

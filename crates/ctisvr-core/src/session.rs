@@ -25,11 +25,12 @@ use crate::dialing::auto_send::{AutoSend, BUSY_RETRY};
 use crate::dialing::{dial_target, DialError};
 use crate::effects::Effect;
 use crate::notice::{Notice, NoticeCause, Resolved};
+use crate::problem::Problem;
 use crate::settings::{Settings, SettingsError};
 use crate::state::State;
 use crate::tabs::{PageEvent, TabId, TabMessage};
 use crate::time::Millis;
-use crate::transport_advice::{advise, describe_close, PageOrigin, NOT_TEXT};
+use crate::transport_advice::{advise, describe_close, PageOrigin};
 use crate::wire::{
     Dtmf, Event, EventKind, Password, ReasonCode, Request, Response, ServerFrame, SkillMode, TalkState, UserDataKind,
 };
@@ -217,9 +218,7 @@ impl Session {
                     self.crm_requests.push(CrmRequest::InitializationComplete);
                 }
             }
-            Err(error) => {
-                self.show(Notice::error(NoticeCause::Settings, format!("Softphone not configured: {error}.")))
-            }
+            Err(error) => self.show(Notice::error(NoticeCause::Settings, Problem::NotConfigured(error))),
         }
     }
 
@@ -236,7 +235,7 @@ impl Session {
             TransportEvent::NotText(id) => {
                 if self.connection.current() == Some(id) {
                     self.last_heard = now;
-                    self.show(Notice::error(NoticeCause::Event, NOT_TEXT.to_owned()));
+                    self.show(Notice::error(NoticeCause::Event, Problem::BinaryFrame));
                 }
             }
             TransportEvent::Closed { id, code, reason, clean } => {
@@ -257,7 +256,7 @@ impl Session {
             self.connection_lost();
             let shown = self.notice.as_ref().map(|n| n.text.as_str());
             if let Some(advice) = advice.filter(|advice| shown != Some(advice.as_str())) {
-                self.show(Notice::error(NoticeCause::Connection, advice));
+                self.show(Notice::error(NoticeCause::Connection, Problem::SocketRefused(advice)));
             }
         }
     }
@@ -273,10 +272,7 @@ impl Session {
             Ok(ServerFrame::Event(event)) => self.on_event(now, event),
             // Another msgtype: nothing of ours, but not an error either.
             Ok(ServerFrame::Unknown(_)) => {}
-            Err(error) => {
-                let text = format!("CtiSVR sent a message the softphone cannot read ({error}).");
-                self.show(Notice::error(NoticeCause::Event, text))
-            }
+            Err(error) => self.show(Notice::error(NoticeCause::Event, Problem::Unreadable(error.to_string()))),
         }
     }
 
@@ -307,9 +303,9 @@ impl Session {
             match rejected {
                 // A repeated click is ignored, not an error.
                 Rejected::Repeated(DialRefusal::AlreadyDialling(_)) => {
-                    self.show(Notice::info(cause, rejected.to_string()))
+                    self.show(Notice::info(cause, Problem::Rejected(rejected.clone())))
                 }
-                _ => self.show(Notice::error(cause, rejected.to_string())),
+                _ => self.show(Notice::error(cause, Problem::Rejected(rejected.clone()))),
             }
         }
         result
@@ -612,10 +608,7 @@ impl Session {
                         Purpose::QueryDeviceInfo,
                     );
                 }
-                None => self.show(Notice::error(
-                    self.startup_cause(),
-                    "CtiSVR did not say which extension this workstation uses.",
-                )),
+                None => self.show(Notice::error(self.startup_cause(), Problem::NoExtension)),
             },
             // Nothing follows from it: querydeviceinfo went with it.
             Purpose::StartMonitor => {}
@@ -747,7 +740,7 @@ impl Session {
             _ if purpose.is_read() => NoticeCause::Reading,
             _ => self.startup_cause(),
         };
-        self.show(Notice::error(cause, format!("{} failed: {reason}", purpose.describe())));
+        self.show(Notice::error(cause, Problem::RequestFailed { what: purpose.describe(), reason }));
         if let Purpose::Call { action, number } = &purpose {
             if let (CallAction::Dial | CallAction::Consult, Some(destination)) = (action, number) {
                 self.calls.not_placed(destination);
@@ -819,13 +812,7 @@ impl Session {
         let lost: Vec<String> = lost.iter().map(Purpose::describe).collect();
         self.resolve(Resolved::NothingWaiting);
         if !lost.is_empty() {
-            self.show(Notice::error(
-                cause,
-                format!(
-                    "{} was not confirmed: the connection to CtiSVR was lost. Check the state and try again.",
-                    lost.join(", ")
-                ),
-            ));
+            self.show(Notice::error(cause, Problem::NotConfirmed(lost)));
         }
         let was_ready = self.startup.is_ready();
         self.startup = Startup::Offline;
@@ -994,9 +981,7 @@ impl Session {
                         self.duties.dial_refused(placing);
                     }
                 }
-                Err(error) => {
-                    self.show(Notice::error(NoticeCause::CallRequest, format!("Click-to-dial failed: {error}.")))
-                }
+                Err(error) => self.show(Notice::error(NoticeCause::CallRequest, Problem::ClickToDial(error))),
             },
             CrmInput::ScreenPopResult { call_id, result } => {
                 let known = self.calls.list().iter().any(|c| c.id == call_id);
@@ -1006,7 +991,7 @@ impl Session {
                 }
             }
             CrmInput::Failed { what, error } => {
-                self.show(Notice::error(NoticeCause::Event, format!("{what} failed: {error}")))
+                self.show(Notice::error(NoticeCause::Event, Problem::CrmFailed { what, error }))
             }
             CrmInput::LogSaved { call_id } => self.duties.log_saved(now, call_id),
             CrmInput::LogFailed { call_id, log, error } => self.duties.log_failed(now, call_id, &log, &error),

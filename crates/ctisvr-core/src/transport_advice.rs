@@ -19,9 +19,6 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::settings::WsUri;
 
-/// The notice for a frame that is not text (CtiSVR speaks JSON text only).
-pub const NOT_TEXT: &str = "CtiSVR sent a message the softphone cannot read (a binary frame, not JSON text).";
-
 /// The browser's close report (`CloseEvent` `code`, `reason`, `wasClean`)
 /// in words for the agent and the `Waiting` status. 1006 means no close
 /// frame: the socket was refused or dropped (the browser gives no reason).

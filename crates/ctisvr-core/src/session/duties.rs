@@ -15,6 +15,7 @@ use crate::crm::{record_from_search, CallLog, Record};
 use crate::crm_requests::CrmRequest;
 use crate::effects::Effect;
 use crate::notice::{Notice, NoticeCause, Resolved};
+use crate::problem::Problem;
 use crate::settings::Options;
 use crate::tabs::{Duty, Outcome, PageEvent, TabId, TabMessage, Tabs, Task};
 use crate::time::Millis;
@@ -207,19 +208,13 @@ impl Duties {
         if attempt > LOG_ATTEMPTS {
             self.tabs.done(now, &task);
             self.forget_log(&task);
-            self.out.push_back(Output::Notice(Notice::error(
-                NoticeCause::Event,
-                format!(
-                    "The call log \"{}\" could not be saved after {LOG_ATTEMPTS} attempts ({error}). Log the call by hand.",
-                    log.subject
-                ),
-            )));
+            let given_up =
+                Problem::LogGivenUp { subject: log.subject.clone(), attempts: LOG_ATTEMPTS, error: error.to_owned() };
+            self.out.push_back(Output::Notice(Notice::error(NoticeCause::Event, given_up)));
         } else {
             let delay = LOG_RETRY * attempt;
-            self.out.push_back(Output::Notice(Notice::error(
-                NoticeCause::LogRetry(task.call.clone()),
-                format!("The call log was not saved ({error}); trying again in {} s.", delay.as_secs()),
-            )));
+            let retry = Problem::LogRetry { error: error.to_owned(), seconds: delay.as_secs() };
+            self.out.push_back(Output::Notice(Notice::error(NoticeCause::LogRetry(task.call.clone()), retry)));
             self.tabs.retry(now, &task, now + delay);
         }
     }

@@ -301,3 +301,28 @@ impl Harness {
         self.reply(id, json!({"calling": "5551234", "called": "2001", "cli": "5551234"}));
     }
 }
+
+/// Notices name their problem as a variant: tests (and script callers
+/// through the DOM event's text) need not parse the words.
+#[test]
+fn each_notice_names_its_problem() {
+    use crate::problem::Problem;
+    let problem = |h: &Harness| h.session.state().notice.map(|n| n.problem);
+    let mut h = Harness::new();
+    h.start_logged_out();
+    let _ = h.call(CallCommand::HangUp);
+    assert_eq!(problem(&h), Some(Problem::Rejected(Rejected::NotAllowed(CallAction::HangUp))));
+    h.receive(json!("not an object"));
+    assert!(matches!(problem(&h), Some(Problem::Unreadable(_))), "{:?}", problem(&h));
+    h.login();
+    h.command(AgentCommand::SetState { mode: WorkMode::Manual, reason: None, password: None }).unwrap();
+    let (id, _) = h.sent("setstate");
+    h.fail(id, "invalid state");
+    assert_eq!(
+        problem(&h),
+        Some(Problem::RequestFailed { what: "Change to Manual".into(), reason: "invalid state".into() })
+    );
+    h.command(AgentCommand::Logout).unwrap();
+    h.close("dropped");
+    assert_eq!(problem(&h), Some(Problem::NotConfirmed(vec!["Logout".into()])));
+}
