@@ -190,7 +190,22 @@ impl Call {
     }
 }
 
-/// Whether `action` makes sense with these calls (connection aside).
+/// Whether `action` makes sense with these calls (connection aside). The
+/// buttons ([`crate::State::allows_call`]) and the commands both ask it; a
+/// refused command says [`CallAction::refusal`].
+///
+/// ## Usage
+///
+/// ```
+/// use ctisvr_core::calls::allows;
+/// use ctisvr_core::{CallAction, CallCommand};
+///
+/// let no_calls = [];
+/// assert!(allows(&no_calls, CallAction::Dial));
+/// let hang_up = CallCommand::HangUp.action();
+/// assert!(!allows(&no_calls, hang_up));
+/// assert_eq!(hang_up.refusal(), "There is no call to hang up.");
+/// ```
 pub fn allows(calls: &[Call], action: CallAction) -> bool {
     let active = calls.iter().find(|c| c.is_active());
     let connected = active.filter(|c| c.state == CallState::Connected);

@@ -6,6 +6,20 @@ use crate::connection::ConnectionStatus;
 use crate::effects::Notice;
 
 /// What the softphone shows. Cheap to clone; the password is never in it.
+///
+/// ## Usage
+///
+/// Render it after each turn of the loop ([`crate::Session::state`]); the
+/// view asks it which controls to enable and reads the core's wording:
+///
+/// ```
+/// use ctisvr_core::{AgentAction, CallAction, Session};
+///
+/// let state = Session::default().state();
+/// assert!(!state.ready, "not configured, not connected");
+/// assert!(!state.allows(AgentAction::Login) && !state.allows_call(CallAction::Dial));
+/// assert!(state.calls.is_empty() && state.notice.is_none());
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct State {
     pub connection: ConnectionStatus,
