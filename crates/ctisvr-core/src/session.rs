@@ -13,7 +13,7 @@
 //! `queryagentstate` (an agent is logged in: `userdata` when on a call) or
 //! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
 
-use crate::agent::{AgentAction, AgentCommand, AgentStatus};
+use crate::agent::{AgentCommand, AgentStatus};
 use crate::call_memory::CallMemo;
 use crate::calls::{CallAction, CallChange, CallCommand, Calls, Restored};
 use crate::command::{Command, Rejected};
@@ -22,7 +22,6 @@ use crate::crm::{parse_click_to_dial, Crm};
 use crate::crm_requests::{read_answer, CrmAnswer, CrmInput, CrmRequest, CrmRequests};
 use crate::dial_refusal::DialRefusal;
 use crate::dialing::auto_send::{AutoSend, BUSY_RETRY};
-use crate::dialing::{dial_target, DialError};
 use crate::effects::Effect;
 use crate::notice::{Notice, NoticeCause, Resolved};
 use crate::problem::Problem;
@@ -32,7 +31,7 @@ use crate::tabs::{PageEvent, TabId, TabMessage};
 use crate::time::Millis;
 use crate::transport_advice::{advise, describe_close, PageOrigin};
 use crate::wire::{
-    Dtmf, Event, EventKind, Password, ReasonCode, Request, Response, ServerFrame, SkillMode, TalkState, UserDataKind,
+    Event, EventKind, Password, ReasonCode, Request, Response, ServerFrame, SkillMode, TalkState, UserDataKind,
 };
 use duties::{Duties, Output as DutyOutput};
 use requests::{Purpose, Requests};
@@ -409,34 +408,7 @@ impl Session {
 
     fn agent_command(&mut self, now: Millis, command: AgentCommand) -> Result<(), Rejected> {
         let extension = self.extension_for_request()?;
-        let (request, purpose) = match command {
-            AgentCommand::Login { agent_id, password } => {
-                if !self.agent.allows(AgentAction::Login) {
-                    return Err(Rejected::AgentLoggedIn);
-                }
-                let agent_id = agent_id.trim().to_owned();
-                if agent_id.is_empty() {
-                    return Err(Rejected::MissingAgentId);
-                }
-                if password.is_empty() {
-                    return Err(Rejected::MissingPassword);
-                }
-                let request = Request::Login { extension, agent_id: agent_id.clone(), passwd: password.clone() };
-                (request, Purpose::Agent(AgentCommand::Login { agent_id, password }))
-            }
-            AgentCommand::Logout => {
-                let agent_id = self.logged_in_agent()?;
-                (Request::Logout { extension, agent_id }, Purpose::Agent(AgentCommand::Logout))
-            }
-            AgentCommand::SetState { mode, reason, password } => {
-                let agent_id = self.logged_in_agent()?;
-                let given = password.filter(|p| !p.is_empty());
-                let passwd = given.clone().or_else(|| self.password.clone()).ok_or(Rejected::MissingPassword)?;
-                let reason = ReasonCode::for_mode(mode, reason);
-                let request = Request::SetState { extension, agent_id, passwd, state: mode, reason_code: reason };
-                (request, Purpose::Agent(AgentCommand::SetState { mode, reason, password: given }))
-            }
-        };
+        let (request, purpose) = commands::agent_request(&self.agent, self.password.as_ref(), extension, command)?;
         self.resolve(Resolved::RequestSent);
         self.send(now, request, purpose);
         Ok(())
@@ -467,67 +439,9 @@ impl Session {
         if !crate::calls::allows(self.calls.list(), action) {
             return Err(Rejected::NotAllowed(action));
         }
-        let dial = |number: &str| dial_target(number, &prefixes, &extension);
-        let consultation = self.calls.consultation_pair().map(|(_, c)| c.dialled.clone());
-        let ext = extension.clone();
-        let (request, number) = match command {
-            CallCommand::Dial { number } if self.calls.list().is_empty() => {
-                let target = dial(&number)?;
-                self.calls.dialling(&target.digits, target.extension);
-                (Request::MakeCall { extension: ext, destination: target.digits.clone() }, Some(target.digits))
-            }
-            CallCommand::Dial { number } | CallCommand::Consult { number } => {
-                let target = dial(&number)?;
-                self.calls.dialling(&target.digits, target.extension);
-                (Request::Consultation { extension: ext, destination: target.digits.clone() }, Some(target.digits))
-            }
-            CallCommand::Answer => (Request::Answer { extension: ext }, None),
-            CallCommand::Hold => (Request::Hold { extension: ext }, None),
-            CallCommand::Retrieve => (Request::Retrieve { extension: ext }, None),
-            CallCommand::HangUp => (Request::Hangup { extension: ext }, None),
-            CallCommand::Reconnect => (Request::Reconnect { extension: ext }, None),
-            CallCommand::DropParty { party } => {
-                let last = self.calls.conference().and_then(|c| c.parties.last().cloned());
-                let party = party.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).or(last);
-                let party = party.ok_or(Rejected::NoPartyToDrop)?;
-                (Request::DropParty { extension: ext, party: party.clone() }, Some(party))
-            }
-            CallCommand::Transfer { number } | CallCommand::Conference { number } => {
-                let is_transfer = action == CallAction::Transfer;
-                // Two-step: the destination is the consulted party; single-step: the number given.
-                let destination = match (consultation, number.filter(|n| !n.trim().is_empty())) {
-                    (Some(consulted), _) => consulted,
-                    // The call leaves us: its extension is for the caller to key in.
-                    (None, Some(number)) => dial(&number)?.digits,
-                    (None, None) => return Err(Rejected::Dial(DialError::Empty)),
-                };
-                let request = if is_transfer {
-                    Request::Transfer { extension: ext, destination: destination.clone() }
-                } else {
-                    Request::Conference { extension: ext, destination: destination.clone() }
-                };
-                (request, Some(destination))
-            }
-            CallCommand::SendDtmf { digits } => {
-                let digits: String = digits.chars().filter(|c| !c.is_whitespace()).collect();
-                let digits = Dtmf::parse(&digits).map_err(|_| Rejected::BadDtmf)?.into_string();
-                (Request::Dtmf { extension: ext, digits: digits.clone() }, Some(digits))
-            }
-            CallCommand::SendExtension { call } => {
-                let found = self.calls.list().iter().find(|c| c.id == call && c.extension_to_send());
-                let digits = found.and_then(|c| c.extension.as_ref()).map(|e| e.digits.clone());
-                let digits = digits.ok_or(Rejected::NoExtensionToSend)?;
-                self.resolve(Resolved::RequestSent);
-                self.send(
-                    now,
-                    Request::Dtmf { extension: ext, digits: digits.clone() },
-                    Purpose::Extension { call, digits },
-                );
-                return Ok(());
-            }
-        };
+        let (request, purpose) = commands::call_request(&mut self.calls, &prefixes, extension, command)?;
         self.resolve(Resolved::RequestSent);
-        self.send(now, request, Purpose::Call { action, number });
+        self.send(now, request, purpose);
         Ok(())
     }
 
@@ -553,10 +467,6 @@ impl Session {
 
     fn liveness_interval(&self) -> Duration {
         self.settings.as_ref().and_then(|s| s.options.liveness_interval).unwrap_or(self.options.liveness_interval)
-    }
-
-    fn logged_in_agent(&self) -> Result<String, Rejected> {
-        self.agent.agent_id().map(str::to_owned).ok_or(Rejected::NoAgent)
     }
 
     fn send(&mut self, now: Millis, request: Request, purpose: Purpose) {
@@ -1030,6 +940,7 @@ fn rejection_cause(command: &Command) -> NoticeCause {
     }
 }
 
+mod commands;
 mod duties;
 mod network;
 mod notices;

@@ -1,10 +1,12 @@
 //! Session scenarios driven by scripted frames and a hand-moved clock.
 
 use super::*;
+use crate::agent::AgentAction;
 use crate::calls::CallAction;
 use crate::calls::CallState;
 use crate::calls::{Call, CallId, Direction};
 use crate::connection::{ConnectionStatus, ServerRole};
+use crate::dialing::DialError;
 use crate::settings::{DialingPrefixes, WsUri};
 use crate::tabs::TabMessage;
 use crate::wire::WorkMode;
