@@ -81,15 +81,21 @@ impl Harness {
         self.receive(json!({"msgtype": "response", "id": id, "result": "error", "error": error}));
     }
 
-    /// Runs the start-up of an extension with no agent and no call.
-    fn start_logged_out(&mut self) {
+    /// Opens a socket and answers the start-up up to `querydeviceinfo`,
+    /// whose answer names `agent` (blank: no agent logged in).
+    fn start_until_device_info(&mut self, agent: &str) {
         self.open();
         let (id, _) = self.sent("myextension");
         self.reply(id, json!({"extension": "2001"}));
         let (id, _) = self.sent("startmonitor");
         self.reply(id, json!({}));
         let (id, _) = self.sent("querydeviceinfo");
-        self.reply(id, json!({"associateddevice": ""}));
+        self.reply(id, json!({"associateddevice": agent}));
+    }
+
+    /// Runs the start-up of an extension with no agent and no call.
+    fn start_logged_out(&mut self) {
+        self.start_until_device_info("");
         let (id, _) = self.sent("snapshot");
         self.reply(id, json!({"numcall": 0}));
         assert!(self.session.state().ready);
@@ -269,13 +275,7 @@ fn commands_are_refused_with_a_reason_when_they_make_no_sense() {
 #[test]
 fn after_a_reload_setstate_needs_the_password_once() {
     let mut h = Harness::new();
-    h.open();
-    let (id, _) = h.sent("myextension");
-    h.reply(id, json!({"extension": "2001"}));
-    let (id, _) = h.sent("startmonitor");
-    h.reply(id, json!({}));
-    let (id, _) = h.sent("querydeviceinfo");
-    h.reply(id, json!({"associateddevice": "1001"}));
+    h.start_until_device_info("1001");
     let (id, _) = h.sent("queryagentstate");
     h.reply(id, json!({"skillmode": "manual", "talkstate": "idle"}));
     let refused = h.command(AgentCommand::SetState { mode: WorkMode::Auto, reason: None, password: None });

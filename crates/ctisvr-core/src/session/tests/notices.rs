@@ -121,13 +121,7 @@ fn a_start_up_step_refused_stays_while_on_that_socket() {
 #[test]
 fn a_failed_read_stays_until_a_read_succeeds() {
     let mut h = Harness::new();
-    h.open();
-    let (id, _) = h.sent("myextension");
-    h.reply(id, json!({"extension": "2001"}));
-    let (id, _) = h.sent("startmonitor");
-    h.reply(id, json!({}));
-    let (id, _) = h.sent("querydeviceinfo");
-    h.reply(id, json!({"associateddevice": ""}));
+    h.start_until_device_info("");
     let (id, _) = h.sent("snapshot");
     h.fail(id, "busy");
     assert!(h.session.state().ready);

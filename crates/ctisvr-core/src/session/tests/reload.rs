@@ -26,13 +26,7 @@ fn reloaded(now: Millis, memory: Option<&str>, userdata: Value) -> Harness {
     if let Some(text) = memory {
         h.session.resume_calls(text);
     }
-    h.open();
-    let (id, _) = h.sent("myextension");
-    h.reply(id, json!({"extension": "2001"}));
-    let (id, _) = h.sent("startmonitor");
-    h.reply(id, json!({}));
-    let (id, _) = h.sent("querydeviceinfo");
-    h.reply(id, json!({"associateddevice": "1001"}));
+    h.start_until_device_info("1001");
     let (id, _) = h.sent("queryagentstate");
     h.reply(id, json!({"skillmode": "manual", "talkstate": "call"}));
     let (id, _) = h.sent("userdata");
@@ -129,13 +123,7 @@ fn a_memory_of_another_call_or_of_no_call_is_not_used_and_is_dropped() {
     let mut h = Harness::new();
     h.now = at(60);
     h.session.resume_calls(&text);
-    h.open();
-    let (id, _) = h.sent("myextension");
-    h.reply(id, json!({"extension": "2001"}));
-    let (id, _) = h.sent("startmonitor");
-    h.reply(id, json!({}));
-    let (id, _) = h.sent("querydeviceinfo");
-    h.reply(id, json!({"associateddevice": ""}));
+    h.start_until_device_info("");
     let (id, _) = h.sent("snapshot");
     h.reply(id, json!({"numcall": 0}));
     let effects = h.effects();
@@ -186,13 +174,7 @@ fn a_tab_and_a_reloaded_tab() -> (Harness, Harness) {
 }
 
 fn start_on_the_call(b: &mut Harness) {
-    b.open();
-    let (id, _) = b.sent("myextension");
-    b.reply(id, json!({"extension": "2001"}));
-    let (id, _) = b.sent("startmonitor");
-    b.reply(id, json!({}));
-    let (id, _) = b.sent("querydeviceinfo");
-    b.reply(id, json!({"associateddevice": ""}));
+    b.start_until_device_info("");
     let (id, _) = b.sent("snapshot");
     b.reply(id, json!({"numcall": 1}));
     let (id, _) = b.sent("userdata");
@@ -231,13 +213,7 @@ fn when_the_server_will_not_name_the_call_the_memory_starts_over() {
     let mut h = Harness::new();
     h.now = at(6);
     h.session.resume_calls(&text);
-    h.open();
-    let (id, _) = h.sent("myextension");
-    h.reply(id, json!({"extension": "2001"}));
-    let (id, _) = h.sent("startmonitor");
-    h.reply(id, json!({}));
-    let (id, _) = h.sent("querydeviceinfo");
-    h.reply(id, json!({"associateddevice": "1001"}));
+    h.start_until_device_info("1001");
     let (id, _) = h.sent("queryagentstate");
     h.reply(id, json!({"skillmode": "manual", "talkstate": "call"}));
     let (id, _) = h.sent("userdata");
@@ -253,11 +229,7 @@ fn the_memory_finds_the_call_when_the_switch_writes_the_number_with_a_prefix() {
     let mut h = Harness::new();
     h.now = T0;
     h.start_logged_out();
-    h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") }).unwrap();
-    let (id, _) = h.sent("login");
-    h.reply(id, json!({}));
-    let (id, _) = h.sent("queryagentstate");
-    h.reply(id, json!({"skillmode": "manual", "talkstate": "idle"}));
+    h.login();
     h.call(CallCommand::Dial { number: "415-555-0100".into() }).unwrap();
     let (id, _) = h.sent("makecall");
     h.reply(id, json!({}));
@@ -275,11 +247,7 @@ fn an_extension_not_yet_sent_is_still_there_after_a_reload() {
     let mut h = Harness::new();
     h.now = T0;
     h.start_logged_out();
-    h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") }).unwrap();
-    let (id, _) = h.sent("login");
-    h.reply(id, json!({}));
-    let (id, _) = h.sent("queryagentstate");
-    h.reply(id, json!({"skillmode": "manual", "talkstate": "idle"}));
+    h.login();
     h.call(CallCommand::Dial { number: "415-555-0100 x123".into() }).unwrap();
     let (id, _) = h.sent("makecall");
     h.reply(id, json!({}));
