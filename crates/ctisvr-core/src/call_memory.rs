@@ -72,6 +72,18 @@ pub struct CallMemo {
     pub extension_digits: Option<CallExtension>,
 }
 
+/// An order for the edge's storage of the calls' memory, drained with
+/// [`Session::poll_storage`](crate::Session::poll_storage): only the newest
+/// counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageOrder {
+    /// Keep this text (a [`CallMemory`] encoded) for a reload of the page;
+    /// give it back with [`Session::resume_calls`](crate::Session::resume_calls).
+    Write(String),
+    /// No call is up: remove what was kept.
+    Remove,
+}
+
 /// The memos of every live call of one tab, or what the tab read back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallMemory {

@@ -58,6 +58,18 @@ pub struct Connect {
     pub role: ServerRole,
 }
 
+/// An order for the edge's socket, drained with
+/// [`Session::poll_socket`](crate::Session::poll_socket), in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SocketOrder {
+    /// Open a socket (closing any other).
+    Open(Connect),
+    /// Close socket `ConnId` without opening another (the session gave up
+    /// on it: settings changed, or the server did not answer in time). A
+    /// socket with another id is left alone: it is newer.
+    Close(ConnId),
+}
+
 /// What the browser says about the network (`online` and `offline` events,
 /// `navigator.onLine`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,6 +231,8 @@ pub(crate) struct Connection {
     /// Servers that failed in this round.
     failed_this_round: Vec<ServerRole>,
     to_open: Option<Connect>,
+    /// A socket the session gave up on, to close before any other opens.
+    to_close: Option<ConnId>,
     /// The browser said it is offline (and has not said online since).
     offline: bool,
     /// Why the last round failed (the last server's reason).
@@ -237,6 +251,7 @@ impl Connection {
             next_id: 0,
             failed_this_round: Vec::new(),
             to_open: None,
+            to_close: None,
             offline: false,
             failure: String::new(),
         }
@@ -266,8 +281,18 @@ impl Connection {
         self.open(ServerRole::Primary);
     }
 
+    /// The next order for the edge's socket: a close first, then an open.
+    pub(crate) fn poll_socket(&mut self) -> Option<SocketOrder> {
+        self.to_close.take().map(SocketOrder::Close).or_else(|| self.to_open.take().map(SocketOrder::Open))
+    }
+
+    /// The next socket to open, past any close (for tests about opening).
+    #[cfg(test)]
     pub(crate) fn poll_connect(&mut self) -> Option<Connect> {
-        self.to_open.take()
+        std::iter::from_fn(|| self.poll_socket()).find_map(|order| match order {
+            SocketOrder::Open(connect) => Some(connect),
+            SocketOrder::Close(_) => None,
+        })
     }
 
     /// The socket `id` opened. Returns false for a stale socket.
@@ -311,6 +336,15 @@ impl Connection {
             }
         }
         true
+    }
+
+    /// The session gives up on the current socket for `reason`: it is
+    /// closed ([`SocketOrder::Close`]) and counts as lost. Returns false
+    /// without a current socket.
+    pub(crate) fn abandon(&mut self, now: Millis, reason: &str) -> bool {
+        let Some(id) = self.current else { return false };
+        self.to_close = Some(id);
+        self.lost(now, id, reason)
     }
 
     /// The browser went offline or online. Online does not end a wait by

@@ -5,7 +5,7 @@
 //! user commands and the current time, and drains what it should do:
 //!
 //! ```
-//! use ctisvr_core::{Millis, Session, Settings, TransportEvent};
+//! use ctisvr_core::{Millis, Session, Settings, SocketOrder, TransportEvent};
 //!
 //! let settings = Settings::from_attributes(|name| match name {
 //!     "ws-uri-a" => Some("ws://127.0.0.1:9006/".to_string()),
@@ -14,7 +14,7 @@
 //! let mut session = Session::default();
 //! let now = Millis(0);
 //! session.configure(now, settings);
-//! let connect = session.poll_connect().unwrap();  // open a socket to connect.uri
+//! let Some(SocketOrder::Open(connect)) = session.poll_socket() else { panic!() };  // open a socket to connect.uri
 //! session.handle_transport(now, TransportEvent::Opened(connect.id));
 //! let first = session.poll_transmit().unwrap();   // and send this frame
 //! assert!(first.contains("myextension"));
@@ -26,7 +26,7 @@
 //! their rules), [`agent`] (agent state and its rules), [`state`] (the
 //! snapshot the view renders), [`wire`] (the JSON protocol, one codec for
 //! core and mock), [`settings`] (call center settings), [`connection`]
-//! (which server to use and when), [`effects`] (the page's news),
+//! (which server to use and when), [`updates`] (the page's news),
 //! [`notice`] (messages for the agent and when they go), [`crm`] (Salesforce
 //! Open CTI payloads and call logs), [`crm_requests`] (what the session asks
 //! of the CRM, and what its answers mean), [`dialing`] (numbers as records
@@ -46,7 +46,6 @@ pub mod crm;
 pub mod crm_requests;
 pub mod dial_refusal;
 pub mod dialing;
-pub mod effects;
 pub mod notice;
 pub mod numbers;
 pub mod problem;
@@ -56,6 +55,7 @@ pub mod state;
 pub mod tabs;
 pub mod time;
 pub mod transport_advice;
+pub mod updates;
 pub mod wire;
 pub mod withheld;
 
@@ -63,11 +63,12 @@ pub use agent::{AgentAction, AgentCommand, AgentStatus};
 pub use calls::CallCommand;
 pub use calls::{Call, CallAction, CallChange, CallExtension, CallState, Direction};
 pub use command::{Command, Rejected};
-pub use connection::{ConnId, Connect, ConnectionLevel, ConnectionPolicy, ConnectionStatus, Network, ServerRole};
+pub use connection::{
+    ConnId, Connect, ConnectionLevel, ConnectionPolicy, ConnectionStatus, Network, ServerRole, SocketOrder,
+};
 pub use crm::{CallLog, CallType, Crm, Record};
 pub use crm_requests::{CrmInput, CrmRequest};
 pub use dialing::{DialError, DialTarget};
-pub use effects::Effect;
 pub use notice::{Notice, NoticeCause, NoticeLevel};
 pub use problem::Problem;
 pub use session::{Session, SessionOptions, TransportEvent};
@@ -75,4 +76,5 @@ pub use settings::{DialExtension, DialingPrefixes, Options, Settings, SettingsEr
 pub use state::State;
 pub use time::Millis;
 pub use transport_advice::PageOrigin;
+pub use updates::Update;
 pub use withheld::WithheldMarkers;

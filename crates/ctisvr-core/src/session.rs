@@ -3,9 +3,11 @@
 //!
 //! Inputs go in through `configure`, `handle_transport`, `handle_frame`,
 //! `command` and `handle_timeout`, each with the caller's `now`. The caller
-//! then drains the outputs: [`Session::poll_connect`] (open a socket),
-//! [`Session::poll_transmit`] (send a frame), [`Session::poll_event`]
-//! (side effects) and [`Session::poll_timeout`] (when to call
+//! then drains the outputs, one queue per audience (see [`Session`]):
+//! [`Session::poll_update`] (the page's news), [`Session::poll_crm`],
+//! [`Session::poll_storage`], [`Session::poll_socket`] (open or close a
+//! socket), [`Session::poll_transmit`] (send a frame),
+//! [`Session::poll_tab_message`] and [`Session::poll_timeout`] (when to call
 //! `handle_timeout`), and renders [`Session::state`].
 //!
 //! Start-up on every connection, as the vendor's sample does it:
@@ -14,15 +16,16 @@
 //! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
 
 use crate::agent::{AgentCommand, AgentStatus};
-use crate::call_memory::CallMemo;
+use crate::call_memory::{CallMemo, StorageOrder};
 use crate::calls::{CallAction, CallChange, CallCommand, Calls, Restored};
 use crate::command::{Command, Rejected};
-use crate::connection::{ConnId, Connect, Connection, ConnectionPolicy, ConnectionStatus};
+#[cfg(test)]
+use crate::connection::Connect;
+use crate::connection::{ConnId, Connection, ConnectionPolicy, ConnectionStatus, SocketOrder};
 use crate::crm::{parse_click_to_dial, Crm};
 use crate::crm_requests::{read_answer, CrmAnswer, CrmInput, CrmRequest, CrmRequests};
 use crate::dial_refusal::DialRefusal;
 use crate::dialing::auto_send::{AutoSend, BUSY_RETRY};
-use crate::effects::Effect;
 use crate::notice::{Notice, NoticeCause, Resolved};
 use crate::problem::Problem;
 use crate::settings::{Settings, SettingsError};
@@ -30,10 +33,11 @@ use crate::state::State;
 use crate::tabs::{PageEvent, TabId, TabMessage};
 use crate::time::Millis;
 use crate::transport_advice::{advise, describe_close, PageOrigin};
-use crate::wire::{
-    Event, EventKind, Password, ReasonCode, Request, Response, ServerFrame, SkillMode, TalkState, UserDataKind,
-};
+use crate::updates::Update;
+use crate::wire::{Event, EventKind, Password, ReasonCode, Request, Response, ServerFrame, SkillMode, TalkState};
+use away::Away;
 use duties::{Duties, Output as DutyOutput};
+use notices::NoticeBar;
 use requests::{Purpose, Requests};
 use startup::Startup;
 use std::collections::VecDeque;
@@ -98,18 +102,20 @@ pub enum TransportEvent {
 ///
 /// ## Usage
 ///
-/// Feed it what happened, with the time; then drain, in this order,
-/// `poll_event` (the page's news), `poll_crm` (the CRM's requests),
-/// `poll_connect`, `poll_transmit`, `poll_tab_message`, `poll_new_tab`, and
-/// arm one timer at `poll_timeout`:
+/// Feed it what happened, with the time; then drain each audience's queue,
+/// in this order: `poll_update` (the page's news), `poll_crm` (the CRM's
+/// requests), `poll_storage` (the calls' memory), `poll_socket` (open or
+/// close a socket), `poll_transmit` (frames for the socket just opened or
+/// the open one), `poll_tab_message` and `poll_new_tab` (the agent's other
+/// tabs); arm one timer at `poll_timeout`, and render `state()`:
 ///
 /// ```
-/// use ctisvr_core::{CallCommand, Command, Effect, Millis, Rejected, Session, Settings, TransportEvent};
+/// use ctisvr_core::{CallCommand, Command, Millis, Rejected, Session, Settings, SocketOrder, TransportEvent, Update};
 ///
 /// let mut session = Session::default();
 /// let settings = Settings::from_attributes(|name| (name == "ws-uri-a").then(|| "ws://cti:9006".to_string()));
 /// session.configure(Millis(0), settings);
-/// let socket = session.poll_connect().expect("a socket to open");
+/// let Some(SocketOrder::Open(socket)) = session.poll_socket() else { panic!("a socket to open") };
 /// session.handle_transport(Millis(5), TransportEvent::Opened(socket.id));
 /// assert!(session.poll_transmit().is_some_and(|frame| frame.contains("\"myextension\"")));
 /// // Not started yet: the agent's request is refused with a typed reason.
@@ -117,8 +123,8 @@ pub enum TransportEvent {
 /// assert_eq!(refused, Err(Rejected::NotReady));
 /// session.handle_frame(Millis(7), socket.id, r#"{"msgtype":"response","id":1,"result":"success","extension":"2001"}"#);
 /// assert_eq!(session.state().extension.as_deref(), Some("2001"));
-/// while let Some(effect) = session.poll_event() {
-///     assert!(!matches!(effect, Effect::Ready(true)), "start-up is not over");
+/// while let Some(effect) = session.poll_update() {
+///     assert!(!matches!(effect, Update::Ready(true)), "start-up is not over");
 /// }
 /// assert!(session.poll_timeout().is_some(), "the answers are due by a deadline");
 /// ```
@@ -128,7 +134,10 @@ pub struct Session {
     settings: Option<Settings>,
     connection: Connection,
     requests: Requests,
-    effects: VecDeque<Effect>,
+    /// For the page ([`Session::poll_update`]).
+    updates: VecDeque<Update>,
+    /// For the edge's storage of the calls' memory ([`Session::poll_storage`]).
+    storage: Option<StorageOrder>,
     extension: Option<String>,
     /// The start-up phase of the current connection.
     startup: Startup,
@@ -147,13 +156,14 @@ pub struct Session {
     last_heard: Millis,
     /// The connection status the edge was last told about.
     reported_connection: ConnectionStatus,
-    notice: Option<Notice>,
+    /// The message bar.
+    notices: NoticeBar,
     /// The page the edge runs in, to explain refused sockets.
     page: Option<PageOrigin>,
     /// Extensions to send by themselves (`dialExtension` = `auto`).
     auto_send: AutoSend,
     /// Whether the page is hidden or frozen, and since when.
-    away: network::Away,
+    away: Away,
 }
 
 impl Default for Session {
@@ -171,7 +181,8 @@ impl Session {
             options,
             settings: None,
             requests: Requests::default(),
-            effects: VecDeque::new(),
+            updates: VecDeque::new(),
+            storage: None,
             extension: None,
             startup: Startup::Offline,
             agent: AgentStatus::Unknown,
@@ -180,10 +191,10 @@ impl Session {
             crm_requests: CrmRequests::default(),
             last_heard: Millis(0),
             reported_connection: ConnectionStatus::Unconfigured,
-            notice: None,
+            notices: NoticeBar::default(),
             page: None,
             auto_send: AutoSend::default(),
-            away: network::Away::default(),
+            away: Away::default(),
         }
     }
 
@@ -203,9 +214,7 @@ impl Session {
         match settings {
             Ok(settings) if self.settings.as_ref() == Some(&settings) => {}
             Ok(settings) => {
-                if let Some(id) = self.connection.current() {
-                    self.effects.push_back(Effect::CloseSocket);
-                    self.connection.lost(now, id, "settings changed");
+                if self.connection.abandon(now, "settings changed") {
                     self.connection_lost();
                 }
                 self.connection.configure(&settings);
@@ -227,8 +236,8 @@ impl Session {
             TransportEvent::Opened(id) => {
                 if self.connection.opened(id) {
                     self.last_heard = now;
-                    self.startup = Startup::AwaitExtension;
-                    self.send(now, Request::MyExtension, Purpose::MyExtension);
+                    let first = self.startup.opened();
+                    self.ask(now, first);
                 }
             }
             TransportEvent::NotText(id) => {
@@ -253,7 +262,7 @@ impl Session {
         };
         if self.connection.lost(now, id, &reason) {
             self.connection_lost();
-            let shown = self.notice.as_ref().map(|n| n.text.as_str());
+            let shown = self.notices.shown().map(|n| n.text.as_str());
             if let Some(advice) = advice.filter(|advice| shown != Some(advice.as_str())) {
                 self.show(Notice::error(NoticeCause::Connection, Problem::SocketRefused(advice)));
             }
@@ -328,28 +337,29 @@ impl Session {
                         // A server that does not answer is gone: leave it for a working one.
                         let seconds = self.request_timeout().as_secs();
                         let reason = format!("CtiSVR did not answer {} within {seconds} s", overdue.describe());
-                        if let Some(conn) = self.connection.current() {
-                            self.effects.push_back(Effect::CloseSocket);
-                            self.connection.lost(now, conn, &reason);
+                        if self.connection.abandon(now, &reason) {
                             self.connection_lost();
                         }
                         return;
                     }
                 }
                 Timer::AutoSend => self.send_due_extensions(now),
-                Timer::Liveness => self.send_for_extension(
-                    now,
-                    |extension| Request::QueryAgentState { extension },
-                    Purpose::QueryAgentState,
-                ),
+                Timer::Liveness => self.ask(now, Purpose::QueryAgentState),
             }
         }
     }
 
     // ----- outputs ------------------------------------------------------
 
-    /// A socket to open (closing any other).
-    pub fn poll_connect(&mut self) -> Option<Connect> {
+    /// What to do with the socket: open one (closing any other), or close
+    /// the one the session gave up on.
+    pub fn poll_socket(&mut self) -> Option<SocketOrder> {
+        self.connection.poll_socket()
+    }
+
+    /// The next socket to open, past any close (for tests about opening).
+    #[cfg(test)]
+    pub(crate) fn poll_connect(&mut self) -> Option<Connect> {
         self.connection.poll_connect()
     }
 
@@ -358,15 +368,21 @@ impl Session {
         self.requests.poll_transmit()
     }
 
-    /// A side effect for the edge.
-    pub fn poll_event(&mut self) -> Option<Effect> {
+    /// News for the page (a DOM event each).
+    pub fn poll_update(&mut self) -> Option<Update> {
         // Reported here, the one place every change passes before the edge sees it.
         let status = self.connection.status();
         if *status != self.reported_connection {
             self.reported_connection = status.clone();
-            self.effects.push_back(Effect::ConnectionChanged(status.clone()));
+            self.updates.push_back(Update::ConnectionChanged(status.clone()));
         }
-        self.effects.pop_front()
+        self.updates.pop_front()
+    }
+
+    /// What to keep of the live calls for a reload of the page (only the
+    /// newest order counts). Not secret: see [`crate::call_memory`].
+    pub fn poll_storage(&mut self) -> Option<StorageOrder> {
+        self.storage.take()
     }
 
     /// When to call [`Session::handle_timeout`] next.
@@ -396,7 +412,7 @@ impl Session {
             password_known: self.password.is_some(),
             calls: self.calls.list().to_vec(),
             busy: self.requests.busy(),
-            notice: self.notice.clone(),
+            notice: self.notices.shown().cloned(),
         }
     }
 
@@ -475,9 +491,11 @@ impl Session {
     }
 
     /// Sends a request about our extension (known once `myextension` answered).
-    fn send_for_extension(&mut self, now: Millis, make: impl FnOnce(String) -> Request, purpose: Purpose) {
-        if let Some(extension) = self.extension.clone() {
-            self.send(now, make(extension), purpose);
+    /// Sends the read or start-up step `purpose` (nothing before the
+    /// extension is known, except `myextension`).
+    fn ask(&mut self, now: Millis, purpose: Purpose) {
+        if let Some(request) = purpose.read_request(self.extension.as_deref()) {
+            self.send(now, request, purpose);
         }
     }
 
@@ -504,46 +522,30 @@ impl Session {
             Purpose::MyExtension => match response.extension.filter(|e| !e.trim().is_empty()) {
                 Some(extension) => {
                     self.extension = Some(extension);
-                    self.startup = Startup::AwaitDeviceInfo;
-                    // Pipelined: both need only the extension, and the server
-                    // answers in order, so one round trip is saved.
-                    self.send_for_extension(
-                        now,
-                        |extension| Request::StartMonitor { extension },
-                        Purpose::StartMonitor,
-                    );
-                    self.send_for_extension(
-                        now,
-                        |extension| Request::QueryDeviceInfo { extension },
-                        Purpose::QueryDeviceInfo,
-                    );
+                    for next in self.startup.extension_known() {
+                        self.ask(now, next);
+                    }
                 }
                 None => self.show(Notice::error(self.startup_cause(), Problem::NoExtension)),
             },
             // Nothing follows from it: querydeviceinfo went with it.
             Purpose::StartMonitor => {}
             Purpose::QueryDeviceInfo => {
-                self.startup = Startup::AwaitCalls;
-                match response.associated_device.filter(|a| !a.trim().is_empty()) {
+                let agent = response.associated_device.filter(|a| !a.trim().is_empty());
+                let next = self.startup.device_known(agent.is_some());
+                match agent {
+                    // Already logged in (a reload, or another softphone): the next step asks how.
+                    Some(agent_id) if self.agent.agent_id() == Some(agent_id.as_str()) => {}
                     Some(agent_id) => {
-                        // Already logged in (a reload, or another softphone): ask how.
-                        let keep = self.agent.agent_id() == Some(agent_id.as_str());
-                        if !keep {
-                            self.password = None;
-                            self.set_agent(AgentStatus::LoggedIn { agent_id, mode: None, reason: None });
-                        }
-                        self.send_for_extension(
-                            now,
-                            |extension| Request::QueryAgentState { extension },
-                            Purpose::QueryAgentState,
-                        );
+                        self.password = None;
+                        self.set_agent(AgentStatus::LoggedIn { agent_id, mode: None, reason: None });
                     }
                     None => {
                         self.password = None;
                         self.set_agent(AgentStatus::LoggedOut);
-                        self.send_for_extension(now, |extension| Request::Snapshot { extension }, Purpose::Snapshot);
                     }
                 }
+                self.ask(now, next);
             }
             Purpose::QueryAgentState => {
                 match (response.skill_mode, self.agent.agent_id().map(str::to_owned)) {
@@ -605,11 +607,7 @@ impl Session {
             Purpose::Agent(AgentCommand::Login { agent_id, password }) => {
                 self.password = Some(password);
                 self.set_agent(AgentStatus::LoggedIn { agent_id, mode: None, reason: None });
-                self.send_for_extension(
-                    now,
-                    |extension| Request::QueryAgentState { extension },
-                    Purpose::QueryAgentState,
-                );
+                self.ask(now, Purpose::QueryAgentState);
             }
             Purpose::Agent(AgentCommand::Logout) => {
                 self.password = None;
@@ -669,7 +667,7 @@ impl Session {
     }
 
     fn on_event(&mut self, now: Millis, event: Event) {
-        self.effects.push_back(Effect::ServerEvent(event.clone()));
+        self.updates.push_back(Update::ServerEvent(event.clone()));
         let extension = self.extension.clone().unwrap_or_default();
         let changes = self.calls.apply(now, &extension, &event);
         self.emit_calls(now, changes);
@@ -678,16 +676,12 @@ impl Session {
         }
         // After a call the ACD may have put the agent in ACW: ask.
         if event.kind == EventKind::Idle && self.agent.agent_id().is_some() {
-            self.send_for_extension(now, |extension| Request::QueryAgentState { extension }, Purpose::QueryAgentState);
+            self.ask(now, Purpose::QueryAgentState);
         }
     }
 
     fn request_userdata(&mut self, now: Millis) {
-        self.send_for_extension(
-            now,
-            |extension| Request::UserData { extension, kind: UserDataKind::Alert },
-            Purpose::UserData,
-        );
+        self.ask(now, Purpose::UserData);
     }
 
     /// Asks the server what calls the extension has (`snapshot`, then
@@ -695,18 +689,17 @@ impl Session {
     fn request_snapshot(&mut self, now: Millis) {
         let asking = self.requests.waiting_for(&Purpose::Snapshot);
         if self.startup.is_ready() && !asking {
-            self.send_for_extension(now, |extension| Request::Snapshot { extension }, Purpose::Snapshot);
+            self.ask(now, Purpose::Snapshot);
         }
     }
 
     fn finish_startup(&mut self) {
-        if !self.startup.is_ready() && self.connection.is_open() {
-            self.startup = Startup::Ready;
+        if self.startup.calls_known() {
             self.connection.established();
             if let Some(conn) = self.connection.current() {
                 self.resolve(Resolved::Ready(conn));
             }
-            self.effects.push_back(Effect::Ready(true));
+            self.updates.push_back(Update::Ready(true));
             self.crm_requests.push(CrmRequest::ClickToDial { enabled: true });
         }
     }
@@ -724,19 +717,33 @@ impl Session {
         if !lost.is_empty() {
             self.show(Notice::error(cause, Problem::NotConfirmed(lost)));
         }
-        let was_ready = self.startup.is_ready();
-        self.startup = Startup::Offline;
-        if was_ready {
-            self.effects.push_back(Effect::Ready(false));
+        if self.startup.lost() {
+            self.updates.push_back(Update::Ready(false));
             self.crm_requests.push(CrmRequest::ClickToDial { enabled: false });
         }
+    }
+
+    /// Shows `notice` in place of any other.
+    fn show(&mut self, notice: Notice) {
+        let update = self.notices.show(notice);
+        self.updates.push_back(update);
+    }
+
+    /// `what` happened: the notice shown goes if it ends its cause.
+    fn resolve(&mut self, what: Resolved) {
+        self.updates.extend(self.notices.resolve(&what));
+    }
+
+    /// The notice shown goes (the agent closed it).
+    fn dismiss_notice(&mut self) {
+        self.updates.extend(self.notices.dismiss());
     }
 
     fn set_agent(&mut self, agent: AgentStatus) {
         if self.agent != agent {
             self.agent = agent.clone();
             self.resolve(Resolved::AgentChanged);
-            self.effects.push_back(Effect::AgentChanged(agent));
+            self.updates.push_back(Update::AgentChanged(agent));
         }
     }
 
@@ -747,7 +754,7 @@ impl Session {
         self.auto_send.track(now, &changes, options.dial_extension);
         self.duties.calls_changed(now, &changes, &options);
         for change in changes {
-            self.effects.push_back(Effect::Call(change));
+            self.updates.push_back(Update::Call(change));
             self.resolve(Resolved::CallsChanged);
         }
         let extension = self.extension.clone().unwrap_or_default();
@@ -762,7 +769,7 @@ impl Session {
         self.settings.as_ref().map(|settings| format!("ctisvr-softphone:{}", settings.ws_uri_a))
     }
 
-    /// Where this tab keeps its calls for a reload ([`Effect::StoreCalls`]):
+    /// Where this tab keeps its calls for a reload ([`Session::poll_storage`]):
     /// `ctisvr-softphone:calls:<wsURIA>`, once settings name the server (two
     /// softphones of one page on different servers keep apart).
     pub fn call_storage_key(&self) -> Option<String> {
@@ -770,7 +777,7 @@ impl Session {
     }
 
     /// What the page kept about this tab's calls before it was reloaded
-    /// ([`Effect::StoreCalls`]; `sessionStorage` in the browser). Give it
+    /// ([`Session::poll_storage`]; `sessionStorage` in the browser). Give it
     /// before the connection's start-up: the call the server then reports
     /// keeps its start, direction, record and pop.
     pub fn resume_calls(&mut self, stored: &str) {
@@ -783,7 +790,7 @@ impl Session {
         self.duties.run(now, &extension);
         while let Some(output) = self.duties.poll_output() {
             match output {
-                DutyOutput::Effect(effect) => self.effects.push_back(effect),
+                DutyOutput::Store(order) => self.storage = Some(order),
                 DutyOutput::Crm(request) => self.crm_requests.push(request),
                 DutyOutput::Notice(notice) => self.show(notice),
                 DutyOutput::Resolved(resolved) => self.resolve(resolved),
@@ -872,7 +879,7 @@ impl Session {
             CrmAnswer::Settings(settings) => self.configure(now, settings),
             // Without its library the settings fail too, and say it first: one notice.
             CrmAnswer::Input(CrmInput::Failed { .. })
-                if listening && self.notice.as_ref().is_some_and(|n| n.cause == NoticeCause::Settings) => {}
+                if listening && self.notices.shown().is_some_and(|n| n.cause == NoticeCause::Settings) => {}
             CrmAnswer::Input(input) => self.handle_crm(now, input),
             CrmAnswer::Done => {}
         }
@@ -940,6 +947,7 @@ fn rejection_cause(command: &Command) -> NoticeCause {
     }
 }
 
+mod away;
 mod commands;
 mod duties;
 mod network;

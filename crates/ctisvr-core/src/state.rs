@@ -3,7 +3,7 @@
 use crate::agent::{AgentAction, AgentStatus};
 use crate::calls::{self, Call, CallAction, CallId};
 use crate::connection::ConnectionStatus;
-use crate::effects::Notice;
+use crate::notice::Notice;
 
 /// What the softphone shows. Cheap to clone; the password is never in it.
 ///

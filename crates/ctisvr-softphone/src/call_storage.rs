@@ -15,6 +15,7 @@
 //!   storage works (a CRM embedding the element itself) never has its
 //!   history touched.
 
+use ctisvr_core::call_memory::StorageOrder;
 use wasm_bindgen::JsValue;
 use web_sys::Storage;
 
@@ -38,9 +39,13 @@ impl CallStorage {
         }
     }
 
-    /// Keeps `text`, or removes it (`None`: no call is up). A full storage
+    /// Keeps the text, or removes it (no call is up). A full storage
     /// only loses the memory.
-    pub fn write(&self, text: Option<&str>) {
+    pub fn write(&self, order: StorageOrder) {
+        let text = match &order {
+            StorageOrder::Write(text) => Some(text.as_str()),
+            StorageOrder::Remove => None,
+        };
         match session_storage() {
             Some(storage) => {
                 let _ = match text {

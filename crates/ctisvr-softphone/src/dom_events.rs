@@ -11,13 +11,13 @@
 //! | `ctisvr-notice-gone` | `{level, text}` of the notice that went (its cause ended, or dismissed) |
 //! | `ctisvr-server-event` | the server's event frame as JSON, known or not |
 
-use ctisvr_core::{AgentStatus, Call, CallChange, CallState, ConnectionStatus, Direction, Effect, Notice, NoticeLevel};
+use ctisvr_core::{AgentStatus, Call, CallChange, CallState, ConnectionStatus, Direction, Notice, NoticeLevel, Update};
 use serde_json::{json, Value};
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
-/// Dispatches the DOM event of `effect`, if it has one.
-pub fn dispatch(host: &HtmlElement, effect: &Effect) {
-    let Some((name, detail)) = describe(effect) else { return };
+/// Dispatches the DOM event of `update`.
+pub fn dispatch(host: &HtmlElement, update: &Update) {
+    let (name, detail) = dom_event(update);
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
@@ -29,13 +29,13 @@ pub fn dispatch(host: &HtmlElement, effect: &Effect) {
     }
 }
 
-/// The event name and detail of an effect (pure, for tests and docs).
-pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
-    Some(match effect {
-        Effect::Ready(ready) => ("ctisvr-ready", json!({ "ready": ready })),
-        Effect::ConnectionChanged(status) => ("ctisvr-connection", connection_detail(status)),
-        Effect::AgentChanged(agent) => ("ctisvr-agent", agent_detail(agent)),
-        Effect::Call(change) => {
+/// The event name and detail of an update (pure, for tests and docs).
+pub fn dom_event(update: &Update) -> (&'static str, Value) {
+    match update {
+        Update::Ready(ready) => ("ctisvr-ready", json!({ "ready": ready })),
+        Update::ConnectionChanged(status) => ("ctisvr-connection", connection_detail(status)),
+        Update::AgentChanged(agent) => ("ctisvr-agent", agent_detail(agent)),
+        Update::Call(change) => {
             let (change, call) = match change {
                 CallChange::Appeared(call) => ("appeared", call),
                 CallChange::Changed(call) => ("changed", call),
@@ -43,12 +43,10 @@ pub fn describe(effect: &Effect) -> Option<(&'static str, Value)> {
             };
             ("ctisvr-call", json!({ "change": change, "call": call_detail(call) }))
         }
-        Effect::Notice(notice) => ("ctisvr-notice", notice_detail(notice)),
-        Effect::NoticeGone(notice) => ("ctisvr-notice-gone", notice_detail(notice)),
-        Effect::ServerEvent(event) => ("ctisvr-server-event", event.to_json()),
-        // Edge work, not page news (the driver carries them out).
-        Effect::CloseSocket | Effect::StoreCalls(_) => return None,
-    })
+        Update::Notice(notice) => ("ctisvr-notice", notice_detail(notice)),
+        Update::NoticeGone(notice) => ("ctisvr-notice-gone", notice_detail(notice)),
+        Update::ServerEvent(event) => ("ctisvr-server-event", event.to_json()),
+    }
 }
 
 fn connection_detail(status: &ConnectionStatus) -> Value {

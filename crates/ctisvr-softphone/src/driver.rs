@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! socket / timer / click --handle_*(now, ..)--> Session
-//! Session --poll_event / poll_connect / poll_transmit / poll_timeout--> pump() --> DOM, socket, timer
+//! Session --poll_update / poll_storage / poll_socket / poll_transmit / poll_timeout--> pump() --> DOM, storage, socket, timer
 //! Session --poll_crm--> pump() --> crm::Bridge --> sforce.* --on_answer--> Session::handle_crm_answer
 //! Session --state()--> RwSignal<State> --> view
 //! Session --tab_channel / call_storage_key--> pump() --> TabChannel, TabLocks, CallStorage (once)
@@ -19,8 +19,8 @@ use crate::tab_locks::TabLocks;
 use crate::tabs::{random_id, TabChannel};
 use ctisvr_core::tabs::PageEvent;
 use ctisvr_core::{
-    Command, ConnId, Crm, CrmRequest, Effect, Network, Rejected, Session, SessionOptions, Settings, SettingsError,
-    State, TransportEvent,
+    Command, ConnId, Crm, CrmRequest, Network, Rejected, Session, SessionOptions, Settings, SettingsError, SocketOrder,
+    State, TransportEvent, Update,
 };
 use gloo_timers::callback::Timeout;
 use leptos::prelude::{RwSignal, Set, WithUntracked};
@@ -304,16 +304,17 @@ impl Driver {
         loop {
             // Before any socket opens: the stored calls go to the session first.
             self.open_named();
-            let (effects, requests, connect, frames, deadline, state) = {
+            let (updates, requests, storage, orders, frames, deadline, state) = {
                 let mut session = self.inner.session.borrow_mut();
-                let effects: Vec<Effect> = std::iter::from_fn(|| session.poll_event()).collect();
+                let updates: Vec<Update> = std::iter::from_fn(|| session.poll_update()).collect();
                 let requests: Vec<CrmRequest> = std::iter::from_fn(|| session.poll_crm()).collect();
-                let connect = session.poll_connect();
+                let storage = session.poll_storage();
+                let orders: Vec<SocketOrder> = std::iter::from_fn(|| session.poll_socket()).collect();
                 let frames: Vec<String> = std::iter::from_fn(|| session.poll_transmit()).collect();
-                (effects, requests, connect, frames, session.poll_timeout(), session.state())
+                (updates, requests, storage, orders, frames, session.poll_timeout(), session.state())
             };
-            for effect in &effects {
-                self.apply(effect);
+            for update in &updates {
+                dom_events::dispatch(&self.inner.host, update);
             }
             // Without a CRM on the page, its requests have nowhere to go.
             let bridge = self.inner.bridge.borrow().clone();
@@ -322,17 +323,12 @@ impl Driver {
                     bridge.send(request);
                 }
             }
+            if let (Some(order), Some(slot)) = (storage, self.inner.call_storage.borrow().as_ref()) {
+                slot.write(order);
+            }
             let mut again = false;
-            if let Some(connect) = connect {
-                self.inner.socket.borrow_mut().take();
-                match Socket::open(connect.uri.as_str(), self.socket_handler(connect.id)) {
-                    Ok(socket) => *self.inner.socket.borrow_mut() = Some((connect.id, socket)),
-                    Err(reason) => {
-                        let event = TransportEvent::Failed { id: connect.id, error: reason };
-                        self.inner.session.borrow_mut().handle_transport(now(), event);
-                        again = true;
-                    }
-                }
+            for order in orders {
+                again |= self.carry_out(order);
             }
             again |= self.send_all(&frames);
             self.post_tab_messages();
@@ -367,18 +363,29 @@ impl Driver {
         }
     }
 
-    fn apply(&self, effect: &Effect) {
-        match effect {
-            Effect::CloseSocket => {
+    /// Opens or closes the socket as ordered. Returns whether the session
+    /// has new work (the browser refused to open it).
+    fn carry_out(&self, order: SocketOrder) -> bool {
+        match order {
+            SocketOrder::Open(connect) => {
                 self.inner.socket.borrow_mut().take();
-            }
-            Effect::StoreCalls(text) => {
-                if let Some(storage) = self.inner.call_storage.borrow().as_ref() {
-                    storage.write(text.as_deref());
+                match Socket::open(connect.uri.as_str(), self.socket_handler(connect.id)) {
+                    Ok(socket) => *self.inner.socket.borrow_mut() = Some((connect.id, socket)),
+                    Err(reason) => {
+                        let event = TransportEvent::Failed { id: connect.id, error: reason };
+                        self.inner.session.borrow_mut().handle_transport(now(), event);
+                        return true;
+                    }
                 }
             }
-            other => dom_events::dispatch(&self.inner.host, other),
+            SocketOrder::Close(id) => {
+                let mut socket = self.inner.socket.borrow_mut();
+                if socket.as_ref().is_some_and(|(open, _)| *open == id) {
+                    socket.take();
+                }
+            }
         }
+        false
     }
 
     fn socket_handler(&self, id: ConnId) -> impl Fn(SocketEvent) + 'static {

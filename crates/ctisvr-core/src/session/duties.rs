@@ -9,11 +9,10 @@
 //! panel, save log, keep the calls' memory), notices, and settled causes.
 //! It never calls back into the session.
 
-use crate::call_memory::{CallMemo, CallMemory};
+use crate::call_memory::{CallMemo, CallMemory, StorageOrder};
 use crate::calls::{Call, CallChange, CallId, Direction};
 use crate::crm::{record_from_search, CallLog, Record};
 use crate::crm_requests::CrmRequest;
-use crate::effects::Effect;
 use crate::notice::{Notice, NoticeCause, Resolved};
 use crate::problem::Problem;
 use crate::settings::Options;
@@ -29,8 +28,8 @@ const LOG_RETRY: Duration = Duration::from_secs(10);
 /// What the duties ask of the session.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Output {
-    /// For the page (the calls' memory to keep).
-    Effect(Effect),
+    /// For the calls' memory in the edge's storage.
+    Store(StorageOrder),
     /// For the CRM (screen pop, panel, save log).
     Crm(CrmRequest),
     Notice(Notice),
@@ -301,7 +300,8 @@ impl Duties {
         self.tabs.share_calls(memory);
         if text != self.stored {
             self.stored = text.clone();
-            self.out.push_back(Output::Effect(Effect::StoreCalls(text)));
+            let order = text.map_or(StorageOrder::Remove, StorageOrder::Write);
+            self.out.push_back(Output::Store(order));
         }
     }
 

@@ -10,22 +10,12 @@
 //!   sent now (a socket may die without a close; the answer, or its
 //!   timeout, tells).
 //! - the page shown or resumed after being hidden or frozen for at least the
-//!   liveness interval: as `online`.
+//!   liveness interval: as `online` ([`super::away`] keeps the time).
 
 use super::{Purpose, Session};
 use crate::connection::Network;
 use crate::tabs::PageEvent;
 use crate::time::Millis;
-use crate::wire::Request;
-
-/// Whether the page runs freely, and since when it has not.
-#[derive(Debug, Default)]
-pub(super) struct Away {
-    hidden: bool,
-    frozen: bool,
-    /// When it was last hidden or frozen, until it came back.
-    since: Option<Millis>,
-}
 
 impl Session {
     /// The browser said the network is up (`online`) or down (`offline`).
@@ -42,23 +32,8 @@ impl Session {
     /// The connection side of a page event: a page back from being hidden
     /// or frozen for the liveness interval or longer acts as if `online`.
     pub(super) fn watch_page(&mut self, now: Millis, event: PageEvent) {
-        match event {
-            PageEvent::Hidden => self.away.hidden = true,
-            PageEvent::Frozen => self.away.frozen = true,
-            PageEvent::Shown => self.away.hidden = false,
-            PageEvent::Resumed => self.away.frozen = false,
-            PageEvent::Focused | PageEvent::Closing => return,
-        }
-        let away = self.away.hidden || self.away.frozen;
-        match (away, self.away.since) {
-            (true, None) => self.away.since = Some(now),
-            (false, Some(since)) => {
-                self.away.since = None;
-                if now.since(since) >= self.liveness_interval() {
-                    self.wake(now);
-                }
-            }
-            _ => {}
+        if self.away.handle(now, event, self.liveness_interval()) {
+            self.wake(now);
         }
     }
 
@@ -75,7 +50,7 @@ impl Session {
     /// for its answer (its timeout checks the socket as well).
     fn check_now(&mut self, now: Millis) {
         if self.startup.is_ready() && self.connection.is_open() && self.requests.is_idle() {
-            self.send_for_extension(now, |extension| Request::QueryAgentState { extension }, Purpose::QueryAgentState);
+            self.ask(now, Purpose::QueryAgentState);
         }
     }
 }

@@ -1,28 +1,67 @@
-//! The session's message bar: one notice at a time, gone when its cause
-//! ends (see [`crate::notice`]).
+//! The message bar, an owned part of the session: one notice at a time,
+//! gone when its cause ends (see [`crate::notice`]). It returns the
+//! [`Update`] the page must hear; the session queues it.
 
-use super::Session;
-use crate::effects::Effect;
 use crate::notice::{Notice, Resolved};
+use crate::updates::Update;
 
-impl Session {
+/// The notice shown, if any.
+#[derive(Debug, Default)]
+pub(crate) struct NoticeBar {
+    shown: Option<Notice>,
+}
+
+impl NoticeBar {
+    /// The notice shown now (also in the state snapshot).
+    pub(crate) fn shown(&self) -> Option<&Notice> {
+        self.shown.as_ref()
+    }
+
     /// Shows `notice` in place of any other.
-    pub(super) fn show(&mut self, notice: Notice) {
-        self.notice = Some(notice.clone());
-        self.effects.push_back(Effect::Notice(notice));
+    pub(crate) fn show(&mut self, notice: Notice) -> Update {
+        self.shown = Some(notice.clone());
+        Update::Notice(notice)
     }
 
     /// `what` happened: the notice shown goes if it ends its cause.
-    pub(super) fn resolve(&mut self, what: Resolved) {
-        if self.notice.as_ref().is_some_and(|notice| notice.cause.ends_with(&what)) {
-            self.dismiss_notice();
+    pub(crate) fn resolve(&mut self, what: &Resolved) -> Option<Update> {
+        if self.shown.as_ref().is_some_and(|notice| notice.cause.ends_with(what)) {
+            self.dismiss()
+        } else {
+            None
         }
     }
 
     /// The notice shown goes (the agent closed it, or its cause ended).
-    pub(super) fn dismiss_notice(&mut self) {
-        if let Some(gone) = self.notice.take() {
-            self.effects.push_back(Effect::NoticeGone(gone));
-        }
+    pub(crate) fn dismiss(&mut self) -> Option<Update> {
+        self.shown.take().map(Update::NoticeGone)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notice::NoticeCause;
+    use crate::problem::Problem;
+
+    #[test]
+    fn a_notice_goes_when_its_cause_ends_and_not_before() {
+        let mut bar = NoticeBar::default();
+        let notice = Notice::error(NoticeCause::Settings, Problem::NoExtension);
+        assert_eq!(bar.show(notice.clone()), Update::Notice(notice.clone()));
+        assert_eq!(bar.resolve(&Resolved::AgentChanged), None, "another cause's end");
+        assert_eq!(bar.shown(), Some(&notice));
+        assert_eq!(bar.resolve(&Resolved::Settings), Some(Update::NoticeGone(notice)));
+        assert_eq!(bar.shown(), None);
+        assert_eq!(bar.dismiss(), None, "nothing left to dismiss");
+    }
+
+    #[test]
+    fn a_new_notice_replaces_the_one_shown() {
+        let mut bar = NoticeBar::default();
+        bar.show(Notice::error(NoticeCause::Settings, Problem::NoExtension));
+        let second = Notice::info(NoticeCause::Busy, Problem::BinaryFrame);
+        bar.show(second.clone());
+        assert_eq!(bar.dismiss(), Some(Update::NoticeGone(second)));
     }
 }

@@ -9,7 +9,7 @@
 use crate::agent::AgentCommand;
 use crate::calls::{CallAction, CallId};
 use crate::time::Millis;
-use crate::wire::{Request, RequestFrame, RequestId};
+use crate::wire::{Request, RequestFrame, RequestId, UserDataKind};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Why a request was sent: what its response means.
@@ -45,6 +45,24 @@ impl Purpose {
     /// The user's own request, agent or call (as opposed to the session's bookkeeping).
     pub(crate) fn is_user_request(&self) -> bool {
         matches!(self, Purpose::Agent(_) | Purpose::Call { .. } | Purpose::Extension { .. })
+    }
+
+    /// The request of a read or start-up step: each needs only the
+    /// extension (`myextension` not even that). `None` for the agent's and
+    /// call requests (built by [`super::commands`]), or without an extension.
+    pub(crate) fn read_request(&self, extension: Option<&str>) -> Option<Request> {
+        if *self == Purpose::MyExtension {
+            return Some(Request::MyExtension);
+        }
+        let extension = extension?.to_owned();
+        Some(match self {
+            Purpose::StartMonitor => Request::StartMonitor { extension },
+            Purpose::QueryDeviceInfo => Request::QueryDeviceInfo { extension },
+            Purpose::QueryAgentState => Request::QueryAgentState { extension },
+            Purpose::Snapshot => Request::Snapshot { extension },
+            Purpose::UserData => Request::UserData { extension, kind: UserDataKind::Alert },
+            _ => return None,
+        })
     }
 
     /// How the agent would name it: "Login", "Change to AUX", "Hang up".

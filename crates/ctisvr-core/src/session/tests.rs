@@ -13,11 +13,12 @@ use crate::wire::WorkMode;
 use duties::LOG_ATTEMPTS;
 use serde_json::{json, Value};
 
-/// One output of the session, for either audience.
+/// One output of the session, for the page, the CRM or the storage.
 #[derive(Debug, Clone, PartialEq)]
 enum Out {
-    Page(Effect),
+    Page(Update),
     Crm(CrmRequest),
+    Storage(StorageOrder),
 }
 
 /// A session with a fake clock and a scripted server.
@@ -113,12 +114,21 @@ impl Harness {
         self.session.command(self.now, Command::Agent(command))
     }
 
-    /// Everything drained: the page's effects, then the CRM's requests.
-    fn effects(&mut self) -> Vec<Out> {
-        let page = std::iter::from_fn(|| self.session.poll_event()).map(Out::Page);
-        let page: Vec<Out> = page.collect();
-        let crm = std::iter::from_fn(|| self.session.poll_crm()).map(Out::Crm);
-        page.into_iter().chain(crm).collect()
+    /// Everything drained but the socket's orders: the page's updates, the
+    /// CRM's requests, the storage's order.
+    fn outputs(&mut self) -> Vec<Out> {
+        let page = std::iter::from_fn(|| self.session.poll_update()).map(Out::Page);
+        let mut outputs: Vec<Out> = page.collect();
+        outputs.extend(std::iter::from_fn(|| self.session.poll_crm()).map(Out::Crm));
+        outputs.extend(self.session.poll_storage().map(Out::Storage));
+        outputs
+    }
+
+    /// The session gave up on the open socket: its next socket order
+    /// closes it (before any other opens).
+    fn assert_abandoned(&mut self, why: &str) {
+        let id = self.conn.as_ref().expect("a socket was open").id;
+        assert_eq!(self.session.poll_socket(), Some(SocketOrder::Close(id)), "{why}");
     }
 
     fn notice(&self) -> String {
@@ -151,8 +161,8 @@ fn start_up_sends_the_vendor_sequence_with_the_right_fields() {
     assert!(state.ready);
     assert_eq!(state.extension.as_deref(), Some("2001"));
     assert_eq!(state.agent, AgentStatus::LoggedOut);
-    let effects = h.effects();
-    assert!(effects.contains(&Out::Page(Effect::Ready(true))));
+    let effects = h.outputs();
+    assert!(effects.contains(&Out::Page(Update::Ready(true))));
     assert!(effects.contains(&Out::Crm(CrmRequest::ClickToDial { enabled: true })));
 }
 
@@ -294,11 +304,11 @@ fn an_offer_shows_the_original_caller_and_idle_clears_it_and_rereads_the_agent()
     let mut h = Harness::new();
     h.start_logged_out();
     h.login();
-    h.effects();
+    h.outputs();
     h.receive(json!({"msgtype": "event", "eventtype": "offer", "calling": "2002", "called": "2001", "origcalling": "5551234"}));
     let call = h.session.state().current_call().cloned().unwrap();
     assert_eq!((call.caller.as_str(), call.dialled.as_str()), ("5551234", "2001"));
-    assert!(h.effects().iter().any(|e| matches!(e, Out::Page(Effect::Call(CallChange::Appeared(_))))));
+    assert!(h.outputs().iter().any(|e| matches!(e, Out::Page(Update::Call(CallChange::Appeared(_))))));
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
     assert!(h.session.state().calls.is_empty());
     let (id, _) = h.sent("queryagentstate");
@@ -310,10 +320,10 @@ fn an_offer_shows_the_original_caller_and_idle_clears_it_and_rereads_the_agent()
 fn unknown_events_pass_through_and_garbage_is_shown_not_fatal() {
     let mut h = Harness::new();
     h.start_logged_out();
-    h.effects();
+    h.outputs();
     h.receive(json!({"msgtype": "event", "eventtype": "divert", "to": "3000"}));
     assert!(
-        matches!(&h.effects()[..], [Out::Page(Effect::ServerEvent(e))] if e.kind == EventKind::Unknown("divert".into()))
+        matches!(&h.outputs()[..], [Out::Page(Update::ServerEvent(e))] if e.kind == EventKind::Unknown("divert".into()))
     );
     let id = h.conn.as_ref().unwrap().id;
     h.session.handle_frame(h.now, id, "}{ not json");
@@ -329,7 +339,7 @@ fn unknown_events_pass_through_and_garbage_is_shown_not_fatal() {
 fn an_unanswered_request_is_reported_and_the_dead_server_is_left() {
     let mut h = Harness::new();
     h.start_logged_out();
-    h.effects();
+    h.outputs();
     h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") }).unwrap();
     h.sent("login");
     assert_eq!(h.session.poll_timeout(), Some(Millis(10_000)));
@@ -341,7 +351,7 @@ fn an_unanswered_request_is_reported_and_the_dead_server_is_left() {
     let state = h.session.state();
     assert!(!state.busy && !state.ready);
     assert!(h.notice().starts_with("Login was not confirmed"), "{}", h.notice());
-    assert!(h.effects().contains(&Out::Page(Effect::CloseSocket)));
+    h.assert_abandoned("the socket is closed");
     assert_eq!(h.session.poll_connect().map(|c| c.role), Some(ServerRole::Backup), "on to B");
     h.nothing_sent(); // the login is not re-sent
 
@@ -351,7 +361,7 @@ fn an_unanswered_request_is_reported_and_the_dead_server_is_left() {
     h.sent("myextension");
     h.now = Millis(10_000);
     h.session.handle_timeout(h.now);
-    assert!(h.effects().contains(&Out::Page(Effect::CloseSocket)));
+    h.assert_abandoned("the socket is closed");
     let next = h.session.poll_connect().unwrap();
     assert_eq!(next.role, ServerRole::Backup);
 }
@@ -360,14 +370,14 @@ fn an_unanswered_request_is_reported_and_the_dead_server_is_left() {
 fn losing_the_socket_mid_login_reports_it_and_does_not_resend() {
     let mut h = Harness::new();
     h.start_logged_out();
-    h.effects();
+    h.outputs();
     h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") }).unwrap();
     h.close("connection reset");
     assert!(h.notice().contains("Login was not confirmed"), "{}", h.notice());
     let state = h.session.state();
     assert!(!state.ready && !state.busy);
-    let effects = h.effects();
-    assert!(effects.contains(&Out::Page(Effect::Ready(false))));
+    let effects = h.outputs();
+    assert!(effects.contains(&Out::Page(Update::Ready(false))));
     assert!(effects.contains(&Out::Crm(CrmRequest::ClickToDial { enabled: false })));
     h.nothing_sent();
     assert!(matches!(state.connection, ConnectionStatus::Connecting { role: ServerRole::Backup, .. }));
@@ -413,7 +423,7 @@ fn the_password_never_leaves_through_state_or_effects() {
     let (id, _) = h.sent("login");
     h.fail(id, "bad");
     h.login();
-    let everything = format!("{:?} {:?} {:?}", h.session.state(), h.effects(), h.session);
+    let everything = format!("{:?} {:?} {:?}", h.session.state(), h.outputs(), h.session);
     assert!(!everything.contains("s3cr3t-pw") && !everything.contains("1234"), "{everything}");
 }
 
@@ -588,32 +598,32 @@ fn logs(effects: &[Out]) -> Vec<crate::crm::CallLog> {
 #[test]
 fn initialization_is_reported_once() {
     let mut h = Harness::new();
-    let effects = h.effects();
+    let effects = h.outputs();
     assert_eq!(effects.iter().filter(|e| **e == Out::Crm(CrmRequest::InitializationComplete)).count(), 1);
     h.start_logged_out();
-    assert!(!h.effects().contains(&Out::Crm(CrmRequest::InitializationComplete)));
+    assert!(!h.outputs().contains(&Out::Crm(CrmRequest::InitializationComplete)));
 }
 
 #[test]
 fn an_inbound_offer_pops_the_caller_and_shows_the_panel_and_a_transfer_pops_again() {
     let mut h = Harness::new();
     h.start_logged_out();
-    h.effects();
+    h.outputs();
     h.event("offer", "5551234", "2001");
-    let effects = h.effects();
+    let effects = h.outputs();
     assert_eq!(pops(&effects), vec!["5551234".to_string()]);
     assert!(effects.contains(&Out::Crm(CrmRequest::ShowPanel)));
     h.event("connect", "5551234", "2001");
-    assert!(pops(&h.effects()).is_empty(), "one pop per caller");
+    assert!(pops(&h.outputs()).is_empty(), "one pop per caller");
 
     // Consulted by 2002, then handed the call: the original caller pops.
     let mut h = Harness::new();
     h.start_logged_out();
     h.event("offer", "2002", "2001");
     h.event("connect", "2002", "2001");
-    h.effects();
+    h.outputs();
     h.receive(json!({"msgtype": "event", "eventtype": "transfer", "calling": "2002", "called": "2001", "origcalling": "5551234"}));
-    assert_eq!(pops(&h.effects()), vec!["5551234".to_string()]);
+    assert_eq!(pops(&h.outputs()), vec!["5551234".to_string()]);
 }
 
 #[test]
@@ -628,9 +638,9 @@ fn click_to_dial_dials_with_the_rules_and_logs_against_the_record() {
     h.now = Millis(1_000);
     h.event("connect", "2001", "90114155550100");
     h.now = Millis(43_000);
-    h.effects();
+    h.outputs();
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
-    let logs = logs(&h.effects());
+    let logs = logs(&h.outputs());
     assert_eq!(logs.len(), 1);
     assert_eq!(logs[0].who_id.as_deref(), Some("003A"));
     assert_eq!(logs[0].call_type, crate::crm::CallType::Outbound);
@@ -655,9 +665,9 @@ fn the_screen_pop_record_goes_into_the_inbound_call_log() {
     let found = json!({"001B": {"Id": "001B", "Name": "Acme", "RecordType": "Account"}});
     h.session.handle_crm(h.now, CrmInput::ScreenPopResult { call_id, result: found });
     h.event("connect", "5551234", "2001");
-    h.effects();
+    h.outputs();
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
-    let logs = logs(&h.effects());
+    let logs = logs(&h.outputs());
     assert_eq!(logs[0].what_id.as_deref(), Some("001B"));
     assert_eq!(logs[0].call_type, crate::crm::CallType::Inbound);
 }
@@ -667,23 +677,23 @@ fn a_failed_call_log_is_shown_and_retried_until_saved() {
     let mut h = Harness::new();
     h.start_logged_out();
     h.event("offer", "5551234", "2001");
-    h.effects();
+    h.outputs();
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
-    let log = logs(&h.effects()).remove(0);
+    let log = logs(&h.outputs()).remove(0);
     let call_id = 1;
     h.session.handle_crm(h.now, CrmInput::LogFailed { call_id, log: log.clone(), error: "INSUFFICIENT_ACCESS".into() });
     assert!(h.notice().contains("not saved (INSUFFICIENT_ACCESS); trying again in 10 s"), "{}", h.notice());
     assert_eq!(h.session.poll_timeout(), Some(Millis(10_000)));
     h.now = Millis(10_000);
     h.session.handle_timeout(h.now);
-    assert_eq!(logs(&h.effects()), vec![log.clone()]);
+    assert_eq!(logs(&h.outputs()), vec![log.clone()]);
     h.now = Millis(25_000);
     h.session.handle_timeout(h.now);
-    assert!(logs(&h.effects()).is_empty(), "no second try while the first is out");
+    assert!(logs(&h.outputs()).is_empty(), "no second try while the first is out");
     h.session.handle_crm(h.now, CrmInput::LogSaved { call_id });
     h.now = Millis(100_000);
     h.session.handle_timeout(h.now);
-    assert!(logs(&h.effects()).is_empty());
+    assert!(logs(&h.outputs()).is_empty());
 }
 
 #[test]
@@ -700,7 +710,7 @@ fn logging_and_screen_pop_can_be_switched_off() {
     h.start_logged_out();
     h.event("offer", "5551234", "2001");
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
-    let effects = h.effects();
+    let effects = h.outputs();
     assert!(pops(&effects).is_empty() && logs(&effects).is_empty());
 }
 
@@ -739,7 +749,7 @@ fn without_advice_a_lost_socket_shows_nothing_new() {
     let mut h = Harness::new();
     h.session.set_page(PageOrigin::new("http:", "127.0.0.1"));
     h.start_logged_out();
-    h.effects();
+    h.outputs();
     let id = h.conn.as_ref().unwrap().id;
     h.session.handle_transport(h.now, TransportEvent::Closed { id, code: 1006, reason: String::new(), clean: false });
     assert_eq!(h.session.state().notice, None);
@@ -774,7 +784,7 @@ fn close_reports_are_worded_by_the_session() {
 fn a_binary_frame_is_shown_not_fatal() {
     let mut h = Harness::new();
     h.start_logged_out();
-    h.effects();
+    h.outputs();
     let id = h.conn.as_ref().unwrap().id;
     h.session.handle_transport(h.now, TransportEvent::NotText(id));
     assert_eq!(h.notice(), "CtiSVR sent a message the softphone cannot read (a binary frame, not JSON text).");
@@ -810,13 +820,13 @@ fn a_quiet_connection_is_checked_and_left_when_it_does_not_answer() {
                         // A stalled server: the next check gets no answer and the socket is left.
     let mut h = Harness::new();
     h.start_logged_out();
-    h.effects();
+    h.outputs();
     h.now = Millis(30_000);
     h.session.handle_timeout(h.now);
     h.sent("queryagentstate");
     h.now = Millis(40_000);
     h.session.handle_timeout(h.now);
-    assert!(h.effects().contains(&Out::Page(Effect::CloseSocket)));
+    h.assert_abandoned("the socket is closed");
     assert!(matches!(h.session.state().connection, ConnectionStatus::Connecting { role: ServerRole::Backup, .. }));
     assert_eq!(h.notice(), "", "a liveness check is not the agent's request: nothing to report as lost");
 }
@@ -864,7 +874,7 @@ fn lone_tab() -> Harness {
     h.carry();
     h.now = Millis(0) + crate::tabs::Tabs::LISTEN;
     h.session.handle_timeout(h.now);
-    h.effects();
+    h.outputs();
     h
 }
 
@@ -872,16 +882,16 @@ fn lone_tab() -> Harness {
 fn a_lone_tab_pops_and_logs_once_its_claims_come_back() {
     let mut h = lone_tab();
     h.event("offer", "5551234", "2001");
-    assert!(pops(&h.effects()).is_empty(), "not before its claim came back");
+    assert!(pops(&h.outputs()).is_empty(), "not before its claim came back");
     let claims = h.carry();
     assert!(claims.iter().any(|m| matches!(m, TabMessage::Claim { .. })));
     // The claim came back with every answer in: posted again as a barrier.
     h.carry();
-    assert_eq!(pops(&h.effects()), vec!["5551234".to_string()]);
+    assert_eq!(pops(&h.outputs()), vec!["5551234".to_string()]);
     h.receive(json!({"msgtype": "event", "eventtype": "disconnect", "calling": "5551234", "called": "2001"}));
     h.carry();
     h.carry();
-    assert_eq!(logs(&h.effects()).len(), 1);
+    assert_eq!(logs(&h.outputs()).len(), 1);
 }
 
 #[test]
@@ -895,10 +905,10 @@ fn a_tab_that_a_visible_tab_outbids_does_not_pop() {
     h.now = Millis(0) + crate::tabs::Tabs::LISTEN;
     h.session.handle_timeout(h.now);
     h.carry();
-    h.effects();
+    h.outputs();
     h.event("offer", "5551234", "2001");
     h.carry();
-    assert!(pops(&h.effects()).is_empty(), "waits for the other tab's answer");
+    assert!(pops(&h.outputs()).is_empty(), "waits for the other tab's answer");
     // The visible tab claims too, wins, and says it is done.
     let task = Task { duty: crate::tabs::Duty::Pop, call: "5551234>2001#1/5551234".into() };
     let bid = Bid { holding: false, owner: false, rank: visible, tab: 10 };
@@ -909,7 +919,7 @@ fn a_tab_that_a_visible_tab_outbids_does_not_pop() {
     h.now = h.now + std::time::Duration::from_secs(10);
     h.session.handle_timeout(h.now);
     h.carry();
-    assert!(pops(&h.effects()).is_empty(), "the follower shows but does not pop");
+    assert!(pops(&h.outputs()).is_empty(), "the follower shows but does not pop");
 }
 
 #[test]
@@ -919,17 +929,17 @@ fn connection_changes_are_reported_once_each() {
         effects
             .into_iter()
             .filter_map(|e| match e {
-                Out::Page(Effect::ConnectionChanged(status)) => Some(status),
+                Out::Page(Update::ConnectionChanged(status)) => Some(status),
                 _ => None,
             })
             .collect()
     };
-    assert!(matches!(&changes(h.effects())[..], [ConnectionStatus::Connecting { role: ServerRole::Primary, .. }]));
+    assert!(matches!(&changes(h.outputs())[..], [ConnectionStatus::Connecting { role: ServerRole::Primary, .. }]));
     h.open();
-    assert!(matches!(&changes(h.effects())[..], [ConnectionStatus::Connected { role: ServerRole::Primary, .. }]));
-    assert!(changes(h.effects()).is_empty());
+    assert!(matches!(&changes(h.outputs())[..], [ConnectionStatus::Connected { role: ServerRole::Primary, .. }]));
+    assert!(changes(h.outputs()).is_empty());
     h.close("gone");
-    assert!(matches!(&changes(h.effects())[..], [ConnectionStatus::Connecting { role: ServerRole::Backup, .. }]));
+    assert!(matches!(&changes(h.outputs())[..], [ConnectionStatus::Connecting { role: ServerRole::Backup, .. }]));
 }
 
 #[test]
@@ -939,12 +949,12 @@ fn a_caller_who_calls_back_at_once_is_popped_and_logged_again() {
         h.event("offer", "5551234", "2001");
         h.carry();
         h.carry();
-        let effects = h.effects();
+        let effects = h.outputs();
         assert_eq!(pops(&effects), vec!["5551234".to_string()], "call {round} popped: {effects:?}");
         h.receive(json!({"msgtype": "event", "eventtype": "disconnect", "calling": "5551234", "called": "2001"}));
         h.carry();
         h.carry();
-        assert_eq!(logs(&h.effects()).len(), 1, "call {round} logged");
+        assert_eq!(logs(&h.outputs()).len(), 1, "call {round} logged");
     }
 }
 

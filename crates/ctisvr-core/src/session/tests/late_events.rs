@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::dial_refusal::DialRefusal;
-use crate::effects::NoticeLevel;
+use crate::notice::NoticeLevel;
 
 impl Harness {
     /// Logged in, idle, nothing left to send.
@@ -12,7 +12,7 @@ impl Harness {
         let mut h = Harness::new();
         h.start_logged_out();
         h.login();
-        h.effects();
+        h.outputs();
         h
     }
 
@@ -41,10 +41,10 @@ impl Harness {
 fn a_duplicate_connect_after_hanging_up_shows_no_call_and_asks_the_server() {
     let mut h = Harness::logged_in_idle();
     h.after_hanging_up("5551234");
-    h.effects();
+    h.outputs();
     h.event("connect", "5551234", "2001");
     assert!(h.session.state().calls.is_empty(), "no ghost call");
-    assert!(!h.effects().iter().any(|e| matches!(e, Out::Page(Effect::Call(_)))));
+    assert!(!h.outputs().iter().any(|e| matches!(e, Out::Page(Update::Call(_)))));
     let (id, frame) = h.sent("snapshot");
     assert_eq!(frame, json!({"id": id, "request": "snapshot", "extension": "2001"}));
     // More late events while the server is asked: one snapshot at a time.
@@ -170,9 +170,9 @@ fn a_repeated_click_to_dial_keeps_the_record_of_the_call_being_placed() {
     h.nothing_sent();
     h.reply(id, json!({}));
     h.event("connect", "2001", "94155550188");
-    h.effects();
+    h.outputs();
     h.receive(json!({"msgtype": "event", "eventtype": "disconnect", "calling": "2001", "called": "94155550188", "party": "94155550188"}));
-    let logs = logs(&h.effects());
+    let logs = logs(&h.outputs());
     assert_eq!(logs.len(), 1);
     assert_eq!(logs[0].who_id.as_deref(), Some("003A"));
 }

@@ -87,13 +87,13 @@ fn online_while_connected_checks_the_socket_now() {
 fn offline_checks_an_open_socket_and_leaves_it_if_it_does_not_answer() {
     let mut h = Harness::new();
     h.start_logged_out();
-    h.effects();
+    h.outputs();
     h.now = Millis(5_000);
     h.network(Network::Offline);
     h.sent("queryagentstate");
     h.now = Millis(15_000);
     h.session.handle_timeout(h.now);
-    assert!(h.effects().contains(&Out::Page(Effect::CloseSocket)), "dead at 15 s, not at 40 s");
+    h.assert_abandoned("dead at 15 s, not at 40 s");
     // Both servers out of reach: the wait says why.
     h.fail_round();
     match h.session.state().connection {

@@ -11,11 +11,11 @@ impl Harness {
 
     /// The texts of the notices that went, drained with the other effects.
     fn gone(&mut self) -> Vec<String> {
-        let effects = self.effects();
+        let effects = self.outputs();
         effects
             .into_iter()
             .filter_map(|e| match e {
-                Out::Page(Effect::NoticeGone(notice)) => Some(notice.text),
+                Out::Page(Update::NoticeGone(notice)) => Some(notice.text),
                 _ => None,
             })
             .collect()
@@ -43,7 +43,7 @@ fn bad_settings_are_shown_until_valid_settings_arrive() {
     h.session.configure(h.now, Settings::from_attributes(|_| None));
     assert_eq!(h.cause(), Some(NoticeCause::Settings));
     let good = Settings::from_attributes(|name| (name == "ws-uri-a").then(|| "ws://c:9006".to_owned()));
-    h.effects();
+    h.outputs();
     h.session.configure(h.now, good);
     assert_eq!(h.notice(), "");
 }
@@ -65,7 +65,7 @@ fn the_advice_about_a_refused_server_goes_once_ready_on_the_other() {
     h.session
         .handle_transport(h.now, TransportEvent::Closed { id: a.id, code: 1006, reason: String::new(), clean: false });
     assert!(h.notice().contains("local network address 127.0.0.1"), "{}", h.notice());
-    h.effects();
+    h.outputs();
     let b = h.open();
     assert_eq!(b.role, ServerRole::Backup);
     let (id, _) = h.sent("myextension");
@@ -175,7 +175,7 @@ fn a_refused_hang_up_stays_until_the_call_changes() {
     h.login();
     h.event("offer", "5551234", "2001");
     h.event("connect", "5551234", "2001");
-    h.effects();
+    h.outputs();
     h.call(CallCommand::HangUp).unwrap();
     let (id, _) = h.sent("hangup");
     h.fail(id, "not now");
@@ -224,7 +224,7 @@ fn a_call_log_being_retried_is_shown_until_saved_and_a_given_up_log_stays() {
     h.start_logged_out();
     h.event("offer", "5551234", "2001");
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
-    let log = logs(&h.effects()).remove(0);
+    let log = logs(&h.outputs()).remove(0);
     let failed = |h: &mut Harness| {
         let input = CrmInput::LogFailed { call_id: 1, log: log.clone(), error: "INSUFFICIENT_ACCESS".into() };
         h.session.handle_crm(h.now, input);
@@ -252,7 +252,7 @@ fn a_call_log_being_retried_is_shown_until_saved_and_a_given_up_log_stays() {
     h.open();
     h.finish_start_up();
     assert!(h.notice().contains("Log the call by hand"), "{}", h.notice());
-    h.effects();
+    h.outputs();
     h.session.command(h.now, Command::DismissNotice).unwrap();
     assert_eq!(h.notice(), "");
     assert_eq!(h.gone().len(), 1);

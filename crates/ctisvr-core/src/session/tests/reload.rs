@@ -13,7 +13,8 @@ fn at(seconds: u64) -> Millis {
 /// What the session asked the page to keep, last.
 fn stored(effects: &[Out]) -> Option<Option<String>> {
     effects.iter().rev().find_map(|e| match e {
-        Out::Page(Effect::StoreCalls(text)) => Some(text.clone()),
+        Out::Storage(StorageOrder::Write(text)) => Some(Some(text.clone())),
+        Out::Storage(StorageOrder::Remove) => Some(None),
         _ => None,
     })
 }
@@ -44,7 +45,7 @@ fn inbound_call() -> (Harness, String) {
     let found = json!({"003A": {"Id": "003A", "Name": "Ada", "RecordType": "Contact"}});
     h.session.handle_crm(h.now, CrmInput::ScreenPopResult { call_id, result: found });
     h.event("connect", "4155550100", "2001");
-    let text = stored(&h.effects()).flatten().expect("the call is kept for a reload");
+    let text = stored(&h.outputs()).flatten().expect("the call is kept for a reload");
     (h, text)
 }
 
@@ -54,7 +55,7 @@ fn an_inbound_call_reloaded_mid_call_keeps_its_start_is_not_popped_again_and_is_
     assert!(!text.contains("1234"), "no password: {text}");
     let userdata = json!({"calling": "4155550100", "called": "2001", "cli": "4155550100"});
     let mut h = reloaded(at(6), Some(&text), userdata);
-    let effects = h.effects();
+    let effects = h.outputs();
     assert!(pops(&effects).is_empty(), "popped once per call, reloads included");
     assert!(!effects.contains(&Out::Crm(CrmRequest::ShowPanel)));
     let call = h.session.state().calls[0].clone();
@@ -62,7 +63,7 @@ fn an_inbound_call_reloaded_mid_call_keeps_its_start_is_not_popped_again_and_is_
     assert_eq!(call.direction, Direction::Inbound);
     h.now = at(8);
     h.receive(json!({"msgtype": "event", "eventtype": "disconnect", "calling": "4155550100", "called": "2001"}));
-    let effects = h.effects();
+    let effects = h.outputs();
     let log = logs(&effects).pop().expect("a log");
     assert_eq!(log.duration_seconds, 8, "the whole call");
     assert_eq!(log.subject, "Call from 4155550100");
@@ -81,17 +82,17 @@ fn an_outbound_call_reloaded_mid_call_stays_outbound_with_its_record() {
     h.reply(id, json!({}));
     h.now = at(2);
     h.event("connect", "2001", "90114155550100");
-    let text = stored(&h.effects()).flatten().expect("kept");
+    let text = stored(&h.outputs()).flatten().expect("kept");
     let userdata = json!({"calling": "2001", "called": "90114155550100", "cli": "2001"});
     let mut h = reloaded(at(5), Some(&text), userdata);
-    let effects = h.effects();
+    let effects = h.outputs();
     assert!(pops(&effects).is_empty(), "an outbound call is never popped as an inbound caller");
     let call = h.session.state().calls[0].clone();
     assert_eq!((call.direction, call.other_party().as_str()), (Direction::Outbound, "90114155550100"));
     assert_eq!(call.age_seconds(at(5)), 3, "connected at 2 s");
     h.now = at(12);
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
-    let log = logs(&h.effects()).pop().expect("a log");
+    let log = logs(&h.outputs()).pop().expect("a log");
     assert_eq!(log.call_type, crate::crm::CallType::Outbound);
     assert_eq!(log.subject, "Call to 90114155550100");
     assert_eq!(log.duration_seconds, 10);
@@ -102,7 +103,7 @@ fn an_outbound_call_reloaded_mid_call_stays_outbound_with_its_record() {
 fn without_memory_the_numbers_still_tell_an_outbound_call() {
     let userdata = json!({"calling": "2001", "called": "90114155550100", "cli": "2001"});
     let mut h = reloaded(at(5), None, userdata);
-    assert!(pops(&h.effects()).is_empty());
+    assert!(pops(&h.outputs()).is_empty());
     let call = h.session.state().calls[0].clone();
     assert_eq!((call.direction, call.dialled.as_str()), (Direction::Outbound, "90114155550100"));
 }
@@ -113,7 +114,7 @@ fn a_memory_of_another_call_or_of_no_call_is_not_used_and_is_dropped() {
     // The server now has a different call: it is a new one, popped, timed from now.
     let userdata = json!({"calling": "4155550199", "called": "2001", "cli": "4155550199"});
     let mut h = reloaded(at(60), Some(&text), userdata);
-    let effects = h.effects();
+    let effects = h.outputs();
     assert_eq!(pops(&effects), vec!["4155550199".to_string()]);
     assert_eq!(h.session.state().calls[0].age_seconds(at(60)), 0);
     let kept = stored(&effects).flatten().expect("the new call is kept");
@@ -126,7 +127,7 @@ fn a_memory_of_another_call_or_of_no_call_is_not_used_and_is_dropped() {
     h.start_until_device_info("");
     let (id, _) = h.sent("snapshot");
     h.reply(id, json!({"numcall": 0}));
-    let effects = h.effects();
+    let effects = h.outputs();
     assert!(h.session.state().calls.is_empty());
     assert_eq!(stored(&effects), Some(None));
     assert!(logs(&effects).is_empty(), "the first page's log duty is not this page's to invent");
@@ -136,7 +137,7 @@ fn a_memory_of_another_call_or_of_no_call_is_not_used_and_is_dropped() {
 fn garbage_in_the_memory_is_ignored() {
     let userdata = json!({"calling": "4155550100", "called": "2001", "cli": "4155550100"});
     let mut h = reloaded(at(5), Some("{\"calls\": [{\"name\": 1}]}"), userdata);
-    assert_eq!(pops(&h.effects()), vec!["4155550100".to_string()]);
+    assert_eq!(pops(&h.outputs()), vec!["4155550100".to_string()]);
 }
 
 /// Carries every tab message `from` posts to each tab in `to` (itself
@@ -160,9 +161,9 @@ fn a_tab_and_a_reloaded_tab() -> (Harness, Harness) {
     a.event("offer", "4155550100", "2001");
     a.carry();
     a.carry();
-    assert_eq!(pops(&a.effects()), vec!["4155550100".to_string()]);
+    assert_eq!(pops(&a.outputs()), vec!["4155550100".to_string()]);
     a.event("connect", "4155550100", "2001");
-    a.effects();
+    a.outputs();
     let mut b = Harness::new();
     let settings = b.session.settings().cloned().unwrap();
     b.session = Session::new(SessionOptions { tab: Some(21), ..SessionOptions::default() });
@@ -188,7 +189,7 @@ fn without_storage_a_reloaded_tab_learns_its_call_from_another_tab() {
     while deliver(1, &mut [&mut a, &mut b]) + deliver(0, &mut [&mut a, &mut b]) > 0 {}
     start_on_the_call(&mut b);
     assert_eq!(b.session.state().calls[0].age_seconds(at(6)), 6, "the timer goes on from A's start");
-    assert!(pops(&b.effects()).is_empty());
+    assert!(pops(&b.outputs()).is_empty());
 }
 
 #[test]
@@ -203,7 +204,7 @@ fn another_tabs_word_that_comes_after_the_servers_still_corrects_the_call() {
     a.now = at(20);
     a.session.handle_timeout(a.now);
     while deliver(1, &mut [&mut a, &mut b]) + deliver(0, &mut [&mut a, &mut b]) > 0 {}
-    assert!(pops(&b.effects()).is_empty(), "A popped the call before B's reload");
+    assert!(pops(&b.outputs()).is_empty(), "A popped the call before B's reload");
 }
 
 #[test]
@@ -218,9 +219,9 @@ fn when_the_server_will_not_name_the_call_the_memory_starts_over() {
     h.reply(id, json!({"skillmode": "manual", "talkstate": "call"}));
     let (id, _) = h.sent("userdata");
     h.fail(id, "no such call");
-    h.effects();
+    h.outputs();
     h.event("offer", "4155550177", "2001");
-    let kept = stored(&h.effects()).flatten().expect("the next call is kept for a reload");
+    let kept = stored(&h.outputs()).flatten().expect("the next call is kept for a reload");
     assert!(kept.contains("4155550177"), "{kept}");
 }
 
@@ -235,7 +236,7 @@ fn the_memory_finds_the_call_when_the_switch_writes_the_number_with_a_prefix() {
     h.reply(id, json!({}));
     h.now = at(1);
     h.event("connect", "2001", "94155550100");
-    let text = stored(&h.effects()).flatten().expect("kept");
+    let text = stored(&h.outputs()).flatten().expect("kept");
     // The switch names the far end without our outside prefix.
     let userdata = json!({"calling": "2001", "called": "4155550100", "cli": "2001"});
     let h = reloaded(at(5), Some(&text), userdata);
@@ -252,7 +253,7 @@ fn an_extension_not_yet_sent_is_still_there_after_a_reload() {
     let (id, _) = h.sent("makecall");
     h.reply(id, json!({}));
     h.event("connect", "2001", "94155550100");
-    let text = stored(&h.effects()).flatten().expect("kept");
+    let text = stored(&h.outputs()).flatten().expect("kept");
     let userdata = json!({"calling": "2001", "called": "94155550100", "cli": "2001"});
     let h = reloaded(at(5), Some(&text), userdata);
     let call = h.session.state().calls[0].clone();

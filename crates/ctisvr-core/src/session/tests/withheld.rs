@@ -22,11 +22,11 @@ fn withheld_call(h: &mut Harness, calling: Option<&str>) -> (Vec<String>, bool, 
         connect["calling"] = json!(calling);
     }
     h.receive(connect);
-    let effects = h.effects();
+    let effects = h.outputs();
     let panel = effects.contains(&Out::Crm(CrmRequest::ShowPanel));
     h.now = h.now + Duration::from_secs(30);
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
-    let log = logs(&h.effects()).pop().expect("a call log");
+    let log = logs(&h.outputs()).pop().expect("a call log");
     (pops(&effects), panel, shown, log)
 }
 
@@ -47,7 +47,7 @@ fn a_withheld_caller_is_shown_unknown_popped_without_search_and_logged_unlinked(
     ] {
         let mut h = Harness::new();
         h.start_logged_out();
-        h.effects();
+        h.outputs();
         let (pops, panel, shown, log) = withheld_call(&mut h, calling);
         assert_eq!(pops, Vec::<String>::new(), "{calling:?}: nothing is searched");
         assert!(panel, "{calling:?}: the panel shows");
@@ -63,7 +63,7 @@ fn a_withheld_caller_is_shown_unknown_popped_without_search_and_logged_unlinked(
 fn a_caller_with_a_number_is_still_searched_and_linked() {
     let mut h = Harness::new();
     h.start_logged_out();
-    h.effects();
+    h.outputs();
     let (pops, panel, shown, log) = withheld_call(&mut h, Some("4155550100"));
     assert_eq!(pops, vec!["4155550100".to_string()]);
     assert!(panel);
@@ -79,7 +79,7 @@ fn the_call_center_option_names_the_markers() {
     settings.options.withheld_callers = crate::WithheldMarkers::parse("Nicht übermittelt");
     h.session.configure(h.now, Ok(settings));
     h.start_logged_out();
-    h.effects();
+    h.outputs();
     let (pops, _, shown, log) = withheld_call(&mut h, Some("NICHT ÜBERMITTELT"));
     assert!(pops.is_empty());
     assert_eq!((shown.as_str(), log.subject.as_str()), ("Unknown caller", "Call from an unknown caller"));
@@ -88,7 +88,7 @@ fn the_call_center_option_names_the_markers() {
     settings.options.withheld_callers = crate::WithheldMarkers::parse("Nicht übermittelt");
     h.session.configure(h.now, Ok(settings));
     h.start_logged_out();
-    h.effects();
+    h.outputs();
     let (pops, ..) = withheld_call(&mut h, Some("anonymous"));
     assert_eq!(pops, vec!["anonymous".to_string()], "the list replaces the default");
 }
