@@ -20,13 +20,15 @@
 //!
 //! The names follow the core's roles ([`Acd::handle_frame`],
 //! [`Acd::handle_timeout`], [`Acd::poll_timeout`]) but not its types: a
-//! socket is a [`SocketId`] here (the core's `ConnId` is another thing).
+//! socket is a [`SocketId`] here (the core's `ConnId` is another thing),
+//! and a call a [`SwitchCall`] (the core's `Call` is the agent's view of
+//! one).
 
 mod call;
 mod flows;
 mod view;
 
-pub use call::{Call, CallId, CallState, Party, PartyKind, PartyState};
+pub use call::{Party, PartyKind, PartyState, SwitchCall, SwitchCallId, SwitchCallState};
 pub use view::{AgentView, CallView, ExtensionView, LoggedInView, StateView};
 
 use crate::scenario::Scenario;
@@ -165,7 +167,7 @@ pub struct Acd {
     /// Extension -> the connections that sent `startmonitor` for it.
     monitors: BTreeMap<String, BTreeSet<SocketId>>,
     /// In the order they were placed.
-    calls: Vec<Call>,
+    calls: Vec<SwitchCall>,
     last_call: u64,
     /// Timed actions: outside numbers that answer at a deadline.
     due: Vec<Due>,
@@ -175,7 +177,7 @@ pub struct Acd {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Due {
     at: Instant,
-    call: CallId,
+    call: SwitchCallId,
     party: String,
 }
 
@@ -299,7 +301,7 @@ impl Acd {
         if from == call.to {
             return Err(AcdError::CallsItself(from.to_owned()));
         }
-        let mut placed = Call::new(
+        let mut placed = SwitchCall::new(
             self.next_call_id(),
             from,
             &call.to,
@@ -554,9 +556,9 @@ impl Acd {
             .ok_or_else(|| AcdError::NotLoggedInHere { agent: agent_id.to_owned(), extension: extension.to_owned() })
     }
 
-    fn next_call_id(&mut self) -> CallId {
+    fn next_call_id(&mut self) -> SwitchCallId {
         self.last_call += 1;
-        CallId(self.last_call)
+        SwitchCallId(self.last_call)
     }
 
     // ---- lookups ----
@@ -575,7 +577,7 @@ impl Acd {
         })
     }
 
-    fn calls_at<'a>(&'a self, extension: &'a str) -> impl Iterator<Item = &'a Call> + 'a {
+    fn calls_at<'a>(&'a self, extension: &'a str) -> impl Iterator<Item = &'a SwitchCall> + 'a {
         self.calls.iter().filter(move |call| call.party(extension).is_some())
     }
 
@@ -592,13 +594,16 @@ impl Acd {
             .find_map(|state| self.call_in_state(extension, state))
     }
 
-    fn call_index(&self, id: CallId) -> Option<usize> {
+    fn call_index(&self, id: SwitchCallId) -> Option<usize> {
         self.calls.iter().position(|call| call.id == id)
     }
 
     /// The index of the call a control API path names (`c1`).
     fn find_call(&self, id: &str) -> Result<usize, AcdError> {
-        id.parse::<CallId>().ok().and_then(|id| self.call_index(id)).ok_or_else(|| AcdError::NoSuchCall(id.to_owned()))
+        id.parse::<SwitchCallId>()
+            .ok()
+            .and_then(|id| self.call_index(id))
+            .ok_or_else(|| AcdError::NoSuchCall(id.to_owned()))
     }
 
     /// Turns events into frames for the connections monitoring each
@@ -623,7 +628,7 @@ impl MonitorEvent {
 
 /// A call event with the call's numbers: `calling`, `called`, and
 /// `origcalling` when the call was transferred.
-fn call_event(kind: EventKind, call: &Call) -> Event {
+fn call_event(kind: EventKind, call: &SwitchCall) -> Event {
     let event = Event::new(kind).calling(call.calling.as_str()).called(call.called.as_str());
     match &call.orig_calling {
         Some(orig) => event.orig_calling(orig.as_str()),
@@ -633,7 +638,7 @@ fn call_event(kind: EventKind, call: &Call) -> Event {
 
 /// A call event that also names the `party` it is about (`disconnect`: the
 /// number that left).
-fn party_event(kind: EventKind, call: &Call, party: &str) -> Event {
+fn party_event(kind: EventKind, call: &SwitchCall, party: &str) -> Event {
     let mut event = call_event(kind, call);
     event.extra.insert("party".into(), serde_json::Value::from(party));
     event

@@ -2,21 +2,27 @@
 //! and each party has its own connection state (alerting, connected, held,
 //! failed). A conference is a call of three or more parties; a consultation
 //! is a call that knows which call its caller holds meanwhile.
+//!
+//! The names say "switch" because the core has a `Call`, `CallId` and
+//! `CallState` of its own that mean something else: the agent's view of a
+//! call. [`SwitchCall`], [`SwitchCallId`] and [`SwitchCallState`] are the
+//! switch's call with all its parties.
 
 use ctisvr_core::wire::shown_caller;
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
-/// A call's id as the control API shows it: `c1`, `c2`, ... (restarting at
-/// `c1` after a reset, so tests see the same ids every run).
+/// A switch call's id as the control API shows it: `c1`, `c2`, ...
+/// (restarting at `c1` after a reset, so tests see the same ids every run).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CallId(pub u64);
+pub struct SwitchCallId(pub u64);
 
-/// One call: who called whom, and every party's state.
+/// One call of the simulated switch: who called whom, and every party's
+/// state.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Call {
-    pub id: CallId,
+pub struct SwitchCall {
+    pub id: SwitchCallId,
     /// The caller's number: `calling` in events, `from` in the control API.
     pub calling: String,
     /// The dialled number: `called` in events, `to` in the control API.
@@ -27,7 +33,7 @@ pub struct Call {
     /// Joined by `conference` (three or more parties).
     pub conference: bool,
     /// The call the caller holds while this one is its consultation.
-    pub consultation_of: Option<CallId>,
+    pub consultation_of: Option<SwitchCallId>,
     /// Every DTMF digit sent on the call, in order.
     pub dtmf: String,
 }
@@ -68,33 +74,33 @@ pub enum PartyState {
 /// connected otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum CallState {
+pub enum SwitchCallState {
     Ringing,
     Connected,
     Held,
     Failed,
 }
 
-impl fmt::Display for CallId {
+impl fmt::Display for SwitchCallId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "c{}", self.0)
     }
 }
 
-impl FromStr for CallId {
+impl FromStr for SwitchCallId {
     type Err = ();
 
-    fn from_str(text: &str) -> Result<CallId, ()> {
+    fn from_str(text: &str) -> Result<SwitchCallId, ()> {
         let number = text.strip_prefix('c').ok_or(())?;
         // `u64::from_str` accepts a leading `+`; ids never have one.
         if !number.bytes().all(|b| b.is_ascii_digit()) {
             return Err(());
         }
-        number.parse().map(CallId).map_err(|_| ())
+        number.parse().map(SwitchCallId).map_err(|_| ())
     }
 }
 
-impl Serialize for CallId {
+impl Serialize for SwitchCallId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
@@ -114,10 +120,10 @@ impl Party {
     }
 }
 
-impl Call {
+impl SwitchCall {
     /// A new call of two parties.
-    pub fn new(id: CallId, calling: &str, called: &str, parties: Vec<Party>) -> Call {
-        Call {
+    pub fn new(id: SwitchCallId, calling: &str, called: &str, parties: Vec<Party>) -> SwitchCall {
+        SwitchCall {
             id,
             calling: calling.to_owned(),
             called: called.to_owned(),
@@ -166,16 +172,16 @@ impl Call {
         self.party(extension).map(|p| p.state)
     }
 
-    pub fn state(&self) -> CallState {
+    pub fn state(&self) -> SwitchCallState {
         let any = |state| self.has_state(state);
         if any(PartyState::Failed) {
-            CallState::Failed
+            SwitchCallState::Failed
         } else if any(PartyState::Alerting) {
-            CallState::Ringing
+            SwitchCallState::Ringing
         } else if any(PartyState::Held) {
-            CallState::Held
+            SwitchCallState::Held
         } else {
-            CallState::Connected
+            SwitchCallState::Connected
         }
     }
 
@@ -190,9 +196,9 @@ impl Call {
 mod tests {
     use super::*;
 
-    fn inbound() -> Call {
-        Call::new(
-            CallId(1),
+    fn inbound() -> SwitchCall {
+        SwitchCall::new(
+            SwitchCallId(1),
             "5551234",
             "2001",
             vec![Party::external("5551234", PartyState::Connected), Party::station("2001", PartyState::Alerting)],
@@ -201,29 +207,29 @@ mod tests {
 
     #[test]
     fn call_ids_read_and_print_as_c_and_a_number() {
-        assert_eq!("c12".parse::<CallId>(), Ok(CallId(12)));
-        assert_eq!(CallId(12).to_string(), "c12");
+        assert_eq!("c12".parse::<SwitchCallId>(), Ok(SwitchCallId(12)));
+        assert_eq!(SwitchCallId(12).to_string(), "c12");
         for bad in ["12", "c", "c+1", "c-1", "cx", "C1", "c99999999999999999999999"] {
-            assert_eq!(bad.parse::<CallId>(), Err(()), "{bad}");
+            assert_eq!(bad.parse::<SwitchCallId>(), Err(()), "{bad}");
         }
     }
 
     #[test]
     fn the_call_state_follows_its_parties() {
         let mut call = inbound();
-        assert_eq!(call.state(), CallState::Ringing);
+        assert_eq!(call.state(), SwitchCallState::Ringing);
         if let Some(party) = call.party_mut("2001") {
             party.state = PartyState::Connected;
         }
-        assert_eq!(call.state(), CallState::Connected);
+        assert_eq!(call.state(), SwitchCallState::Connected);
         if let Some(party) = call.party_mut("2001") {
             party.state = PartyState::Held;
         }
-        assert_eq!(call.state(), CallState::Held);
+        assert_eq!(call.state(), SwitchCallState::Held);
         if let Some(party) = call.party_numbered_mut("5551234") {
             party.state = PartyState::Failed;
         }
-        assert_eq!(call.state(), CallState::Failed);
+        assert_eq!(call.state(), SwitchCallState::Failed);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //!   that left; a call left with fewer than two parties is cleared;
 //! - an extension with no call left gets `idle`.
 
-use super::call::{Call, CallId, Party, PartyKind, PartyState};
+use super::call::{Party, PartyKind, PartyState, SwitchCall, SwitchCallId};
 use super::{call_event, party_event, Acd, AcdError, Due, MonitorEvent, MAX_DIGITS_PER_CALL};
 use crate::scenario::Behaviour;
 use ctisvr_core::wire::{Dtmf, Event, EventKind};
@@ -232,12 +232,12 @@ impl Acd {
         &mut self,
         extension: &str,
         destination: &str,
-        consultation_of: Option<CallId>,
+        consultation_of: Option<SwitchCallId>,
         now: Instant,
         events: &mut Vec<MonitorEvent>,
     ) {
         let reach = self.reach(destination);
-        let mut call = Call::new(
+        let mut call = SwitchCall::new(
             self.next_call_id(),
             extension,
             destination,
@@ -397,7 +397,7 @@ impl Acd {
         let y = consult.other_party(extension).map_or_else(|| consult.called.clone(), |p| p.number.clone());
         // The customer's call goes on (its id), carrying the numbers the
         // consulted party knows it by, and X as the original caller.
-        let mut joined = Call::new(held_call.id, &consult.calling, &consult.called, Vec::new());
+        let mut joined = SwitchCall::new(held_call.id, &consult.calling, &consult.called, Vec::new());
         joined.orig_calling = Some(x.clone());
         joined.consultation_of = held_call.consultation_of;
         joined.dtmf = held_call.dtmf.clone();
@@ -491,7 +491,7 @@ impl Acd {
 
     /// Puts `joined` where call `held` was and removes call `consultation`;
     /// timed actions of the consultation follow its parties.
-    fn replace_pair(&mut self, held: CallId, consultation: CallId, joined: Call) {
+    fn replace_pair(&mut self, held: SwitchCallId, consultation: SwitchCallId, joined: SwitchCall) {
         if let Some(slot) = self.call_index(held).and_then(|index| self.calls.get_mut(index)) {
             *slot = joined;
         }
@@ -507,7 +507,7 @@ impl Acd {
     }
 
     /// Call `id` is gone: nothing consults it, nothing is due on it.
-    fn forget(&mut self, id: CallId) {
+    fn forget(&mut self, id: SwitchCallId) {
         for call in self.calls.iter_mut().filter(|c| c.consultation_of == Some(id)) {
             call.consultation_of = None;
         }
@@ -547,7 +547,7 @@ impl Acd {
 
 /// Joining `held` and `consultation` must not put one number on the call
 /// twice (the extension consulted a number it also holds).
-fn refuse_twice_on_the_call(extension: &str, held: &Call, consultation: &Call) -> Result<(), AcdError> {
+fn refuse_twice_on_the_call(extension: &str, held: &SwitchCall, consultation: &SwitchCall) -> Result<(), AcdError> {
     match consultation.parties.iter().find(|p| !p.is_station(extension) && held.party_numbered(&p.number).is_some()) {
         Some(twice) => Err(AcdError::AlreadyOnTheCall(twice.number.clone())),
         None => Ok(()),

@@ -343,8 +343,8 @@ fn offer_goes_only_to_monitors_of_the_called_extension() {
     monitor(&mut acd, &b, "2001");
     monitor(&mut acd, &other, "2002");
     let (view, out) = ring(&mut acd, "5551234", "2001");
-    assert_eq!(view.id, CallId(1));
-    assert_eq!(view.state, CallState::Ringing);
+    assert_eq!(view.id, SwitchCallId(1));
+    assert_eq!(view.state, SwitchCallState::Ringing);
     let targets: Vec<SocketId> = out.iter().map(|o| o.to).collect();
     assert_eq!(targets, [1, 2]);
     let offer: Value = serde_json::from_str(&out[0].text).unwrap();
@@ -373,7 +373,7 @@ fn answer_connects_and_hangup_disconnects_then_idles() {
     assert_eq!(events_to(&out, 1), ["connect"]);
     assert_eq!(out[1].1["calling"], "5551234");
     assert_eq!(out[1].1["called"], "2001");
-    assert_eq!(acd.state().calls[0].state, CallState::Connected);
+    assert_eq!(acd.state().calls[0].state, SwitchCallState::Connected);
     assert_eq!(ask(&mut acd, &c, simple("queryagentstate", "2001"))["talkstate"], "call");
 
     let out = send(&mut acd, &c, simple("hangup", "2001"));
@@ -426,7 +426,7 @@ fn answering_a_second_call_holds_the_first_and_idle_waits_for_the_last() {
     assert_eq!(events_to(&out, 1), ["disconnect"], "a held call is left: no idle");
     let calls = acd.state().calls;
     assert_eq!(calls.len(), 1);
-    assert_eq!((calls[0].from.as_str(), calls[0].state), ("5551111", CallState::Held));
+    assert_eq!((calls[0].from.as_str(), calls[0].state), ("5551111", SwitchCallState::Held));
     let out = send(&mut acd, &c, simple("retrieve", "2001"));
     assert_eq!(events_to(&out, 1), ["retrieve"]);
     let out = send(&mut acd, &c, simple("hangup", "2001"));
@@ -446,10 +446,10 @@ fn hold_and_retrieve() {
     let out = send(&mut acd, &c, simple("hold", "2001"));
     assert_success(&out[0].1);
     assert_eq!(events_to(&out, 1), ["hold"]);
-    assert_eq!(acd.state().calls[0].state, CallState::Held);
+    assert_eq!(acd.state().calls[0].state, SwitchCallState::Held);
     let out = send(&mut acd, &c, simple("retrieve", "2001"));
     assert_eq!(events_to(&out, 1), ["retrieve"]);
-    assert_eq!(acd.state().calls[0].state, CallState::Connected);
+    assert_eq!(acd.state().calls[0].state, SwitchCallState::Connected);
 }
 
 #[test]
@@ -463,12 +463,12 @@ fn makecall_to_an_unlisted_outside_number_alerts_then_connects_a_second_later() 
     assert_eq!(events_to(&out, 1), ["alert"]);
     assert_eq!(out[1].1["called"], "914155550100");
     assert_eq!(out[1].1["calling"], "2001");
-    assert_eq!(acd.state().calls[0].state, CallState::Ringing);
+    assert_eq!(acd.state().calls[0].state, SwitchCallState::Ringing);
     assert_eq!(acd.poll_timeout(), Some(at_ms(1000)));
     assert!(acd.handle_timeout(at_ms(999)).is_empty());
     let out = decode(acd.handle_timeout(at_ms(1000)));
     assert_eq!(events_to(&out, 1), ["connect"]);
-    assert_eq!(acd.state().calls[0].state, CallState::Connected);
+    assert_eq!(acd.state().calls[0].state, SwitchCallState::Connected);
     assert_eq!(acd.poll_timeout(), None);
     assert_error(&ask(&mut acd, &c, request), "2001 is busy on a call: hold it or use consultation");
 }
@@ -483,7 +483,7 @@ fn makecall_to_an_extension_rings_there() {
         send(&mut acd, &caller, json!({"id": 12, "request": "makecall", "extension": "2001", "destination": "2002"}));
     assert_eq!(events_to(&out, 1), ["alert"]);
     assert_eq!(events_to(&out, 2), ["offer"]);
-    assert_eq!(acd.state().calls[0].state, CallState::Ringing);
+    assert_eq!(acd.state().calls[0].state, SwitchCallState::Ringing);
     assert_error(&ask(&mut acd, &caller, simple("answer", "2001")), "no ringing call at 2001");
 
     let out = send(&mut acd, &callee, simple("answer", "2002"));

@@ -1,7 +1,7 @@
 //! What `GET /api/state` and the call endpoints return: plain serializable
 //! snapshots of the ACD, so the control API never reaches into its insides.
 
-use super::call::{Call, CallId, CallState, Party};
+use super::call::{Party, SwitchCall, SwitchCallId, SwitchCallState};
 use ctisvr_core::wire::WorkMode;
 use serde::Serialize;
 
@@ -22,7 +22,7 @@ pub struct ExtensionView {
     /// How many WebSocket connections monitor this extension.
     pub monitors: usize,
     /// Ids of the calls this extension is a party of.
-    pub calls: Vec<CallId>,
+    pub calls: Vec<SwitchCallId>,
 }
 
 /// The agent at a station.
@@ -46,25 +46,25 @@ pub struct AgentView {
 /// One call.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CallView {
-    pub id: CallId,
+    pub id: SwitchCallId,
     /// The calling number.
     pub from: String,
     /// The called number.
     pub to: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origcalling: Option<String>,
-    pub state: CallState,
+    pub state: SwitchCallState,
     /// Three or more parties joined by `conference`.
     pub conference: bool,
     /// The id of the call held while this one is its consultation, or `null`.
-    pub consultation_of: Option<CallId>,
+    pub consultation_of: Option<SwitchCallId>,
     /// Every DTMF digit sent on the call, `""` when none.
     pub dtmf: String,
     pub parties: Vec<Party>,
 }
 
-impl From<&Call> for CallView {
-    fn from(call: &Call) -> CallView {
+impl From<&SwitchCall> for CallView {
+    fn from(call: &SwitchCall) -> CallView {
         CallView {
             id: call.id,
             from: call.calling.clone(),
@@ -87,8 +87,8 @@ mod tests {
 
     #[test]
     fn a_call_serializes_with_the_documented_fields() {
-        let mut call = Call::new(
-            CallId(3),
+        let mut call = SwitchCall::new(
+            SwitchCallId(3),
             "5551234",
             "2001",
             vec![Party::external("5551234", PartyState::Connected), Party::station("2001", PartyState::Alerting)],
@@ -101,7 +101,7 @@ mod tests {
                                {"number": "2001", "kind": "station", "state": "alerting"}]})
         );
         call.orig_calling = Some("5550000".into());
-        call.consultation_of = Some(CallId(1));
+        call.consultation_of = Some(SwitchCallId(1));
         call.dtmf = "12#".into();
         let view = serde_json::to_value(CallView::from(&call)).unwrap();
         assert_eq!(view["origcalling"], "5550000");

@@ -107,7 +107,7 @@ fn inbound_call_offer_answer_and_far_end_hangup_carry_the_numbers() {
     let out = request_ok(&mut acd, &a, simple("answer", "2001"));
     assert_eq!(events(&out, 1), [ev("connect", X, "2001")]);
     let (before, out) = acd.far_end_hangup("c1", None).unwrap();
-    assert_eq!(before.state, CallState::Connected);
+    assert_eq!(before.state, SwitchCallState::Connected);
     assert_eq!(events(&decode(out), 1), [ev_party("disconnect", X, "2001", X), idle()]);
     assert!(acd.state().calls.is_empty());
 }
@@ -131,7 +131,7 @@ fn the_control_api_answers_a_ringing_party() {
     assert_eq!(acd.answer_call("c1", Some(X)).unwrap_err().to_string(), "5551234 is not ringing on call c1");
     assert_eq!(acd.answer_call("c1", Some("2002")).unwrap_err().to_string(), "2002 is not on call c1");
     let (view, out) = acd.answer_call("c1", None).unwrap();
-    assert_eq!(view.state, CallState::Connected);
+    assert_eq!(view.state, SwitchCallState::Connected);
     assert_eq!(events(&decode(out), 1), [ev("connect", X, "2001")]);
     assert_eq!(acd.answer_call("c1", None).unwrap_err().to_string(), "call c1 has no ringing party");
     assert_eq!(acd.answer_call("c9", None).unwrap_err(), AcdError::NoSuchCall("c9".into()));
@@ -207,7 +207,7 @@ fn a_number_that_does_not_answer_rings_until_the_caller_gives_up_or_the_api_answ
 
     request_ok(&mut acd, &a, with("makecall", "2001", "destination", "4155550188"));
     let (view, out) = acd.answer_call("c2", None).unwrap();
-    assert_eq!(view.state, CallState::Connected);
+    assert_eq!(view.state, SwitchCallState::Connected);
     assert_eq!(events(&decode(out), 1), [ev("connect", "2001", "4155550188")]);
 }
 
