@@ -75,6 +75,26 @@ pub struct CallExtension {
     pub sent: bool,
 }
 
+impl CallExtension {
+    /// The call row's words for it: "Send ext. 123" (a button), then
+    /// "Ext. 123 sent".
+    ///
+    /// ```
+    /// use ctisvr_core::CallExtension;
+    /// let mut extension = CallExtension { digits: "123".into(), sent: false };
+    /// assert_eq!(extension.label(), "Send ext. 123");
+    /// extension.sent = true;
+    /// assert_eq!(extension.label(), "Ext. 123 sent");
+    /// ```
+    pub fn label(&self) -> String {
+        if self.sent {
+            format!("Ext. {} sent", self.digits)
+        } else {
+            format!("Send ext. {}", self.digits)
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CallState {
     /// Ringing at the agent's phone.

@@ -84,6 +84,40 @@ pub enum CrmInput {
     },
 }
 
+/// Why the edge could not call the CRM's library: the answer to the
+/// request is then this error ([`Session::handle_crm_answer`]). The edge
+/// names the library and the method; the core words it for the agent.
+///
+/// ```
+/// use ctisvr_core::crm_requests::CrmCallError;
+/// let missing = CrmCallError::NotLoaded { library: "sforce.opencti".into() };
+/// assert_eq!(missing.to_string(), "sforce.opencti is not loaded on this page");
+/// ```
+///
+/// [`Session::handle_crm_answer`]: crate::Session::handle_crm_answer
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CrmCallError {
+    /// The library object (`sforce.opencti`, `sforce.interaction.cti`) is
+    /// not on the page: the adapter page does not load Salesforce's script.
+    NotLoaded { library: String },
+    /// The library has no such method (an older or newer API version).
+    NoMethod { library: String, method: String },
+    /// The method threw; `message` is the exception's message.
+    Threw { library: String, method: String, message: String },
+}
+
+impl std::fmt::Display for CrmCallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CrmCallError::NotLoaded { library } => write!(f, "{library} is not loaded on this page"),
+            CrmCallError::NoMethod { library, method } => write!(f, "{library}.{method} is not available on this page"),
+            CrmCallError::Threw { library, method, message } => write!(f, "{library}.{method}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for CrmCallError {}
+
 /// What one answer tells the session.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CrmAnswer {
@@ -100,7 +134,8 @@ pub enum CrmAnswer {
 /// missing. Failures are worded for the agent here ("Screen pop of 555
 /// failed: ..."); a settled call log is not a failure to show (the session
 /// retries it).
-pub fn read_answer(crm: Crm, request: CrmRequest, response: Result<Value, String>) -> CrmAnswer {
+pub fn read_answer(crm: Crm, request: CrmRequest, response: Result<Value, CrmCallError>) -> CrmAnswer {
+    let response = response.map_err(|error| error.to_string());
     let read = |response: Result<Value, String>| response.and_then(|r| crm.read_response(&r));
     let failed = |what: String, error: String| CrmAnswer::Input(CrmInput::Failed { what, error });
     match request {

@@ -67,7 +67,7 @@ pub use connection::{
     ConnId, Connect, ConnectionLevel, ConnectionPolicy, ConnectionStatus, Network, ServerRole, SocketOrder,
 };
 pub use crm::{CallLog, CallType, Crm, Record};
-pub use crm_requests::{CrmInput, CrmRequest};
+pub use crm_requests::{CrmCallError, CrmInput, CrmRequest};
 pub use dialing::{DialError, DialTarget};
 pub use notice::{Notice, NoticeCause, NoticeLevel};
 pub use problem::Problem;

@@ -23,7 +23,7 @@ use crate::command::{Command, Rejected};
 use crate::connection::Connect;
 use crate::connection::{ConnId, Connection, ConnectionPolicy, ConnectionStatus, SocketOrder};
 use crate::crm::{parse_click_to_dial, Crm};
-use crate::crm_requests::{read_answer, CrmAnswer, CrmInput, CrmRequest, CrmRequests};
+use crate::crm_requests::{read_answer, CrmAnswer, CrmCallError, CrmInput, CrmRequest, CrmRequests};
 use crate::dial_refusal::DialRefusal;
 use crate::dialing::auto_send::{AutoSend, BUSY_RETRY};
 use crate::notice::{Notice, NoticeCause, Resolved};
@@ -870,10 +870,15 @@ impl Session {
     }
 
     /// What the CRM answered to `request` from [`Session::poll_crm`]
-    /// (the callback's argument as JSON; `Err`: the library threw or the
-    /// method is missing). Each click of the click-to-dial listener is an
+    /// (the callback's argument as JSON; `Err`: the library or the method
+    /// is missing, or it threw). Each click of the click-to-dial listener is an
     /// answer to [`CrmRequest::ListenClickToDial`].
-    pub fn handle_crm_answer(&mut self, now: Millis, request: CrmRequest, response: Result<serde_json::Value, String>) {
+    pub fn handle_crm_answer(
+        &mut self,
+        now: Millis,
+        request: CrmRequest,
+        response: Result<serde_json::Value, CrmCallError>,
+    ) {
         let listening = request == CrmRequest::ListenClickToDial;
         match read_answer(self.crm_requests.crm(), request, response) {
             CrmAnswer::Settings(settings) => self.configure(now, settings),

@@ -39,6 +39,12 @@ pub struct State {
 }
 
 impl State {
+    /// The status bar's words for the extension: "Ext 2001" (empty until
+    /// the server has said it).
+    pub fn extension_label(&self) -> String {
+        self.extension.as_ref().map(|extension| format!("Ext {extension}")).unwrap_or_default()
+    }
+
     /// Whether the view should enable the control for `action`.
     pub fn allows(&self, action: AgentAction) -> bool {
         self.ready && !self.busy && self.agent.allows(action)

@@ -1,5 +1,5 @@
 //! JavaScript plumbing shared by the edges: property reads (`Reflect`),
-//! method calls whose failures come back as text, JSON both ways, and what
+//! plain objects, JSON both ways, and what
 //! the page says about itself (`location`, `navigator.onLine`). No
 //! decisions: what the text means is the core's business.
 
@@ -18,15 +18,6 @@ pub fn lookup(path: &[&str]) -> Option<JsValue> {
         let value = get(&object, key)?;
         (value.is_object() || value.is_function()).then_some(value)
     })
-}
-
-/// `target[method](...args)`; a missing method or an exception is `Err`.
-pub fn call_method(target: &JsValue, name: &str, method: &str, args: &[JsValue]) -> Result<(), String> {
-    let function = get(target, method)
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or_else(|| format!("{name}.{method} is not available on this page"))?;
-    let args: js_sys::Array = args.iter().collect();
-    function.apply(target, &args).map(drop).map_err(|error| format!("{name}.{method}: {}", describe_js_error(error)))
 }
 
 /// A plain object `{key: value, ...}`.

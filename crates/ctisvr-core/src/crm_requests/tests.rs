@@ -7,12 +7,16 @@ use crate::time::Millis;
 use crate::Session;
 use serde_json::json;
 
-fn ok_lightning(value: Value) -> Result<Value, String> {
+fn ok_lightning(value: Value) -> Result<Value, CrmCallError> {
     Ok(json!({"success": true, "returnValue": value, "errors": null}))
 }
 
-fn err_lightning(description: &str) -> Result<Value, String> {
+fn err_lightning(description: &str) -> Result<Value, CrmCallError> {
     Ok(json!({"success": false, "returnValue": null, "errors": [{"description": description}]}))
+}
+
+fn threw(method: &str, message: &str) -> CrmCallError {
+    CrmCallError::Threw { library: "sforce.opencti".into(), method: method.into(), message: message.into() }
 }
 
 fn log() -> CallLog {
@@ -47,7 +51,7 @@ fn settings_come_from_either_flavour_or_say_why_not() {
         CrmAnswer::Settings(Ok(settings)) => assert_eq!(settings.ws_uri_a.as_str(), "ws://c:9006/"),
         other => panic!("{other:?}"),
     }
-    let missing = Err("sforce.opencti is not loaded on this page".to_owned());
+    let missing = Err(CrmCallError::NotLoaded { library: "sforce.opencti".into() });
     assert_eq!(
         read_answer(Crm::Lightning, CrmRequest::Settings, missing),
         CrmAnswer::Settings(Err(SettingsError::Crm("sforce.opencti is not loaded on this page".into())))
@@ -70,8 +74,9 @@ fn a_click_is_its_payload_in_either_flavour() {
         read_answer(Crm::Classic, CrmRequest::ListenClickToDial, Ok(json!({"result": text.clone()}))),
         CrmAnswer::Input(CrmInput::ClickToDial(text))
     );
-    let (what, error) = failure(read_answer(Crm::Classic, CrmRequest::ListenClickToDial, Err("threw".into())));
-    assert_eq!((what.as_str(), error.as_str()), ("Listening for click-to-dial", "threw"));
+    let (what, error) =
+        failure(read_answer(Crm::Classic, CrmRequest::ListenClickToDial, Err(threw("onClickToDial", "threw"))));
+    assert_eq!((what.as_str(), error.as_str()), ("Listening for click-to-dial", "sforce.opencti.onClickToDial: threw"));
 }
 
 #[test]
@@ -113,8 +118,12 @@ fn instructions_answer_nothing_unless_they_fail() {
         assert_eq!(read_answer(Crm::Classic, request.clone(), Ok(json!({"result": true}))), CrmAnswer::Done);
         let (said, error) = failure(read_answer(Crm::Lightning, request.clone(), err_lightning("nope")));
         assert_eq!((said.as_str(), error.as_str()), (what, "nope"));
-        let (said, error) = failure(read_answer(Crm::Classic, request, Err("sforce.x is missing".into())));
-        assert_eq!((said.as_str(), error.as_str()), (what, "sforce.x is missing"));
+        let (said, error) = failure(read_answer(
+            Crm::Classic,
+            request,
+            Err(CrmCallError::NoMethod { library: "sforce.x".into(), method: "y".into() }),
+        ));
+        assert_eq!((said.as_str(), error.as_str()), (what, "sforce.x.y is not available on this page"));
     }
 }
 
@@ -155,7 +164,8 @@ fn without_its_library_the_crm_says_so_once() {
     session.attach_crm(Crm::Classic);
     let missing = "sforce.interaction.cti is not loaded on this page";
     while let Some(request) = session.poll_crm() {
-        session.handle_crm_answer(Millis(0), request, Err(missing.to_owned()));
+        let error = CrmCallError::NotLoaded { library: "sforce.interaction.cti".into() };
+        session.handle_crm_answer(Millis(0), request, Err(error));
     }
     assert_eq!(
         notice(&session),
@@ -167,6 +177,6 @@ fn without_its_library_the_crm_says_so_once() {
     session.attach_crm(Crm::Lightning);
     let settings = ok_lightning(json!({"/ServerInfo/wsURIA": "ws://a:9006/"}));
     session.handle_crm_answer(Millis(0), CrmRequest::Settings, settings);
-    session.handle_crm_answer(Millis(0), CrmRequest::ListenClickToDial, Err("onClickToDial threw".into()));
-    assert_eq!(notice(&session), "Listening for click-to-dial failed: onClickToDial threw");
+    session.handle_crm_answer(Millis(0), CrmRequest::ListenClickToDial, Err(threw("onClickToDial", "boom")));
+    assert_eq!(notice(&session), "Listening for click-to-dial failed: sforce.opencti.onClickToDial: boom");
 }

@@ -2,8 +2,8 @@
 //! from `/support/api/<ver>/interaction.js`. Methods take positional
 //! arguments and a callback answering `{result, error}`.
 
-use crate::js::{call_method, lookup};
-use ctisvr_core::CrmRequest;
+use super::{call, library};
+use ctisvr_core::{CrmCallError, CrmRequest};
 use wasm_bindgen::JsValue;
 
 const INTERACTION: &str = "sforce.interaction";
@@ -11,30 +11,29 @@ const CTI: &str = "sforce.interaction.cti";
 
 /// Calls the method for `request`; `callback` receives the answer (Classic's
 /// `notifyInitializationComplete` takes none and never answers).
-pub fn send(request: &CrmRequest, callback: JsValue) -> Result<(), String> {
-    let api = |path: &[&str], name: &str| lookup(path).ok_or_else(|| format!("{name} is not loaded on this page"));
-    let interaction = || api(&["sforce", "interaction"], INTERACTION);
-    let cti = || api(&["sforce", "interaction", "cti"], CTI);
+pub fn send(request: &CrmRequest, callback: JsValue) -> Result<(), CrmCallError> {
+    let interaction = || library(&["sforce", "interaction"], INTERACTION);
+    let cti = || library(&["sforce", "interaction", "cti"], CTI);
     match request {
-        CrmRequest::Settings => call_method(&cti()?, CTI, "getCallCenterSettings", &[callback]),
-        CrmRequest::ListenClickToDial => call_method(&cti()?, CTI, "onClickToDial", &[callback]),
+        CrmRequest::Settings => call(&cti()?, CTI, "getCallCenterSettings", &[callback]),
+        CrmRequest::ListenClickToDial => call(&cti()?, CTI, "onClickToDial", &[callback]),
         CrmRequest::ClickToDial { enabled } => {
             let method = if *enabled { "enableClickToDial" } else { "disableClickToDial" };
-            call_method(&cti()?, CTI, method, &[callback])
+            call(&cti()?, CTI, method, &[callback])
         }
-        CrmRequest::ScreenPop { number, .. } => call_method(
+        CrmRequest::ScreenPop { number, .. } => call(
             &interaction()?,
             INTERACTION,
             "searchAndScreenPop",
             &[JsValue::from_str(number), JsValue::from_str(""), JsValue::from_str("inbound"), callback],
         ),
-        CrmRequest::ShowPanel => call_method(&interaction()?, INTERACTION, "setVisible", &[JsValue::TRUE, callback]),
-        CrmRequest::SaveLog { log, .. } => call_method(
+        CrmRequest::ShowPanel => call(&interaction()?, INTERACTION, "setVisible", &[JsValue::TRUE, callback]),
+        CrmRequest::SaveLog { log, .. } => call(
             &interaction()?,
             INTERACTION,
             "saveLog",
             &[JsValue::from_str("Task"), JsValue::from_str(&log.classic_params()), callback],
         ),
-        CrmRequest::InitializationComplete => call_method(&cti()?, CTI, "notifyInitializationComplete", &[]),
+        CrmRequest::InitializationComplete => call(&cti()?, CTI, "notifyInitializationComplete", &[]),
     }
 }

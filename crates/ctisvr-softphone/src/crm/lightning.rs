@@ -3,15 +3,16 @@
 //! object with a `callback` (the listener: `listener`) and answers
 //! `{success, returnValue, errors}`.
 
-use crate::js::{call_method, get, lookup, object, to_js};
-use ctisvr_core::CrmRequest;
+use super::{call, library};
+use crate::js::{get, lookup, object, to_js};
+use ctisvr_core::{CrmCallError, CrmRequest};
 use wasm_bindgen::JsValue;
 
 const NAME: &str = "sforce.opencti";
 
 /// Calls the method for `request`; `callback` receives the answer.
-pub fn send(request: &CrmRequest, callback: JsValue) -> Result<(), String> {
-    let opencti = lookup(&["sforce", "opencti"]).ok_or_else(|| format!("{NAME} is not loaded on this page"))?;
+pub fn send(request: &CrmRequest, callback: JsValue) -> Result<(), CrmCallError> {
+    let opencti = library(&["sforce", "opencti"], NAME)?;
     let (method, argument) = match request {
         CrmRequest::Settings => ("getCallCenterSettings", object(&[("callback", callback)])),
         CrmRequest::ListenClickToDial => ("onClickToDial", object(&[("listener", callback)])),
@@ -35,7 +36,7 @@ pub fn send(request: &CrmRequest, callback: JsValue) -> Result<(), String> {
         }
         CrmRequest::InitializationComplete => ("notifyInitializationComplete", object(&[("callback", callback)])),
     };
-    call_method(&opencti, NAME, method, &[argument])
+    call(&opencti, NAME, method, &[argument])
 }
 
 /// `sforce.opencti.CALL_TYPE.INBOUND`, or its documented value `'inbound'`.

@@ -12,12 +12,12 @@
 pub mod classic;
 pub mod lightning;
 
-use crate::js::{lookup, to_json};
-use ctisvr_core::{Crm, CrmRequest};
+use crate::js::{describe_js_error, get, lookup, to_json};
+use ctisvr_core::{Crm, CrmCallError, CrmRequest};
 use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// The CRM of this page: the `crm` attribute's choice (`lightning`,
 /// `classic`, `none`), else what the Salesforce library on the page offers.
@@ -27,8 +27,8 @@ pub fn detect(attribute: Option<String>) -> Crm {
 }
 
 /// Where the answers go: the request and the library's answer as JSON
-/// (`Err`: the method threw or is missing).
-type OnAnswer = Rc<dyn Fn(CrmRequest, Result<Value, String>)>;
+/// (`Err`: the library or the method is missing, or it threw).
+type OnAnswer = Rc<dyn Fn(CrmRequest, Result<Value, CrmCallError>)>;
 
 /// One element's link to the CRM.
 pub struct Bridge {
@@ -40,7 +40,7 @@ impl Bridge {
     /// A bridge to Lightning or Classic (`None` for no CRM) whose answers
     /// go to `on_answer`, later or (for a call that fails at once) during
     /// [`Bridge::send`].
-    pub fn new(crm: Crm, on_answer: impl Fn(CrmRequest, Result<Value, String>) + 'static) -> Option<Bridge> {
+    pub fn new(crm: Crm, on_answer: impl Fn(CrmRequest, Result<Value, CrmCallError>) + 'static) -> Option<Bridge> {
         (crm != Crm::None).then(|| Bridge { crm, on_answer: Rc::new(on_answer) })
     }
 
@@ -61,6 +61,24 @@ impl Bridge {
             (self.on_answer)(request, Err(error));
         }
     }
+}
+
+/// The library object at `path`, named `library` (`sforce.opencti`).
+fn library(path: &[&str], library: &str) -> Result<JsValue, CrmCallError> {
+    lookup(path).ok_or_else(|| CrmCallError::NotLoaded { library: library.to_owned() })
+}
+
+/// `target[method](...args)` on the library named `library`.
+fn call(target: &JsValue, library: &str, method: &str, args: &[JsValue]) -> Result<(), CrmCallError> {
+    let function = get(target, method)
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(|| CrmCallError::NoMethod { library: library.to_owned(), method: method.to_owned() })?;
+    let args: js_sys::Array = args.iter().collect();
+    function.apply(target, &args).map(drop).map_err(|error| CrmCallError::Threw {
+        library: library.to_owned(),
+        method: method.to_owned(),
+        message: describe_js_error(error),
+    })
 }
 
 /// A one-shot callback that hands the answer to `request` on.

@@ -62,7 +62,7 @@ fn call_row(
     let extension = call.extension.clone().map(|extension| {
         let id = call.id;
         if extension.sent {
-            view! { <span class="call-extension sent">{format!("Ext. {} sent", extension.digits)}</span> }.into_any()
+            view! { <span class="call-extension sent">{extension.label()}</span> }.into_any()
         } else {
             view! {
                 <button
@@ -71,7 +71,7 @@ fn call_row(
                     disabled=move || !state.with(|s| s.allows_extension(id))
                     on:click=move |_| on_command.run(Command::Call(CallCommand::SendExtension { call: id }))
                 >
-                    {format!("Send ext. {}", extension.digits)}
+                    {extension.label()}
                 </button>
             }
             .into_any()

@@ -19,7 +19,7 @@ pub fn StatusBar(on_command: UnsyncCallback<Command>, state: RwSignal<State>) ->
     let retry = move |_| on_command.run(Command::RetryNow);
     let level = move || state.with(|s| format!("status {}", s.connection.level(s.ready).as_str()));
     let uri = move || state.with(|s| s.connection.uri().map(ToString::to_string).unwrap_or_default());
-    let extension = move || state.with(|s| s.extension.clone().map(|e| format!("Ext {e}")).unwrap_or_default());
+    let extension = move || state.with(State::extension_label);
     view! {
         <header class=level role="status" aria-label="Connection">
             <span class="dot" aria-hidden="true"></span>
