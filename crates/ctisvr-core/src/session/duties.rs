@@ -16,7 +16,7 @@ use crate::crm_requests::CrmRequest;
 use crate::notice::{Notice, NoticeCause, Resolved};
 use crate::problem::Problem;
 use crate::settings::Options;
-use crate::tabs::{Duty, Outcome, PageEvent, TabId, TabMessage, Tabs, Task};
+use crate::tabs::{Agreed, Duty, PageEvent, TabId, TabMessage, Tabs, Task};
 use crate::time::Millis;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
@@ -309,9 +309,9 @@ impl Duties {
 
     /// Carries out what the tabs decided: the pops and logs this tab won.
     pub(crate) fn run(&mut self, now: Millis, extension: &str) {
-        while let Some(outcome) = self.tabs.poll_outcome() {
+        while let Some(outcome) = self.tabs.poll_agreed() {
             match outcome {
-                Outcome::Perform(task) if task.duty == Duty::Pop => {
+                Agreed::Perform(task) if task.duty == Duty::Pop => {
                     if let Some((call_id, caller)) = self.pending_pops.remove(&task.call) {
                         if let Some(number) = caller {
                             self.out.push_back(Output::Crm(CrmRequest::ScreenPop { call_id, number }));
@@ -323,7 +323,7 @@ impl Duties {
                     }
                     self.tabs.done(now, &task);
                 }
-                Outcome::Perform(task) => {
+                Agreed::Perform(task) => {
                     let Some(pending) = self.pending_logs.get(&task.call) else {
                         // Nothing to log here after all: let another tab.
                         self.tabs.unwant(&task);
@@ -333,10 +333,10 @@ impl Duties {
                     let log = CallLog::for_call(&pending.call, pending.ended_at, extension, record.as_ref());
                     self.out.push_back(Output::Crm(CrmRequest::SaveLog { call_id: pending.call.id, log }));
                 }
-                Outcome::Settled(task) if task.duty == Duty::Pop => {
+                Agreed::Settled(task) if task.duty == Duty::Pop => {
                     self.pending_pops.remove(&task.call);
                 }
-                Outcome::Settled(task) => self.forget_log(&task),
+                Agreed::Settled(task) => self.forget_log(&task),
             }
         }
     }

@@ -55,7 +55,7 @@
 //! ## Usage
 //!
 //! ```
-//! use ctisvr_core::tabs::{Duty, Outcome, TabMessage, Tabs, Task};
+//! use ctisvr_core::tabs::{Agreed, Duty, TabMessage, Tabs, Task};
 //! use ctisvr_core::Millis;
 //! let now = Millis(0);
 //! let mut a = Tabs::new(1, now);
@@ -74,7 +74,7 @@
 //!         b.handle_message(now, message);
 //!     }
 //! }
-//! assert_eq!(a.poll_outcome(), Some(Outcome::Perform(pop.clone())));
+//! assert_eq!(a.poll_agreed(), Some(Agreed::Perform(pop.clone())));
 //! a.done(now, &pop);
 //! ```
 
@@ -160,9 +160,9 @@ pub enum PageEvent {
     Closing,
 }
 
-/// What the session must do.
+/// What the tabs agreed, for the session to act on (drained with [`Tabs::poll_agreed`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Agreed {
     /// This tab won `task`: do it, then call [`Tabs::done`] (or
     /// [`Tabs::retry`] when a call log was refused).
     Perform(Task),
@@ -200,7 +200,7 @@ pub struct Tabs {
     /// The latest time an input carried.
     clock: Millis,
     outbox: VecDeque<TabMessage>,
-    outcomes: VecDeque<Outcome>,
+    agreed: VecDeque<Agreed>,
     /// Tabs first heard from, for the edge to watch with Web Locks.
     new_peers: VecDeque<TabId>,
 }
@@ -309,7 +309,7 @@ impl Tabs {
             next_seq: 1,
             clock: Millis(0),
             outbox: VecDeque::new(),
-            outcomes: VecDeque::new(),
+            agreed: VecDeque::new(),
             new_peers: VecDeque::new(),
         }
     }
@@ -621,8 +621,8 @@ impl Tabs {
     }
 
     /// Something for the session to do.
-    pub fn poll_outcome(&mut self) -> Option<Outcome> {
-        self.outcomes.pop_front()
+    pub fn poll_agreed(&mut self) -> Option<Agreed> {
+        self.agreed.pop_front()
     }
 
     /// A tab first heard from (or heard again after it was forgotten). Where
@@ -867,7 +867,7 @@ impl Tabs {
         state.claim = None;
         state.performing = true;
         state.holding = false;
-        self.outcomes.push_back(Outcome::Perform(task.clone()));
+        self.agreed.push_back(Agreed::Perform(task.clone()));
         if task.duty == Duty::Log {
             // Saving takes a while (and may be retried): tell the others.
             self.outbox.push_back(self.hold(task.clone()));
@@ -884,7 +884,7 @@ impl Tabs {
             state.holder = None;
             state.deferred = None;
         }
-        self.outcomes.push_back(Outcome::Settled(task.clone()));
+        self.agreed.push_back(Agreed::Settled(task.clone()));
     }
 
     /// Everything we know, for a tab that says `Hello`: sent before `Here`.

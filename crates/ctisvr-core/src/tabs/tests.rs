@@ -84,9 +84,9 @@ impl Browser {
     }
 
     fn performs(&mut self, tab: usize) -> Vec<Task> {
-        std::iter::from_fn(|| self.tabs[tab].poll_outcome())
+        std::iter::from_fn(|| self.tabs[tab].poll_agreed())
             .filter_map(|o| match o {
-                Outcome::Perform(task) => Some(task),
+                Agreed::Perform(task) => Some(task),
                 _ => None,
             })
             .collect()
@@ -126,7 +126,7 @@ fn two_tabs_that_both_see_the_call_pop_it_once() {
     assert_eq!(first, vec![pop("a")]);
     b.tabs[0].done(b.now, &pop("a"));
     b.settle();
-    assert!(std::iter::from_fn(|| b.tabs[1].poll_outcome()).any(|o| o == Outcome::Settled(pop("a"))));
+    assert!(std::iter::from_fn(|| b.tabs[1].poll_agreed()).any(|o| o == Agreed::Settled(pop("a"))));
 }
 
 #[test]

@@ -21,7 +21,7 @@
 //! popped; every call whose end a remaining tab saw is logged once everything
 //! has run.
 
-use super::super::{Duty, Outcome, PageEvent, TabId, TabMessage, Tabs, Task};
+use super::super::{Agreed, Duty, PageEvent, TabId, TabMessage, Tabs, Task};
 use crate::time::Millis;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -384,21 +384,21 @@ impl Sim {
         }
     }
 
-    /// The session's part: carry out outcomes, post messages, arm the timer.
+    /// The session's part: carry out agreed, post messages, arm the timer.
     fn drain(&mut self, tab: usize) {
-        while let Some(outcome) = self.tabs[tab].tabs.poll_outcome() {
+        while let Some(outcome) = self.tabs[tab].tabs.poll_agreed() {
             self.note(tab, format!("=> {outcome:?}"));
             let now = self.now(tab);
             match outcome {
-                Outcome::Perform(t) if t.duty == Duty::Pop => {
+                Agreed::Perform(t) if t.duty == Duty::Pop => {
                     let id = self.tabs[tab].tabs.me();
                     self.pops.entry(call_of(&t)).or_default().push(id);
                     self.first_pop.entry(call_of(&t)).or_insert(self.t);
                     self.tabs[tab].tabs.own(&t.call);
                     self.tabs[tab].tabs.done(now, &t);
                 }
-                Outcome::Perform(t) => self.save(tab, call_of(&t)),
-                Outcome::Settled(_) => {}
+                Agreed::Perform(t) => self.save(tab, call_of(&t)),
+                Agreed::Settled(_) => {}
             }
         }
         self.flush(tab);
