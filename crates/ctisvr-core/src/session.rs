@@ -16,25 +16,24 @@
 //! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
 
 use crate::agent::{AgentCommand, AgentStatus};
-use crate::call_memory::{CallMemo, StorageOrder};
-use crate::calls::{CallAction, CallChange, CallCommand, Calls, Restored};
+use crate::call_memory::StorageOrder;
+use crate::calls::{CallChange, CallCommand, Calls};
 use crate::command::{Command, Rejected};
 #[cfg(test)]
 use crate::connection::Connect;
 use crate::connection::{ConnId, Connection, ConnectionPolicy, ConnectionStatus, SocketOrder};
-use crate::crm::{parse_click_to_dial, Crm};
-use crate::crm_requests::{read_answer, CrmAnswer, CrmCallError, CrmInput, CrmRequest, CrmRequests};
+use crate::crm_requests::{CrmRequest, CrmRequests};
 use crate::dial_refusal::DialRefusal;
 use crate::dialing::auto_send::{AutoSend, BUSY_RETRY};
 use crate::notice::{Notice, NoticeCause, Resolved};
 use crate::problem::Problem;
 use crate::settings::{Settings, SettingsError};
 use crate::state::State;
-use crate::tabs::{PageEvent, TabId, TabMessage};
+use crate::tabs::TabId;
 use crate::time::Millis;
 use crate::transport_advice::{advise, describe_close, PageOrigin};
 use crate::updates::Update;
-use crate::wire::{Event, EventKind, Password, ReasonCode, Request, Response, ServerFrame, SkillMode, TalkState};
+use crate::wire::{Password, Request, ServerFrame};
 use away::Away;
 use duties::{Duties, Output as DutyOutput};
 use notices::NoticeBar;
@@ -499,211 +498,6 @@ impl Session {
         }
     }
 
-    fn on_response(&mut self, now: Millis, response: Response) {
-        let Some(purpose) = response.id.and_then(|id| self.requests.answered(id)) else {
-            // Unknown id: the answer to a request that already timed out.
-            return;
-        };
-        if purpose.is_user_request() && !self.requests.busy() {
-            self.resolve(Resolved::NothingWaiting);
-        }
-        if response.is_success() {
-            if purpose.is_read() {
-                self.resolve(Resolved::Read);
-            }
-            self.on_success(now, purpose, response);
-        } else {
-            self.on_error(now, purpose, response);
-        }
-    }
-
-    fn on_success(&mut self, now: Millis, purpose: Purpose, response: Response) {
-        match purpose {
-            Purpose::MyExtension => match response.extension.filter(|e| !e.trim().is_empty()) {
-                Some(extension) => {
-                    self.extension = Some(extension);
-                    for next in self.startup.extension_known() {
-                        self.ask(now, next);
-                    }
-                }
-                None => self.show(Notice::error(self.startup_cause(), Problem::NoExtension)),
-            },
-            // Nothing follows from it: querydeviceinfo went with it.
-            Purpose::StartMonitor => {}
-            Purpose::QueryDeviceInfo => {
-                let agent = response.associated_device.filter(|a| !a.trim().is_empty());
-                let next = self.startup.device_known(agent.is_some());
-                match agent {
-                    // Already logged in (a reload, or another softphone): the next step asks how.
-                    Some(agent_id) if self.agent.agent_id() == Some(agent_id.as_str()) => {}
-                    Some(agent_id) => {
-                        self.password = None;
-                        self.set_agent(AgentStatus::LoggedIn { agent_id, mode: None, reason: None });
-                    }
-                    None => {
-                        self.password = None;
-                        self.set_agent(AgentStatus::LoggedOut);
-                    }
-                }
-                self.ask(now, next);
-            }
-            Purpose::QueryAgentState => {
-                match (response.skill_mode, self.agent.agent_id().map(str::to_owned)) {
-                    (Some(SkillMode::NotLoggedIn), _) => {
-                        self.password = None;
-                        self.set_agent(AgentStatus::LoggedOut);
-                    }
-                    (Some(mode), Some(agent_id)) => {
-                        // What the server reports is kept (no 0 filled in), for AUX only.
-                        let aux = matches!(mode, SkillMode::Mode(work) if ReasonCode::allowed_with(work));
-                        let reason = response.reason_code.filter(|_| aux);
-                        self.set_agent(AgentStatus::LoggedIn { agent_id, mode: Some(mode), reason });
-                    }
-                    _ => {}
-                }
-                match response.talk_state {
-                    Some(TalkState::Call) => self.request_userdata(now),
-                    Some(TalkState::Idle) => {
-                        let changes = self.calls.clear_all();
-                        self.duties.forget_resumable();
-                        self.emit_calls(now, changes);
-                    }
-                    // The server will not say which call: what the page kept
-                    // before a reload cannot be matched; keep the calls' memory
-                    // from now on.
-                    _ => self.duties.forget_resumable(),
-                }
-                self.finish_startup();
-            }
-            Purpose::Snapshot => {
-                if response.num_call.unwrap_or(0) > 0 {
-                    self.request_userdata(now);
-                } else {
-                    let changes = self.calls.clear_all();
-                    self.duties.forget_resumable();
-                    self.emit_calls(now, changes);
-                }
-                self.finish_startup();
-            }
-            Purpose::UserData => {
-                let extension = self.extension.clone().unwrap_or_default();
-                let caller = response.caller().unwrap_or_default().to_owned();
-                let calling = response.calling.clone().filter(|c| !c.is_empty()).unwrap_or_else(|| caller.clone());
-                let called = response.called.clone().unwrap_or_default();
-                let memo = self.duties.memo_of(&extension, &calling, &called);
-                let restored = Restored { extension: &extension, calling: &calling, called: &called, caller: &caller };
-                let changes = self.calls.restore(now, restored, memo.as_ref().map(CallMemo::remembered).as_ref());
-                for change in &changes {
-                    if let CallChange::Appeared(call) = change {
-                        match &memo {
-                            Some(memo) => self.duties.resume(call, memo),
-                            None => self.duties.restored_blind(call.id),
-                        }
-                    }
-                }
-                self.duties.forget_resumable();
-                self.emit_calls(now, changes);
-            }
-            Purpose::Agent(AgentCommand::Login { agent_id, password }) => {
-                self.password = Some(password);
-                self.set_agent(AgentStatus::LoggedIn { agent_id, mode: None, reason: None });
-                self.ask(now, Purpose::QueryAgentState);
-            }
-            Purpose::Agent(AgentCommand::Logout) => {
-                self.password = None;
-                self.set_agent(AgentStatus::LoggedOut);
-            }
-            Purpose::Call { action, number } => {
-                let changes = match (action, number) {
-                    (CallAction::Dial | CallAction::Consult, Some(destination)) => {
-                        let extension = self.extension.clone().unwrap_or_default();
-                        self.calls.placed(now, &extension, &destination)
-                    }
-                    (CallAction::DropParty, Some(party)) => self.calls.party_dropped(&party),
-                    // The rest shows through the events that follow.
-                    _ => Vec::new(),
-                };
-                self.emit_calls(now, changes);
-            }
-            Purpose::Extension { call, digits } => {
-                let changes = self.calls.extension_sent(call, &digits);
-                self.emit_calls(now, changes);
-            }
-            Purpose::Agent(AgentCommand::SetState { mode, reason, password }) => {
-                if let Some(password) = password {
-                    self.password = Some(password);
-                }
-                if let Some(agent_id) = self.agent.agent_id().map(str::to_owned) {
-                    self.set_agent(AgentStatus::LoggedIn { agent_id, mode: Some(SkillMode::Mode(mode)), reason });
-                }
-            }
-        }
-    }
-
-    fn on_error(&mut self, now: Millis, purpose: Purpose, response: Response) {
-        let reason = response.error.filter(|e| !e.trim().is_empty()).unwrap_or_else(|| "no reason given".to_owned());
-        let cause = match &purpose {
-            Purpose::Agent(_) => NoticeCause::AgentRequest,
-            Purpose::Call { .. } | Purpose::Extension { .. } => NoticeCause::CallRequest,
-            _ if purpose.is_read() => NoticeCause::Reading,
-            _ => self.startup_cause(),
-        };
-        self.show(Notice::error(cause, Problem::RequestFailed { what: purpose.describe(), reason }));
-        if let Purpose::Call { action, number } = &purpose {
-            if let (CallAction::Dial | CallAction::Consult, Some(destination)) = (action, number) {
-                self.calls.not_placed(destination);
-            }
-            // The server's calls may not be the ones shown ("no call to hang up"): ask.
-            self.request_snapshot(now);
-        }
-        // No answer to match them with: memos kept before a reload expire.
-        if matches!(purpose, Purpose::QueryAgentState | Purpose::Snapshot | Purpose::UserData) {
-            self.duties.forget_resumable();
-        }
-        // Start-up steps after the essential ones still let the agent work.
-        if matches!(purpose, Purpose::QueryAgentState | Purpose::Snapshot) {
-            self.finish_startup();
-        }
-    }
-
-    fn on_event(&mut self, now: Millis, event: Event) {
-        self.updates.push_back(Update::ServerEvent(event.clone()));
-        let extension = self.extension.clone().unwrap_or_default();
-        let changes = self.calls.apply(now, &extension, &event);
-        self.emit_calls(now, changes);
-        if self.calls.take_doubt() {
-            self.request_snapshot(now);
-        }
-        // After a call the ACD may have put the agent in ACW: ask.
-        if event.kind == EventKind::Idle && self.agent.agent_id().is_some() {
-            self.ask(now, Purpose::QueryAgentState);
-        }
-    }
-
-    fn request_userdata(&mut self, now: Millis) {
-        self.ask(now, Purpose::UserData);
-    }
-
-    /// Asks the server what calls the extension has (`snapshot`, then
-    /// `userdata`), once ready (start-up asks anyway) and one at a time.
-    fn request_snapshot(&mut self, now: Millis) {
-        let asking = self.requests.waiting_for(&Purpose::Snapshot);
-        if self.startup.is_ready() && !asking {
-            self.ask(now, Purpose::Snapshot);
-        }
-    }
-
-    fn finish_startup(&mut self) {
-        if self.startup.calls_known() {
-            self.connection.established();
-            if let Some(conn) = self.connection.current() {
-                self.resolve(Resolved::Ready(conn));
-            }
-            self.updates.push_back(Update::Ready(true));
-            self.crm_requests.push(CrmRequest::ClickToDial { enabled: true });
-        }
-    }
-
     /// The current socket is gone: nothing in flight will be answered.
     fn connection_lost(&mut self) {
         self.calls.lost();
@@ -762,165 +556,6 @@ impl Session {
         self.run_duties(now);
     }
 
-    /// The name the agent's tabs meet under (a `BroadcastChannel` and the
-    /// Web Locks' prefix): `ctisvr-softphone:<wsURIA>`, once settings name
-    /// the server. Softphones of one server agree on who pops and logs.
-    pub fn tab_channel(&self) -> Option<String> {
-        self.settings.as_ref().map(|settings| format!("ctisvr-softphone:{}", settings.ws_uri_a))
-    }
-
-    /// Where this tab keeps its calls for a reload ([`Session::poll_storage`]):
-    /// `ctisvr-softphone:calls:<wsURIA>`, once settings name the server (two
-    /// softphones of one page on different servers keep apart).
-    pub fn call_storage_key(&self) -> Option<String> {
-        self.settings.as_ref().map(|settings| format!("ctisvr-softphone:calls:{}", settings.ws_uri_a))
-    }
-
-    /// What the page kept about this tab's calls before it was reloaded
-    /// ([`Session::poll_storage`]; `sessionStorage` in the browser). Give it
-    /// before the connection's start-up: the call the server then reports
-    /// keeps its start, direction, record and pop.
-    pub fn resume_calls(&mut self, stored: &str) {
-        self.duties.resume_calls(stored);
-    }
-
-    /// Carries out what the tabs decided, and passes on what the duties ask.
-    fn run_duties(&mut self, now: Millis) {
-        let extension = self.extension.clone().unwrap_or_default();
-        self.duties.run(now, &extension);
-        while let Some(output) = self.duties.poll_output() {
-            match output {
-                DutyOutput::Store(order) => self.storage = Some(order),
-                DutyOutput::Crm(request) => self.crm_requests.push(request),
-                DutyOutput::Notice(notice) => self.show(notice),
-                DutyOutput::Resolved(resolved) => self.resolve(resolved),
-            }
-        }
-    }
-
-    /// The agent's other tabs are connected from now on: the edge opened the
-    /// channel and will carry [`Session::poll_tab_message`] to them (and back
-    /// to this tab: every message must come back to its sender).
-    pub fn join_tabs(&mut self, now: Millis) {
-        self.duties.join_tabs(now);
-    }
-
-    /// A message on the tabs' channel (another tab's, or this tab's own
-    /// coming back). Another tab's calls may tell about a call this tab
-    /// restored blind after a reload: its start, direction, name, record and pop.
-    pub fn handle_tab_message(&mut self, now: Millis, message: TabMessage) {
-        if self.duties.handle_tab_message(now, message) {
-            let extension = self.extension.clone().unwrap_or_default();
-            for (call, memo) in self.duties.told_about_blind(self.calls.list(), &extension) {
-                let changes = self.calls.resume(call.id, &memo.remembered());
-                self.emit_calls(now, changes);
-            }
-        }
-        self.run_duties(now);
-    }
-
-    /// Web Locks report that another tab is gone.
-    pub fn handle_tab_gone(&mut self, now: Millis, tab: TabId) {
-        self.duties.tab_gone(now, tab);
-        self.run_duties(now);
-    }
-
-    /// The page was shown, hidden, focused, frozen, resumed or is closing.
-    /// Back from a long sleep, the connection is checked at once.
-    pub fn handle_page(&mut self, now: Millis, event: PageEvent) {
-        self.duties.handle_page(now, event);
-        self.run_duties(now);
-        self.watch_page(now, event);
-    }
-
-    /// A message for the agent's other tabs.
-    pub fn poll_tab_message(&mut self) -> Option<TabMessage> {
-        self.duties.poll_tab_message()
-    }
-
-    /// A tab first heard from on the channel: where Web Locks work, wait for
-    /// its lock (`ctisvr-softphone:<channel>:<id>`) and report
-    /// [`Session::handle_tab_gone`] when granted.
-    pub fn poll_new_tab(&mut self) -> Option<TabId> {
-        self.duties.poll_new_tab()
-    }
-
-    /// This tab's id on the channel (it holds the Web Lock of that name).
-    pub fn tab_id(&self) -> TabId {
-        self.duties.tab_id()
-    }
-
-    /// The page is closing: hand this tab's duties to the others now.
-    pub fn leave(&mut self, now: Millis) {
-        self.handle_page(now, PageEvent::Closing);
-    }
-
-    /// The page has `crm` (Lightning or Classic): the session asks it for
-    /// the settings and listens for its clicks ([`Session::poll_crm`]), and
-    /// reads its answers the way that CRM writes them
-    /// ([`Session::handle_crm_answer`]). Settings then come from the CRM.
-    pub fn attach_crm(&mut self, crm: Crm) {
-        self.crm_requests.attach(crm);
-    }
-
-    /// A request for the CRM's library (see [`crate::crm_requests`]);
-    /// queued whether or not a CRM is attached (without one, drop them).
-    pub fn poll_crm(&mut self) -> Option<CrmRequest> {
-        self.crm_requests.pop()
-    }
-
-    /// What the CRM answered to `request` from [`Session::poll_crm`]
-    /// (the callback's argument as JSON; `Err`: the library or the method
-    /// is missing, or it threw). Each click of the click-to-dial listener is an
-    /// answer to [`CrmRequest::ListenClickToDial`].
-    pub fn handle_crm_answer(
-        &mut self,
-        now: Millis,
-        request: CrmRequest,
-        response: Result<serde_json::Value, CrmCallError>,
-    ) {
-        let listening = request == CrmRequest::ListenClickToDial;
-        match read_answer(self.crm_requests.crm(), request, response) {
-            CrmAnswer::Settings(settings) => self.configure(now, settings),
-            // Without its library the settings fail too, and say it first: one notice.
-            CrmAnswer::Input(CrmInput::Failed { .. })
-                if listening && self.notices.shown().is_some_and(|n| n.cause == NoticeCause::Settings) => {}
-            CrmAnswer::Input(input) => self.handle_crm(now, input),
-            CrmAnswer::Done => {}
-        }
-    }
-
-    /// Something from the CRM: a click-to-dial, what a screen pop found, how
-    /// saving a call log went.
-    pub fn handle_crm(&mut self, now: Millis, input: CrmInput) {
-        match input {
-            CrmInput::ClickToDial(payload) => match parse_click_to_dial(&payload) {
-                Ok(request) => {
-                    // A refused click keeps the record of the call still being placed.
-                    let placing = self.duties.dialling_from(request.record);
-                    // A refusal is shown by `command`.
-                    if self.command(now, Command::Call(CallCommand::Dial { number: request.number })).is_err() {
-                        self.duties.dial_refused(placing);
-                    }
-                }
-                Err(error) => self.show(Notice::error(NoticeCause::CallRequest, Problem::ClickToDial(error))),
-            },
-            CrmInput::ScreenPopResult { call_id, result } => {
-                let known = self.calls.list().iter().any(|c| c.id == call_id);
-                if self.duties.screen_pop_result(call_id, &result, known) {
-                    let extension = self.extension.clone().unwrap_or_default();
-                    self.duties.remember(self.calls.list(), &extension);
-                }
-            }
-            CrmInput::Failed { what, error } => {
-                self.show(Notice::error(NoticeCause::Event, Problem::CrmFailed { what, error }))
-            }
-            CrmInput::LogSaved { call_id } => self.duties.log_saved(now, call_id),
-            CrmInput::LogFailed { call_id, log, error } => self.duties.log_failed(now, call_id, &log, &error),
-        }
-        self.run_duties(now);
-    }
-
     /// What the browser likely did to socket `id` (the current one) that
     /// failed with `reason`, if the page is known.
     fn advice(&self, id: ConnId, reason: &str) -> Option<String> {
@@ -952,13 +587,16 @@ fn rejection_cause(command: &Command) -> NoticeCause {
     }
 }
 
+mod answers;
 mod away;
 mod commands;
+mod crm_link;
 mod duties;
 mod network;
 mod notices;
 mod requests;
 mod startup;
+mod tabs_link;
 mod timers;
 
 #[cfg(test)]

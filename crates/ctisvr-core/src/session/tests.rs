@@ -9,7 +9,8 @@ use crate::connection::{ConnectionStatus, ServerRole};
 use crate::dialing::DialError;
 use crate::settings::{DialingPrefixes, WsUri};
 use crate::tabs::TabMessage;
-use crate::wire::WorkMode;
+use crate::crm_requests::CrmInput;
+use crate::wire::{EventKind, ReasonCode, SkillMode, WorkMode};
 use duties::LOG_ATTEMPTS;
 use serde_json::{json, Value};
 

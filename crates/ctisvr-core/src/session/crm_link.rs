@@ -1,0 +1,81 @@
+//! The session's link to the CRM: attach it, drain its requests, read its
+//! answers (worded and filtered by [`crate::crm_requests::read_answer`]),
+//! and act on what it reports (a click-to-dial, a screen pop's record, a
+//! call log saved or refused).
+
+use super::Session;
+use crate::calls::CallCommand;
+use crate::command::Command;
+use crate::crm::{parse_click_to_dial, Crm};
+use crate::crm_requests::{read_answer, CrmAnswer, CrmCallError, CrmInput, CrmRequest};
+use crate::notice::{Notice, NoticeCause};
+use crate::problem::Problem;
+use crate::time::Millis;
+
+impl Session {
+    /// The page has `crm` (Lightning or Classic): the session asks it for
+    /// the settings and listens for its clicks ([`Session::poll_crm`]), and
+    /// reads its answers the way that CRM writes them
+    /// ([`Session::handle_crm_answer`]). Settings then come from the CRM.
+    pub fn attach_crm(&mut self, crm: Crm) {
+        self.crm_requests.attach(crm);
+    }
+
+    /// A request for the CRM's library (see [`crate::crm_requests`]);
+    /// queued whether or not a CRM is attached (without one, drop them).
+    pub fn poll_crm(&mut self) -> Option<CrmRequest> {
+        self.crm_requests.pop()
+    }
+
+    /// What the CRM answered to `request` from [`Session::poll_crm`]
+    /// (the callback's argument as JSON; `Err`: the library or the method
+    /// is missing, or it threw). Each click of the click-to-dial listener is an
+    /// answer to [`CrmRequest::ListenClickToDial`].
+    pub fn handle_crm_answer(
+        &mut self,
+        now: Millis,
+        request: CrmRequest,
+        response: Result<serde_json::Value, CrmCallError>,
+    ) {
+        let listening = request == CrmRequest::ListenClickToDial;
+        match read_answer(self.crm_requests.crm(), request, response) {
+            CrmAnswer::Settings(settings) => self.configure(now, settings),
+            // Without its library the settings fail too, and say it first: one notice.
+            CrmAnswer::Input(CrmInput::Failed { .. })
+                if listening && self.notices.shown().is_some_and(|n| n.cause == NoticeCause::Settings) => {}
+            CrmAnswer::Input(input) => self.handle_crm(now, input),
+            CrmAnswer::Done => {}
+        }
+    }
+
+    /// Something from the CRM: a click-to-dial, what a screen pop found, how
+    /// saving a call log went.
+    pub fn handle_crm(&mut self, now: Millis, input: CrmInput) {
+        match input {
+            CrmInput::ClickToDial(payload) => match parse_click_to_dial(&payload) {
+                Ok(request) => {
+                    // A refused click keeps the record of the call still being placed.
+                    let placing = self.duties.dialling_from(request.record);
+                    // A refusal is shown by `command`.
+                    if self.command(now, Command::Call(CallCommand::Dial { number: request.number })).is_err() {
+                        self.duties.dial_refused(placing);
+                    }
+                }
+                Err(error) => self.show(Notice::error(NoticeCause::CallRequest, Problem::ClickToDial(error))),
+            },
+            CrmInput::ScreenPopResult { call_id, result } => {
+                let known = self.calls.list().iter().any(|c| c.id == call_id);
+                if self.duties.screen_pop_result(call_id, &result, known) {
+                    let extension = self.extension.clone().unwrap_or_default();
+                    self.duties.remember(self.calls.list(), &extension);
+                }
+            }
+            CrmInput::Failed { what, error } => {
+                self.show(Notice::error(NoticeCause::Event, Problem::CrmFailed { what, error }))
+            }
+            CrmInput::LogSaved { call_id } => self.duties.log_saved(now, call_id),
+            CrmInput::LogFailed { call_id, log, error } => self.duties.log_failed(now, call_id, &log, &error),
+        }
+        self.run_duties(now);
+    }
+}
