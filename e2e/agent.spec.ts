@@ -7,7 +7,7 @@ test.beforeEach(async ({ request }) => {
   await resetMock(request);
 });
 
-test('connects to A, shows the extension and runs the start-up sequence exactly', async ({ page, request }) => {
+test('connects to A, shows the extension and runs the start-up: the extension, then one burst', async ({ page, request }) => {
   const phone = await openSoftphone(page);
   await expect(phone.getByLabel('Extension')).toHaveText('Ext 2001');
   await expect(phone.getByLabel('Agent state')).toHaveText('Logged out');
@@ -20,13 +20,54 @@ test('connects to A, shows the extension and runs the start-up sequence exactly'
   const mine = connections.filter((c) => c.endpoint.endsWith(`:${process.env.E2E_WS_PORT_A ?? '19006'}`));
   expect(mine).toHaveLength(1);
   const sent = requests(mine[0]);
-  expect(sent.map((r) => r.request)).toEqual(['myextension', 'startmonitor', 'querydeviceinfo', 'snapshot']);
+  expect(sent.map((r) => r.request)).toEqual([
+    'myextension',
+    'startmonitor',
+    'querydeviceinfo',
+    'queryagentstate',
+    'snapshot',
+  ]);
   expect(sent[0]).toEqual({ id: sent[0].id, request: 'myextension' });
   for (const r of sent.slice(1)) {
     expect(r).toEqual({ id: r.id, request: r.request, extension: '2001' });
   }
-  expect(new Set(sent.map((r) => r.id)).size).toBe(4);
+  expect(new Set(sent.map((r) => r.id)).size).toBe(5);
   expect(sent.every((r) => typeof r.id === 'number')).toBeTruthy();
+});
+
+test('a cold page is ready after two round trips: nothing waits for an answer it does not need', async ({ page }) => {
+  // Before any page script: each frame the page sends and receives, in order, until ready.
+  await page.addInitScript(() => {
+    const trace: string[] = ((window as any).__trace = []);
+    let ready = false;
+    document.addEventListener('ctisvr-ready', (e) => {
+      ready ||= (e as CustomEvent).detail.ready;
+    });
+    const Native = window.WebSocket;
+    (window as any).WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        this.addEventListener('message', (e) => ready || trace.push(`recv ${JSON.parse(e.data).msgtype}`));
+      }
+      send(data: string) {
+        if (!ready) trace.push(`send ${JSON.parse(data).request}`);
+        super.send(data);
+      }
+    };
+  });
+  const phone = await openSoftphone(page);
+  await expect(phone.getByLabel('Extension')).toHaveText('Ext 2001');
+  const trace: string[] = await page.evaluate(() => (window as any).__trace);
+  // The extension first and alone; then everything else at once, before any of its answers.
+  expect(trace.slice(0, 6)).toEqual([
+    'send myextension',
+    'recv response',
+    'send startmonitor',
+    'send querydeviceinfo',
+    'send queryagentstate',
+    'send snapshot',
+  ]);
+  expect(trace.slice(6).every((step) => step.startsWith('recv'))).toBeTruthy();
 });
 
 test('login with the right password enables the work modes', async ({ page, request }) => {

@@ -10,10 +10,10 @@
 //! [`Session::poll_tab_message`] and [`Session::poll_timeout`] (when to call
 //! `handle_timeout`), and renders [`Session::state`].
 //!
-//! Start-up on every connection, as the vendor's sample does it:
-//! `myextension`, then `startmonitor` and `querydeviceinfo` pipelined, then
-//! `queryagentstate` (an agent is logged in: `userdata` when on a call) or
-//! `snapshot` (`userdata` when `numcall > 0`). Then click-to-dial is enabled.
+//! Start-up on every connection, the vendor's requests in two round trips
+//! ([`startup`]): `myextension`, then `startmonitor`, `querydeviceinfo`,
+//! `queryagentstate` and `snapshot` at once (`userdata` when `numcall > 0`).
+//! Then click-to-dial is enabled.
 
 use crate::agent::{AgentCommand, AgentStatus};
 use crate::call_memory::StorageOrder;

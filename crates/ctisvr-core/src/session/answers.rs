@@ -44,13 +44,12 @@ impl Session {
                 }
                 None => self.show(Notice::error(self.startup_cause(), Problem::NoExtension)),
             },
-            // Nothing follows from it: querydeviceinfo went with it.
+            // Nothing follows from it: the rest of the burst went with it.
             Purpose::StartMonitor => {}
             Purpose::QueryDeviceInfo => {
-                let agent = response.associated_device.filter(|a| !a.trim().is_empty());
-                let next = self.startup.device_known(agent.is_some());
-                match agent {
-                    // Already logged in (a reload, or another softphone): the next step asks how.
+                match response.associated_device.filter(|a| !a.trim().is_empty()) {
+                    // Already logged in (a reload, or another softphone):
+                    // `queryagentstate`, answered next, says how.
                     Some(agent_id) if self.agent.agent_id() == Some(agent_id.as_str()) => {}
                     Some(agent_id) => {
                         self.password = None;
@@ -61,7 +60,7 @@ impl Session {
                         self.set_agent(AgentStatus::LoggedOut);
                     }
                 }
-                self.ask(now, next);
+                self.finish_startup(&purpose);
             }
             Purpose::QueryAgentState => {
                 match (response.skill_mode, self.agent.agent_id().map(str::to_owned)) {
@@ -77,19 +76,22 @@ impl Session {
                     }
                     _ => {}
                 }
-                match response.talk_state {
-                    Some(TalkState::Call) => self.request_userdata(now),
-                    Some(TalkState::Idle) => {
-                        let changes = self.calls.clear_all();
-                        self.duties.forget_resumable();
-                        self.emit_calls(now, changes);
+                // In the start-up the burst's `snapshot` says which calls are up.
+                if !self.startup.is_starting() {
+                    match response.talk_state {
+                        Some(TalkState::Call) => self.request_userdata(now),
+                        Some(TalkState::Idle) => {
+                            let changes = self.calls.clear_all();
+                            self.duties.forget_resumable();
+                            self.emit_calls(now, changes);
+                        }
+                        // The server will not say which call: what the page kept
+                        // before a reload cannot be matched; keep the calls' memory
+                        // from now on.
+                        _ => self.duties.forget_resumable(),
                     }
-                    // The server will not say which call: what the page kept
-                    // before a reload cannot be matched; keep the calls' memory
-                    // from now on.
-                    _ => self.duties.forget_resumable(),
                 }
-                self.finish_startup();
+                self.finish_startup(&purpose);
             }
             Purpose::Snapshot => {
                 if response.num_call.unwrap_or(0) > 0 {
@@ -99,7 +101,7 @@ impl Session {
                     self.duties.forget_resumable();
                     self.emit_calls(now, changes);
                 }
-                self.finish_startup();
+                self.finish_startup(&purpose);
             }
             Purpose::UserData => {
                 let extension = self.extension.clone().unwrap_or_default();
@@ -176,10 +178,8 @@ impl Session {
         if matches!(purpose, Purpose::QueryAgentState | Purpose::Snapshot | Purpose::UserData) {
             self.duties.forget_resumable();
         }
-        // Start-up steps after the essential ones still let the agent work.
-        if matches!(purpose, Purpose::QueryAgentState | Purpose::Snapshot) {
-            self.finish_startup();
-        }
+        // A failed read of the burst still lets the agent work.
+        self.finish_startup(&purpose);
     }
 
     pub(super) fn on_event(&mut self, now: Millis, event: Event) {
@@ -209,8 +209,10 @@ impl Session {
         }
     }
 
-    pub(super) fn finish_startup(&mut self) {
-        if self.startup.calls_known() {
+    /// `purpose` was answered: when it was the start-up's last read, the
+    /// session is ready on this connection.
+    pub(super) fn finish_startup(&mut self, purpose: &Purpose) {
+        if self.startup.read_answered(purpose) {
             self.connection.established();
             if let Some(conn) = self.connection.current() {
                 self.resolve(Resolved::Ready(conn));

@@ -3,18 +3,26 @@
 //! transitions return the requests to send next, instead of a `ready` flag
 //! beside the request purposes.
 //!
+//! Two round trips from a cold page: the extension must come first, and
+//! everything else needs only the extension, so it goes in one burst (the
+//! server answers in order, so `querydeviceinfo`'s agent is known before
+//! `queryagentstate`'s mode is read). `userdata` follows only when a call
+//! is up.
+//!
 //! ```text
 //! socket opened ──myextension──▶ AwaitExtension
-//!   ──answer: extension──▶ startmonitor + querydeviceinfo ──▶ AwaitDeviceInfo
-//!   ──answer: agent or none──▶ queryagentstate or snapshot ──▶ AwaitCalls
-//!   ──answer (or its failure: the agent can still work)──▶ Ready
+//!   ──answer: extension──▶ startmonitor + querydeviceinfo + queryagentstate + snapshot ──▶ AwaitReads(3)
+//!   ──each of the three reads answered (or failed: the agent can still work)──▶ Ready
 //! socket lost (any phase) ──▶ Offline
 //! ```
 //!
 //! The session reads the answers themselves (who is logged in, which
-//! calls); this part says only what comes next.
+//! calls); this part says only what comes next and when it is over.
 
 use super::requests::Purpose;
+
+/// The reads of the burst that must be answered before the agent works.
+const READS: [Purpose; 3] = [Purpose::QueryDeviceInfo, Purpose::QueryAgentState, Purpose::Snapshot];
 
 /// The start-up phase of the current connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -24,10 +32,8 @@ pub(crate) enum Startup {
     Offline,
     /// `myextension` was sent.
     AwaitExtension,
-    /// `startmonitor` and `querydeviceinfo` were sent (pipelined).
-    AwaitDeviceInfo,
-    /// `queryagentstate` (an agent is logged in) or `snapshot` was sent.
-    AwaitCalls,
+    /// The burst was sent; this many of its reads are not answered yet.
+    AwaitReads(u8),
     /// The sequence is done: the agent's requests may be sent.
     Ready,
 }
@@ -37,40 +43,39 @@ impl Startup {
         self == Startup::Ready
     }
 
+    /// In the start-up, before it is over.
+    pub(crate) fn is_starting(self) -> bool {
+        matches!(self, Startup::AwaitExtension | Startup::AwaitReads(_))
+    }
+
     /// A socket opened: ask which extension this workstation is.
     pub(crate) fn opened(&mut self) -> Purpose {
         *self = Startup::AwaitExtension;
         Purpose::MyExtension
     }
 
-    /// The extension is known: monitor it and ask who is logged in on it.
-    /// Pipelined: both need only the extension, and the server answers in
-    /// order, so one round trip is saved.
-    pub(crate) fn extension_known(&mut self) -> [Purpose; 2] {
-        *self = Startup::AwaitDeviceInfo;
-        [Purpose::StartMonitor, Purpose::QueryDeviceInfo]
+    /// The extension is known: monitor it and read its agent, the agent's
+    /// state and its calls, all at once.
+    pub(crate) fn extension_known(&mut self) -> [Purpose; 4] {
+        *self = Startup::AwaitReads(READS.len() as u8);
+        [Purpose::StartMonitor, Purpose::QueryDeviceInfo, Purpose::QueryAgentState, Purpose::Snapshot]
     }
 
-    /// Whether an agent is logged in is known: ask the agent's state (which
-    /// also says whether a call is up), or else the extension's calls.
-    pub(crate) fn device_known(&mut self, agent_logged_in: bool) -> Purpose {
-        *self = Startup::AwaitCalls;
-        if agent_logged_in {
-            Purpose::QueryAgentState
+    /// A read of the burst (`purpose`) was answered or failed. Returns true
+    /// when this ends the start-up; other answers, and the same reads later
+    /// (liveness, after a call), change nothing.
+    pub(crate) fn read_answered(&mut self, purpose: &Purpose) -> bool {
+        let Startup::AwaitReads(left) = *self else { return false };
+        if !READS.contains(purpose) {
+            return false;
+        }
+        if left > 1 {
+            *self = Startup::AwaitReads(left - 1);
+            false
         } else {
-            Purpose::Snapshot
-        }
-    }
-
-    /// The agent's state or the calls were answered, or failed (the agent
-    /// can still work). Returns true when this ends the start-up; later
-    /// reads of the same kind (liveness, after a call) change nothing.
-    pub(crate) fn calls_known(&mut self) -> bool {
-        let ends = *self == Startup::AwaitCalls;
-        if ends {
             *self = Startup::Ready;
+            true
         }
-        ends
     }
 
     /// The socket is gone. Returns whether the session was ready on it.
@@ -84,34 +89,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_sequence_asks_in_order_and_ends_ready() {
+    fn the_extension_then_one_burst_then_ready_once_its_reads_are_answered() {
         let mut startup = Startup::default();
         assert_eq!(startup.opened(), Purpose::MyExtension);
-        assert_eq!(startup.extension_known(), [Purpose::StartMonitor, Purpose::QueryDeviceInfo]);
-        assert_eq!(startup.device_known(false), Purpose::Snapshot);
-        assert!(!startup.is_ready());
-        assert!(startup.calls_known());
+        let burst = startup.extension_known();
+        assert_eq!(
+            burst,
+            [Purpose::StartMonitor, Purpose::QueryDeviceInfo, Purpose::QueryAgentState, Purpose::Snapshot]
+        );
+        assert!(!startup.read_answered(&Purpose::StartMonitor), "not a read");
+        assert!(!startup.read_answered(&Purpose::QueryDeviceInfo));
+        assert!(!startup.read_answered(&Purpose::QueryAgentState));
+        assert!(startup.is_starting());
+        assert!(startup.read_answered(&Purpose::Snapshot));
         assert!(startup.is_ready());
-        assert!(!startup.calls_known(), "a later read does not start-up again");
+        assert!(!startup.read_answered(&Purpose::QueryAgentState), "a later liveness read starts nothing");
         assert!(startup.lost());
         assert_eq!(startup, Startup::Offline);
     }
 
     #[test]
-    fn a_logged_in_agent_is_asked_for_its_state() {
+    fn nothing_but_the_burst_ends_the_start_up() {
         let mut startup = Startup::default();
         startup.opened();
+        assert!(!startup.read_answered(&Purpose::Snapshot), "before the extension");
         startup.extension_known();
-        assert_eq!(startup.device_known(true), Purpose::QueryAgentState);
-    }
-
-    #[test]
-    fn a_read_before_the_calls_are_asked_does_not_end_the_start_up() {
-        let mut startup = Startup::default();
-        startup.opened();
-        assert!(!startup.calls_known());
-        startup.extension_known();
-        assert!(!startup.calls_known());
+        assert!(!startup.read_answered(&Purpose::UserData));
         assert!(!startup.lost(), "lost before ready");
+        assert!(!startup.is_starting());
     }
 }

@@ -83,24 +83,46 @@ impl Harness {
         self.receive(json!({"msgtype": "response", "id": id, "result": "error", "error": error}));
     }
 
-    /// Opens a socket and answers the start-up up to `querydeviceinfo`,
-    /// whose answer names `agent` (blank: no agent logged in).
-    fn start_until_device_info(&mut self, agent: &str) {
+    /// Opens a socket and answers `myextension` (2001); returns the ids of
+    /// the burst that follows at once: `startmonitor`, `querydeviceinfo`,
+    /// `queryagentstate`, `snapshot`.
+    fn open_and_burst(&mut self) -> [u64; 4] {
         self.open();
+        self.burst()
+    }
+
+    /// Answers `myextension` (2001) on the socket just opened; returns the
+    /// ids of the burst, as [`Harness::open_and_burst`].
+    fn burst(&mut self) -> [u64; 4] {
         let (id, _) = self.sent("myextension");
         self.reply(id, json!({"extension": "2001"}));
-        let (id, _) = self.sent("startmonitor");
-        self.reply(id, json!({}));
-        let (id, _) = self.sent("querydeviceinfo");
-        self.reply(id, json!({"associateddevice": agent}));
+        ["startmonitor", "querydeviceinfo", "queryagentstate", "snapshot"].map(|request| self.sent(request).0)
+    }
+
+    /// Answers the whole start-up on the socket just opened: no agent, no call.
+    fn answer_start_up(&mut self) {
+        let [monitor, device, state, snapshot] = self.burst();
+        self.reply(monitor, json!({}));
+        self.reply(device, json!({"associateddevice": ""}));
+        self.reply(state, json!({"skillmode": "null", "talkstate": "idle"}));
+        self.reply(snapshot, json!({"numcall": 0}));
+    }
+
+    /// Runs the start-up: `agent` logged in (blank: nobody) as
+    /// `queryagentstate` answers `agent_state`, with `calls` calls up (then
+    /// `userdata` is asked and left to the test).
+    fn start(&mut self, agent: &str, agent_state: Value, calls: u32) {
+        let [monitor, device, state, snapshot] = self.open_and_burst();
+        self.reply(monitor, json!({}));
+        self.reply(device, json!({"associateddevice": agent}));
+        self.reply(state, agent_state);
+        self.reply(snapshot, json!({"numcall": calls}));
+        assert!(self.session.state().ready);
     }
 
     /// Runs the start-up of an extension with no agent and no call.
     fn start_logged_out(&mut self) {
-        self.start_until_device_info("");
-        let (id, _) = self.sent("snapshot");
-        self.reply(id, json!({"numcall": 0}));
-        assert!(self.session.state().ready);
+        self.start("", json!({"skillmode": "null", "talkstate": "idle"}), 0);
     }
 
     fn login(&mut self) {
@@ -138,25 +160,26 @@ impl Harness {
 }
 
 #[test]
-fn start_up_sends_the_vendor_sequence_with_the_right_fields() {
+fn start_up_sends_the_extension_then_one_burst_with_the_right_fields() {
     let mut h = Harness::new();
     h.open();
     let (id, frame) = h.sent("myextension");
     assert_eq!(frame, json!({"id": id, "request": "myextension"}));
+    h.nothing_sent(); // everything else needs the extension
     h.reply(id, json!({"extension": "2001"}));
-    let (monitor, frame) = h.sent("startmonitor");
-    assert_eq!(frame, json!({"id": monitor, "request": "startmonitor", "extension": "2001"}));
-    // Pipelined with startmonitor: one round trip fewer than the sample.
-    let (id, frame) = h.sent("querydeviceinfo");
-    assert_eq!(frame, json!({"id": id, "request": "querydeviceinfo", "extension": "2001"}));
+    // Two round trips from a cold page: the rest goes in one burst.
+    let mut burst = Vec::new();
+    for request in ["startmonitor", "querydeviceinfo", "queryagentstate", "snapshot"] {
+        let (id, frame) = h.sent(request);
+        assert_eq!(frame, json!({"id": id, "request": request, "extension": "2001"}));
+        burst.push(id);
+    }
     h.nothing_sent();
-    h.reply(monitor, json!({}));
-    h.nothing_sent(); // what comes next depends on querydeviceinfo
-    h.reply(id, json!({"associateddevice": ""}));
-    let (id, frame) = h.sent("snapshot");
-    assert_eq!(frame, json!({"id": id, "request": "snapshot", "extension": "2001"}));
-    assert!(!h.session.state().ready);
-    h.reply(id, json!({"numcall": 0}));
+    h.reply(burst[0], json!({}));
+    h.reply(burst[1], json!({"associateddevice": ""}));
+    h.reply(burst[2], json!({"skillmode": "null", "talkstate": "idle"}));
+    assert!(!h.session.state().ready, "the calls are not read yet");
+    h.reply(burst[3], json!({"numcall": 0}));
     h.nothing_sent();
     let state = h.session.state();
     assert!(state.ready);
@@ -173,14 +196,16 @@ fn start_up_with_an_agent_on_a_call_restores_agent_and_call() {
     h.open();
     let (id, _) = h.sent("myextension");
     h.reply(id, json!({"extension": 2001}));
-    let (id, _) = h.sent("startmonitor");
-    h.reply(id, json!({}));
-    let (id, _) = h.sent("querydeviceinfo");
-    h.reply(id, json!({"associateddevice": "1001"}));
-    let (id, _) = h.sent("queryagentstate");
-    h.reply(id, json!({"skillmode": "aux", "reasoncode": "2", "talkstate": "call"}));
+    let [monitor, device, agent, snapshot] =
+        ["startmonitor", "querydeviceinfo", "queryagentstate", "snapshot"].map(|request| h.sent(request).0);
+    h.reply(monitor, json!({}));
+    h.reply(device, json!({"associateddevice": "1001"}));
+    h.reply(agent, json!({"skillmode": "aux", "reasoncode": "2", "talkstate": "call"}));
+    h.nothing_sent(); // the snapshot, answered next, says which calls are up
+    h.reply(snapshot, json!({"numcall": 1}));
     let (id, frame) = h.sent("userdata");
     assert_eq!(frame["type"], "alert");
+    h.nothing_sent(); // asked once, though both reads said a call is up
     h.reply(id, json!({"cli": "5551234", "called": "7000"}));
     let state = h.session.state();
     assert!(state.ready);
@@ -198,17 +223,25 @@ fn start_up_with_an_agent_on_a_call_restores_agent_and_call() {
 }
 
 #[test]
+fn a_failed_device_read_does_not_stall_the_start_up() {
+    let mut h = Harness::new();
+    let [monitor, device, agent, snapshot] = h.open_and_burst();
+    h.reply(monitor, json!({}));
+    h.fail(device, "no such device");
+    h.reply(agent, json!({"skillmode": "null"}));
+    h.reply(snapshot, json!({"numcall": 0}));
+    assert!(h.session.state().ready, "the agent can still work");
+    assert!(h.notice().contains("no such device"), "{}", h.notice());
+}
+
+#[test]
 fn snapshot_with_calls_asks_for_userdata() {
     let mut h = Harness::new();
-    h.open();
-    let (id, _) = h.sent("myextension");
-    h.reply(id, json!({"extension": "2001"}));
-    let (id, _) = h.sent("startmonitor");
-    h.reply(id, json!({}));
-    let (id, _) = h.sent("querydeviceinfo");
-    h.reply(id, json!({}));
-    let (id, _) = h.sent("snapshot");
-    h.reply(id, json!({"numcall": "1"}));
+    let [monitor, device, agent, snapshot] = h.open_and_burst();
+    h.reply(monitor, json!({}));
+    h.reply(device, json!({}));
+    h.reply(agent, json!({"skillmode": "null"}));
+    h.reply(snapshot, json!({"numcall": "1"}));
     let (id, _) = h.sent("userdata");
     h.reply(id, json!({"calling": "5550000", "called": "7001"}));
     assert_eq!(h.session.state().current_call().map(|c| c.caller.clone()), Some("5550000".into()));
@@ -286,9 +319,7 @@ fn commands_are_refused_with_a_reason_when_they_make_no_sense() {
 #[test]
 fn after_a_reload_setstate_needs_the_password_once() {
     let mut h = Harness::new();
-    h.start_until_device_info("1001");
-    let (id, _) = h.sent("queryagentstate");
-    h.reply(id, json!({"skillmode": "manual", "talkstate": "idle"}));
+    h.start("1001", json!({"skillmode": "manual", "talkstate": "idle"}), 0);
     let refused = h.command(AgentCommand::SetState { mode: WorkMode::Auto, reason: None, password: None });
     assert_eq!(refused, Err(Rejected::MissingPassword));
     h.nothing_sent();

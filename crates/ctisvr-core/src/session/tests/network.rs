@@ -47,21 +47,8 @@ fn online_ends_a_long_wait_at_once() {
     assert!(matches!(h.session.state().connection, ConnectionStatus::Connecting { role: ServerRole::Primary, .. }));
     h.conn = Some(connect.clone());
     h.session.handle_transport(h.now, TransportEvent::Opened(connect.id));
-    h.finish_start_up_here();
+    h.answer_start_up();
     assert!(h.session.state().ready);
-}
-
-impl Harness {
-    fn finish_start_up_here(&mut self) {
-        let (id, _) = self.sent("myextension");
-        self.reply(id, json!({"extension": "2001"}));
-        let (id, _) = self.sent("startmonitor");
-        self.reply(id, json!({}));
-        let (id, _) = self.sent("querydeviceinfo");
-        self.reply(id, json!({"associateddevice": ""}));
-        let (id, _) = self.sent("snapshot");
-        self.reply(id, json!({"numcall": 0}));
-    }
 }
 
 #[test]

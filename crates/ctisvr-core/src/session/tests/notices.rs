@@ -20,18 +20,6 @@ impl Harness {
             })
             .collect()
     }
-
-    /// Answers the start-up on the socket just opened, with no agent and no call.
-    fn finish_start_up(&mut self) {
-        let (id, _) = self.sent("myextension");
-        self.reply(id, json!({"extension": "2001"}));
-        let (id, _) = self.sent("startmonitor");
-        self.reply(id, json!({}));
-        let (id, _) = self.sent("querydeviceinfo");
-        self.reply(id, json!({"associateddevice": ""}));
-        let (id, _) = self.sent("snapshot");
-        self.reply(id, json!({"numcall": 0}));
-    }
 }
 
 #[test]
@@ -68,15 +56,12 @@ fn the_advice_about_a_refused_server_goes_once_ready_on_the_other() {
     h.outputs();
     let b = h.open();
     assert_eq!(b.role, ServerRole::Backup);
-    let (id, _) = h.sent("myextension");
-    h.reply(id, json!({"extension": "2001"}));
+    let [monitor, device, state, snapshot] = h.burst();
     assert!(h.notice().contains("127.0.0.1"), "still starting on B: the advice may yet matter");
-    let (id, _) = h.sent("startmonitor");
-    h.reply(id, json!({}));
-    let (id, _) = h.sent("querydeviceinfo");
-    h.reply(id, json!({"associateddevice": ""}));
-    let (id, _) = h.sent("snapshot");
-    h.reply(id, json!({"numcall": 0}));
+    h.reply(monitor, json!({}));
+    h.reply(device, json!({"associateddevice": ""}));
+    h.reply(state, json!({"skillmode": "null"}));
+    h.reply(snapshot, json!({"numcall": 0}));
     assert!(h.session.state().ready);
     assert_eq!(h.notice(), "", "connected to B: the advice about A is gone");
     let gone = h.gone();
@@ -93,37 +78,35 @@ fn a_command_refused_for_want_of_a_connection_stays_until_ready() {
     assert_eq!(h.cause(), Some(NoticeCause::Connection), "a lost socket does not end it");
     let b = h.open();
     assert_ne!(a.id, b.id);
-    h.finish_start_up();
+    h.answer_start_up();
     assert_eq!(h.notice(), "");
 }
 
 #[test]
 fn a_start_up_step_refused_stays_while_on_that_socket() {
     let mut h = Harness::new();
-    h.open();
-    let (id, _) = h.sent("myextension");
-    h.reply(id, json!({"extension": "2001"}));
-    let (id, _) = h.sent("startmonitor");
-    h.fail(id, "no such device");
-    let (id, _) = h.sent("querydeviceinfo");
-    h.reply(id, json!({"associateddevice": ""}));
-    let (id, _) = h.sent("snapshot");
-    h.reply(id, json!({"numcall": 0}));
+    let [monitor, device, state, snapshot] = h.open_and_burst();
+    h.fail(monitor, "no such device");
+    h.reply(device, json!({"associateddevice": ""}));
+    h.reply(state, json!({"skillmode": "null"}));
+    h.reply(snapshot, json!({"numcall": 0}));
     assert!(h.session.state().ready);
     assert_eq!(h.notice(), "Monitoring the extension failed: no such device", "ready, but not monitored");
     h.event("offer", "5551234", "2001");
     h.close("dropped");
     h.open();
-    h.finish_start_up();
+    h.answer_start_up();
     assert_eq!(h.notice(), "", "ready on another socket that monitors");
 }
 
 #[test]
 fn a_failed_read_stays_until_a_read_succeeds() {
     let mut h = Harness::new();
-    h.start_until_device_info("");
-    let (id, _) = h.sent("snapshot");
-    h.fail(id, "busy");
+    let [monitor, device, state, snapshot] = h.open_and_burst();
+    h.reply(monitor, json!({}));
+    h.reply(device, json!({"associateddevice": ""}));
+    h.reply(state, json!({"skillmode": "null"}));
+    h.fail(snapshot, "busy");
     assert!(h.session.state().ready);
     assert_eq!(h.notice(), "Reading the extension's calls failed: busy");
     h.event("offer", "5551234", "2001");
@@ -157,11 +140,7 @@ fn a_refused_login_stays_until_the_agent_acts_or_the_agent_state_changes() {
         h.command(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") }).unwrap();
         h.close("dropped");
         assert!(h.notice().starts_with("Login was not confirmed"), "{}", h.notice());
-        h.open();
-        let (id, _) = h.sent("myextension");
-        h.reply(id, json!({"extension": "2001"}));
-        h.sent("startmonitor");
-        let (id, _) = h.sent("querydeviceinfo");
+        let [_, id, _, _] = h.open_and_burst();
         h.reply(id, json!({"associateddevice": device}));
         // Still logged out: the agent must check and retry; logged in: done.
         assert_eq!(h.notice().starts_with("Login was not confirmed"), stays, "agent {device:?}: {}", h.notice());
@@ -250,7 +229,7 @@ fn a_call_log_being_retried_is_shown_until_saved_and_a_given_up_log_stays() {
     h.event("offer", "5559999", "2001");
     h.close("dropped");
     h.open();
-    h.finish_start_up();
+    h.answer_start_up();
     assert!(h.notice().contains("Log the call by hand"), "{}", h.notice());
     h.outputs();
     h.session.command(h.now, Command::DismissNotice).unwrap();
@@ -267,7 +246,7 @@ fn a_failed_crm_call_or_an_unreadable_frame_stays_until_dismissed() {
     h.event("offer", "5551234", "2001");
     h.close("dropped");
     h.open();
-    h.finish_start_up();
+    h.answer_start_up();
     assert_eq!(h.notice(), "Screen pop failed: not allowed");
     h.receive(json!("not a frame"));
     assert!(h.notice().contains("cannot read"), "a newer notice takes its place");

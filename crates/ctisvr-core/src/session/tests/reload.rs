@@ -27,9 +27,7 @@ fn reloaded(now: Millis, memory: Option<&str>, userdata: Value) -> Harness {
     if let Some(text) = memory {
         h.session.resume_calls(text);
     }
-    h.start_until_device_info("1001");
-    let (id, _) = h.sent("queryagentstate");
-    h.reply(id, json!({"skillmode": "manual", "talkstate": "call"}));
+    h.start("1001", json!({"skillmode": "manual", "talkstate": "call"}), 1);
     let (id, _) = h.sent("userdata");
     h.reply(id, userdata);
     h
@@ -124,9 +122,7 @@ fn a_memory_of_another_call_or_of_no_call_is_not_used_and_is_dropped() {
     let mut h = Harness::new();
     h.now = at(60);
     h.session.resume_calls(&text);
-    h.start_until_device_info("");
-    let (id, _) = h.sent("snapshot");
-    h.reply(id, json!({"numcall": 0}));
+    h.start("", json!({"skillmode": "null"}), 0);
     let effects = h.outputs();
     assert!(h.session.state().calls.is_empty());
     assert_eq!(stored(&effects), Some(None));
@@ -175,9 +171,7 @@ fn a_tab_and_a_reloaded_tab() -> (Harness, Harness) {
 }
 
 fn start_on_the_call(b: &mut Harness) {
-    b.start_until_device_info("");
-    let (id, _) = b.sent("snapshot");
-    b.reply(id, json!({"numcall": 1}));
+    b.start("", json!({"skillmode": "null"}), 1);
     let (id, _) = b.sent("userdata");
     b.reply(id, json!({"calling": "4155550100", "called": "2001", "cli": "4155550100"}));
 }
@@ -214,9 +208,7 @@ fn when_the_server_will_not_name_the_call_the_memory_starts_over() {
     let mut h = Harness::new();
     h.now = at(6);
     h.session.resume_calls(&text);
-    h.start_until_device_info("1001");
-    let (id, _) = h.sent("queryagentstate");
-    h.reply(id, json!({"skillmode": "manual", "talkstate": "call"}));
+    h.start("1001", json!({"skillmode": "manual", "talkstate": "call"}), 1);
     let (id, _) = h.sent("userdata");
     h.fail(id, "no such call");
     h.outputs();
