@@ -35,7 +35,7 @@ test('connects to A, shows the extension and runs the start-up: the extension, t
   expect(sent.every((r) => typeof r.id === 'number')).toBeTruthy();
 });
 
-test('a cold page is ready after two round trips: nothing waits for an answer it does not need', async ({ page }) => {
+test('ready after two round trips from a cold page and one after a reload: nothing waits for an answer it does not need', async ({ page }) => {
   // Before any page script: each frame the page sends and receives, in order, until ready.
   await page.addInitScript(() => {
     const trace: string[] = ((window as any).__trace = []);
@@ -68,6 +68,20 @@ test('a cold page is ready after two round trips: nothing waits for an answer it
     'send snapshot',
   ]);
   expect(trace.slice(6).every((step) => step.startsWith('recv'))).toBeTruthy();
+
+  // Reloaded, the tab knows its extension: everything goes before any answer, one round trip.
+  await page.reload();
+  await expect(phone.getByLabel('Extension')).toHaveText('Ext 2001');
+  await expect(phone.getByRole('button', { name: 'Login', exact: true })).toBeEnabled();
+  const reloaded: string[] = await page.evaluate(() => (window as any).__trace);
+  expect(reloaded.slice(0, 5)).toEqual([
+    'send myextension',
+    'send startmonitor',
+    'send querydeviceinfo',
+    'send queryagentstate',
+    'send snapshot',
+  ]);
+  expect(reloaded.slice(5).every((step) => step.startsWith('recv'))).toBeTruthy();
 });
 
 test('login with the right password enables the work modes', async ({ page, request }) => {

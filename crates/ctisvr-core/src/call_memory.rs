@@ -35,7 +35,7 @@
 //!     popped: None,
 //!     extension_digits: None,
 //! };
-//! let memory = CallMemory { calls: vec![memo] };
+//! let memory = CallMemory { extension: Some("2001".into()), calls: vec![memo] };
 //! assert_eq!(CallMemory::decode(&memory.encode()), memory);
 //! ```
 
@@ -87,6 +87,10 @@ pub enum StorageOrder {
 /// The memos of every live call of one tab, or what the tab read back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallMemory {
+    /// The workstation's extension as the server last confirmed it: a
+    /// reloaded page sends its whole start-up with it at once, and starts
+    /// over when `myextension` names another (free seating).
+    pub extension: Option<String>,
     pub calls: Vec<CallMemo>,
 }
 
@@ -189,10 +193,18 @@ impl CallMemo {
 }
 
 impl CallMemory {
-    /// The text the element stores: `{"v":1,"calls":[...]}`.
+    /// The text the element stores: `{"v":1,"ext":"2001","calls":[...]}`.
     pub fn encode(&self) -> String {
         let calls: Vec<Value> = self.calls.iter().map(CallMemo::to_value).collect();
-        json!({"v": 1, "calls": calls}).to_string()
+        match &self.extension {
+            Some(extension) => json!({"v": 1, "ext": extension, "calls": calls}).to_string(),
+            None => json!({"v": 1, "calls": calls}).to_string(),
+        }
+    }
+
+    /// Nothing to keep: no extension known and no call up.
+    pub fn is_empty(&self) -> bool {
+        self.extension.is_none() && self.calls.is_empty()
     }
 
     /// What the element read back; anything unreadable is left out.
@@ -203,7 +215,8 @@ impl CallMemory {
             .and_then(Value::as_array)
             .map(|calls| calls.iter().filter_map(CallMemo::from_value).collect())
             .unwrap_or_default();
-        CallMemory { calls }
+        let extension = value.get("ext").and_then(Value::as_str).filter(|e| !e.trim().is_empty()).map(str::to_owned);
+        CallMemory { extension, calls }
     }
 
     /// The memo of the call at `extension` named by these numbers.
@@ -241,7 +254,7 @@ mod tests {
             extension_digits: Some(CallExtension { digits: "123".into(), sent: true }),
             ..memo()
         };
-        let memory = CallMemory { calls: vec![memo(), other] };
+        let memory = CallMemory { extension: Some("2001".into()), calls: vec![memo(), other] };
         assert_eq!(CallMemory::decode(&memory.encode()), memory);
     }
 
@@ -250,14 +263,15 @@ mod tests {
         for text in ["", "{", "null", "[]", "{\"calls\": 3}", "{\"calls\": [1, {\"name\": \"x\"}]}"] {
             assert_eq!(CallMemory::decode(text), CallMemory::default(), "{text}");
         }
-        let mut value: Value = serde_json::from_str(&CallMemory { calls: vec![memo()] }.encode()).unwrap();
+        let mut value: Value =
+            serde_json::from_str(&CallMemory { extension: None, calls: vec![memo()] }.encode()).unwrap();
         value["calls"].as_array_mut().unwrap().push(json!({"name": "half", "dir": "sideways"}));
         assert_eq!(CallMemory::decode(&value.to_string()).calls, vec![memo()]);
     }
 
     #[test]
     fn a_memo_is_found_by_extension_and_numbers() {
-        let memory = CallMemory { calls: vec![memo()] };
+        let memory = CallMemory { extension: None, calls: vec![memo()] };
         assert!(memory.find("2001", "4155550100", "2001").is_some());
         assert!(memory.find("2002", "4155550100", "2001").is_none(), "another extension's call");
         assert!(memory.find("2001", "4155550199", "2001").is_none());

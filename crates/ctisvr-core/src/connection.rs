@@ -347,6 +347,21 @@ impl Connection {
         self.lost(now, id, reason)
     }
 
+    /// The session leaves the current socket for a new one to the same
+    /// server at once, without counting a failure (the socket works, but
+    /// the start-up went for another extension). Returns false without a
+    /// current socket.
+    pub(crate) fn reopen(&mut self) -> bool {
+        let Some(id) = self.current else { return false };
+        let role = match &self.status {
+            ConnectionStatus::Connecting { role, .. } | ConnectionStatus::Connected { role, .. } => *role,
+            _ => return false,
+        };
+        self.to_close = Some(id);
+        self.open(role);
+        true
+    }
+
     /// The browser went offline or online. Online does not end a wait by
     /// itself: the session decides (see [`Connection::retry_now`]).
     pub(crate) fn set_network(&mut self, network: Network) {

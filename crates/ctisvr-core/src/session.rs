@@ -159,6 +159,9 @@ pub struct Session {
     notices: NoticeBar,
     /// The page the edge runs in, to explain refused sockets.
     page: Option<PageOrigin>,
+    /// The extension a reloaded page kept ([`Session::resume_calls`]): its
+    /// start-up goes at once with it, and checks it.
+    remembered_extension: Option<String>,
     /// Extensions to send by themselves (`dialExtension` = `auto`).
     auto_send: AutoSend,
     /// Whether the page is hidden or frozen, and since when.
@@ -192,6 +195,7 @@ impl Session {
             reported_connection: ConnectionStatus::Unconfigured,
             notices: NoticeBar::default(),
             page: None,
+            remembered_extension: None,
             auto_send: AutoSend::default(),
             away: Away::default(),
         }
@@ -235,8 +239,13 @@ impl Session {
             TransportEvent::Opened(id) => {
                 if self.connection.opened(id) {
                     self.last_heard = now;
-                    let first = self.startup.opened();
-                    self.ask(now, first);
+                    // A reconnect knows the extension; so does a reloaded page.
+                    let known = self.extension.clone().or_else(|| self.remembered_extension.clone());
+                    for purpose in self.startup.opened(known.as_deref()) {
+                        if let Some(request) = purpose.read_request(known.as_deref()) {
+                            self.send(now, request, purpose);
+                        }
+                    }
                 }
             }
             TransportEvent::NotText(id) => {

@@ -3,6 +3,7 @@
 //! requests the agent is waiting on. The half of `impl Session` that reads
 //! the server; `session.rs` holds the inputs that call it.
 
+use super::startup::Moved;
 use super::{Purpose, Session};
 use crate::agent::{AgentCommand, AgentStatus};
 use crate::call_memory::CallMemo;
@@ -36,12 +37,25 @@ impl Session {
     pub(super) fn on_success(&mut self, now: Millis, purpose: Purpose, response: Response) {
         match purpose {
             Purpose::MyExtension => match response.extension.filter(|e| !e.trim().is_empty()) {
-                Some(extension) => {
-                    self.extension = Some(extension);
-                    for next in self.startup.extension_known() {
-                        self.ask(now, next);
+                Some(extension) => match self.startup.extension_known(&extension) {
+                    Ok(burst) => {
+                        self.extension = Some(extension);
+                        for next in burst {
+                            self.ask(now, next);
+                        }
+                        // Kept for a reload: its start-up then takes one round trip.
+                        self.emit_calls(now, Vec::new());
                     }
-                }
+                    // Free seating moved the agent: what went out was for another
+                    // extension. Leave this socket (its monitor with it), start cold.
+                    Err(Moved) => {
+                        self.extension = None;
+                        self.remembered_extension = None;
+                        if self.connection.reopen() {
+                            self.connection_lost();
+                        }
+                    }
+                },
                 None => self.show(Notice::error(self.startup_cause(), Problem::NoExtension)),
             },
             // Nothing follows from it: the rest of the burst went with it.

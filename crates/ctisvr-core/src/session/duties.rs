@@ -221,9 +221,12 @@ impl Duties {
     // ----- the calls' memory across a reload ----------------------------
 
     /// What the page kept about this tab's calls before it was reloaded.
-    pub(crate) fn resume_calls(&mut self, stored: &str) {
+    /// What the page kept before a reload: the calls' memos wait for the
+    /// server's word; the extension it names is returned.
+    pub(crate) fn resume_calls(&mut self, stored: &str) -> Option<String> {
         self.resumable = CallMemory::decode(stored);
         self.stored = Some(stored.to_owned());
+        self.resumable.extension.take()
     }
 
     /// The memo of the call between these numbers at `extension`: from
@@ -295,9 +298,10 @@ impl Duties {
                 CallMemo::of(call, &name, extension, self.records.get(&call.id), self.popped.get(&call.id))
             })
             .collect::<Vec<_>>();
-        let memory = CallMemory { calls: memos };
-        let text = (!memory.calls.is_empty()).then(|| memory.encode());
-        self.tabs.share_calls(memory);
+        let extension = Some(extension.to_owned()).filter(|e| !e.is_empty());
+        let memory = CallMemory { extension, calls: memos };
+        let text = (!memory.is_empty()).then(|| memory.encode());
+        self.tabs.share_calls(CallMemory { extension: None, ..memory });
         if text != self.stored {
             self.stored = text.clone();
             let order = text.map_or(StorageOrder::Remove, StorageOrder::Write);

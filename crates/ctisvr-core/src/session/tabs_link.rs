@@ -27,7 +27,7 @@ impl Session {
     /// before the connection's start-up: the call the server then reports
     /// keeps its start, direction, record and pop.
     pub fn resume_calls(&mut self, stored: &str) {
-        self.duties.resume_calls(stored);
+        self.remembered_extension = self.duties.resume_calls(stored);
     }
 
     /// Carries out what the tabs decided, and passes on what the duties ask.

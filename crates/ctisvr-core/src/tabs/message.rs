@@ -137,7 +137,7 @@ impl TabMessage {
             }
             "calls" => {
                 let calls = value.get("calls")?.as_array()?.iter().filter_map(CallMemo::from_value).collect();
-                TabMessage::Calls { from, calls: CallMemory { calls } }
+                TabMessage::Calls { from, calls: CallMemory { extension: None, calls } }
             }
             _ => return None,
         };

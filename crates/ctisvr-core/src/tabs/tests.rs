@@ -331,6 +331,7 @@ fn messages_round_trip_and_strangers_are_ignored() {
         TabMessage::Calls {
             from: 10,
             calls: crate::call_memory::CallMemory {
+                extension: None,
                 calls: vec![crate::call_memory::CallMemo {
                     name: "2001>90114155550100#1".into(),
                     extension: "2001".into(),

@@ -2,6 +2,7 @@
 //! start, keeps its direction, record and pop, and is logged whole.
 
 use super::*;
+use crate::call_memory::CallMemory;
 
 /// Epoch milliseconds, as the element's clock gives them.
 const T0: Millis = Millis(1_764_000_000_000);
@@ -10,10 +11,13 @@ fn at(seconds: u64) -> Millis {
     T0 + Duration::from_secs(seconds)
 }
 
-/// What the session asked the page to keep, last.
+/// What the session last asked the page to keep about calls (`Some(None)`:
+/// no call; the extension it keeps beside them is not a call).
 fn stored(effects: &[Out]) -> Option<Option<String>> {
     effects.iter().rev().find_map(|e| match e {
-        Out::Storage(StorageOrder::Write(text)) => Some(Some(text.clone())),
+        Out::Storage(StorageOrder::Write(text)) => {
+            Some(Some(text.clone()).filter(|text| !CallMemory::decode(text).calls.is_empty()))
+        }
         Out::Storage(StorageOrder::Remove) => Some(None),
         _ => None,
     })
@@ -250,4 +254,64 @@ fn an_extension_not_yet_sent_is_still_there_after_a_reload() {
     let h = reloaded(at(5), Some(&text), userdata);
     let call = h.session.state().calls[0].clone();
     assert_eq!(call.extension.map(|e| (e.digits, e.sent)), Some(("123".to_string(), false)), "Send ext. 123 is back");
+}
+
+#[test]
+fn the_extension_is_kept_and_a_reloaded_page_starts_in_one_round_trip() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    let kept = h.outputs().into_iter().rev().find_map(|out| match out {
+        Out::Storage(StorageOrder::Write(text)) => Some(text),
+        _ => None,
+    });
+    let kept = kept.expect("the confirmed extension is kept, with no call up");
+    assert_eq!(CallMemory::decode(&kept).extension.as_deref(), Some("2001"));
+
+    let mut h = Harness::new();
+    h.session.resume_calls(&kept);
+    h.open();
+    // Everything goes before any answer: one round trip.
+    let ids: Vec<u64> = ["myextension", "startmonitor", "querydeviceinfo", "queryagentstate", "snapshot"]
+        .map(|request| h.sent(request).0)
+        .to_vec();
+    h.nothing_sent();
+    assert_eq!(h.session.state().extension, None, "not shown before the server confirms it");
+    h.reply(ids[0], json!({"extension": "2001"}));
+    h.nothing_sent();
+    h.reply(ids[1], json!({}));
+    h.reply(ids[2], json!({"associateddevice": ""}));
+    h.reply(ids[3], json!({"skillmode": "null"}));
+    h.reply(ids[4], json!({"numcall": 0}));
+    assert!(h.session.state().ready);
+    assert_eq!(h.session.state().extension.as_deref(), Some("2001"));
+}
+
+#[test]
+fn a_reloaded_page_moved_to_another_extension_leaves_the_socket_and_starts_cold() {
+    let mut h = Harness::new();
+    h.session.resume_calls(r#"{"v":1,"ext":"2001","calls":[]}"#);
+    let first = h.open();
+    let ids: Vec<u64> = ["myextension", "startmonitor", "querydeviceinfo", "queryagentstate", "snapshot"]
+        .map(|request| h.sent(request).0)
+        .to_vec();
+    // Free seating: this workstation is now 2002.
+    h.reply(ids[0], json!({"extension": "2002"}));
+    h.assert_abandoned("the burst went for 2001: its monitor must go with the socket");
+    // Answers and events that were on their way on that socket change nothing.
+    h.reply(ids[2], json!({"associateddevice": "1001"}));
+    h.receive(json!({"msgtype": "event", "eventtype": "offer", "calling": "5551234", "called": "2001"}));
+    let state = h.session.state();
+    assert!(state.calls.is_empty() && state.agent == AgentStatus::Unknown && state.extension.is_none(), "{state:?}");
+    // A new socket to the same server, cold: the extension first, alone.
+    let second = h.open();
+    assert_eq!((second.role, first.role), (ServerRole::Primary, ServerRole::Primary));
+    assert_ne!(second.id, first.id);
+    let (id, _) = h.sent("myextension");
+    h.nothing_sent();
+    h.reply(id, json!({"extension": "2002"}));
+    for request in ["startmonitor", "querydeviceinfo", "queryagentstate", "snapshot"] {
+        let (_, frame) = h.sent(request);
+        assert_eq!(frame["extension"], "2002");
+    }
+    assert_eq!(h.notice(), "", "nothing went wrong the agent must act on");
 }
