@@ -3,8 +3,12 @@
 //! reload gives only the call's numbers, not when it started, which way it
 //! went, which CRM record it belongs to or whether it was popped.
 //!
-//! Nothing in it is secret (numbers, times, Salesforce record ids, a flag),
-//! and the agent's password is never in it. The element keeps it in
+//! It also keeps the workstation's extension once the server confirmed it,
+//! so a reloaded page sends its whole start-up at once (see
+//! `session/startup.rs`).
+//!
+//! Nothing in it is secret (an extension, numbers, times, Salesforce record
+//! ids, a flag), and the agent's password is never in it. The element keeps it in
 //! `sessionStorage` (one tab, gone with the tab) under
 //! `ctisvr-softphone:calls:<wsURIA>`, and the agent's other tabs share it on
 //! the tabs' channel for pages where the browser gives no storage (a
