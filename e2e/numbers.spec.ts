@@ -37,8 +37,10 @@ async function dtmf(request: Parameters<typeof mockCalls>[0]) {
 test('the main number is dialled and "Send ext." sends the extension once connected', async ({ page, request }) => {
   const phone = await open(page);
   await dial(phone, '415.555.0100 x123');
-  const [makecall] = await requestsNamed(request, 'makecall');
-  expect(makecall.destination).toBe('94155550100');
+  // The click only queues the request: wait until the mock has it.
+  await expect
+    .poll(async () => (await requestsNamed(request, 'makecall')).map((r) => r.destination))
+    .toEqual(['94155550100']);
   const send = phone.getByRole('button', { name: 'Send ext. 123', exact: true });
   await expect(callRows(phone)).toHaveText([/Connected\s*94155550100/]);
   await expect(send).toBeEnabled();
