@@ -21,7 +21,6 @@ use ctisvr_core::{Settings, State};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
@@ -82,7 +81,10 @@ struct Instance {
 }
 
 thread_local! {
-    static INSTANCES: RefCell<HashMap<u32, Instance>> = RefCell::new(HashMap::new());
+    /// The live elements by instance number. A page has one or a few, so a
+    /// list does; a `HashMap` here cost 1.5 KB gzip of wasm (std's hash table
+    /// and `RandomState`, used nowhere else; docs/benchmarks.md).
+    static INSTANCES: RefCell<Vec<(u32, Instance)>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
 }
 
@@ -133,9 +135,14 @@ fn connected(host: HtmlElement) {
         id
     });
     let _ = js_sys::Reflect::set(&host, &JsValue::from_str(INSTANCE_KEY), &JsValue::from(id));
-    INSTANCES.with(|instances| {
-        instances.borrow_mut().insert(id, Instance { driver: driver.clone(), _view: Box::new(view) })
+    let instance = Instance { driver: driver.clone(), _view: Box::new(view) };
+    let replaced = INSTANCES.with(|instances| {
+        let mut instances = instances.borrow_mut();
+        let replaced = remove_instance(&mut instances, id);
+        instances.push((id, instance));
+        replaced
     });
+    drop(replaced);
     if !driver.attach_crm(crm::detect(host.get_attribute(attributes::CRM))) {
         driver.configure(read_settings(&host));
     }
@@ -150,7 +157,7 @@ fn disconnected(host: HtmlElement) {
         }
         let Some(id) = instance_id(&host) else { return };
         let _ = js_sys::Reflect::delete_property(&host, &JsValue::from_str(INSTANCE_KEY));
-        let instance = INSTANCES.with(|instances| instances.borrow_mut().remove(&id));
+        let instance = INSTANCES.with(|instances| remove_instance(&mut instances.borrow_mut(), id));
         if let Some(instance) = instance {
             instance.driver.shut_down();
             drop(instance);
@@ -185,7 +192,15 @@ fn script_command(host: HtmlElement, name: String, argument: Option<String>) -> 
 /// The driver of a connected element.
 fn driver_of(host: &HtmlElement) -> Option<Driver> {
     let id = instance_id(host)?;
-    INSTANCES.with(|instances| instances.borrow().get(&id).map(|instance| instance.driver.clone()))
+    INSTANCES.with(|instances| {
+        instances.borrow().iter().find(|(at, _)| *at == id).map(|(_, instance)| instance.driver.clone())
+    })
+}
+
+/// Takes instance `id` out of the list.
+fn remove_instance(instances: &mut Vec<(u32, Instance)>, id: u32) -> Option<Instance> {
+    let at = instances.iter().position(|(at, _)| *at == id)?;
+    Some(instances.swap_remove(at).1)
 }
 
 fn instance_id(host: &HtmlElement) -> Option<u32> {

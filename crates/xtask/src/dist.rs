@@ -1,12 +1,17 @@
 //! `cargo xtask dist`: builds the servable site into `dist/`.
 //!
 //! 1. `cargo build -p ctisvr-softphone --target wasm32-unknown-unknown --release`
-//! 2. `wasm-bindgen --target web --no-typescript --out-dir dist/pkg …` gives
-//!    `dist/pkg/ctisvr_softphone.js` and `dist/pkg/ctisvr_softphone_bg.wasm`
-//! 3. npm binaryen's `wasm-opt -Oz` on the `_bg.wasm`, in place (never
-//!    Debian's binaryen: its output crashes at start)
+//! 2. `wasm-bindgen --target web --no-typescript --encode-into always
+//!    --out-dir dist/pkg …` gives `dist/pkg/ctisvr_softphone.js` and
+//!    `dist/pkg/ctisvr_softphone_bg.wasm`
+//! 3. npm binaryen's `wasm-opt -Oz --strip-debug --strip-producers`, twice, on
+//!    the `_bg.wasm`, in place (never Debian's binaryen: its output crashes at
+//!    start)
 //! 4. `site/` copied into `dist/` recursively (pages import `./pkg/…`)
-//! 5. sizes, raw and gzip, against the 150 KB gzip budget for the wasm
+//! 5. sizes, raw and gzip, of the wasm, the JS glue and the stylesheet, and
+//!    their total against the 100 KB gzip target (printed, not enforced)
+//!
+//! docs/benchmarks.md ("Bundle size") has what each flag saves, measured.
 //!
 //! `dist/` is emptied first so nothing stale is served.
 
@@ -18,8 +23,27 @@ use crate::setup::WASM_TARGET;
 
 const CRATE: &str = "ctisvr-softphone";
 const LIB: &str = "ctisvr_softphone";
-/// Target for the gzip size of the wasm, in KiB.
-const WASM_GZIP_BUDGET_KB: f64 = 150.0;
+/// The element's stylesheet. It is compiled into the wasm (`include_str!` in
+/// `element.rs`), so its bytes are already inside the wasm's figure; it is
+/// printed on its own because the target counts it as a part.
+const CSS: &str = "styles/softphone.css";
+/// Target for the gzip size of wasm + JS glue + CSS together, in KiB (issue
+/// 11). Today's bundle is well over it, so `dist` prints the verdict and does
+/// not fail; make it fail once the bundle is under.
+const TOTAL_GZIP_BUDGET_KB: f64 = 100.0;
+
+/// wasm-bindgen flags beyond `--target web --no-typescript`. `--encode-into
+/// always` drops the glue's fallback for browsers without
+/// `TextEncoder.encodeInto` (every browser that runs this module, which needs
+/// reference types and bulk memory, has it): 61 bytes gzip less JS.
+const WASM_BINDGEN_FLAGS: &[&str] = &["--encode-into", "always"];
+
+/// wasm-opt passes, one run per entry. A second `-Oz` run finds more to
+/// shrink (1.3 KB gzip, docs/benchmarks.md); a third, `--converge`, `--gufa`,
+/// `-Os`, `-O3` or `-O4` do no better. Stripping debug sections and the
+/// producers section (tool names and versions) saves 0.1 KB.
+const WASM_OPT_RUNS: &[&[&str]] =
+    &[&["-Oz", "--strip-debug", "--strip-producers"], &["-Oz", "--strip-debug", "--strip-producers"]];
 
 /// wasm-opt features. rustc 1.95 uses these by default for
 /// wasm32-unknown-unknown (memory.copy/fill, multivalue shims, the externref
@@ -62,7 +86,13 @@ pub fn run() -> Result<()> {
     fs::create_dir_all(&pkg).ctx(|| format!("creating {}", rel(&pkg)))?;
 
     println!("== dist: wasm-bindgen");
-    Cmd::new("wasm-bindgen").args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&pkg).arg(&wasm_in).run()?;
+    Cmd::new("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript"])
+        .args(WASM_BINDGEN_FLAGS.iter().copied())
+        .arg("--out-dir")
+        .arg(&pkg)
+        .arg(&wasm_in)
+        .run()?;
     let wasm = pkg.join(format!("{LIB}_bg.wasm"));
     let js = pkg.join(format!("{LIB}.js"));
     for f in [&wasm, &js] {
@@ -71,40 +101,82 @@ pub fn run() -> Result<()> {
         }
     }
 
-    println!("== dist: wasm-opt -Oz");
+    println!("== dist: wasm-opt");
     let before = size(&wasm)?;
     let wasm_opt = root().join("node_modules/.bin/wasm-opt");
     if !wasm_opt.is_file() {
         return fail(format!("{} is missing: run `cargo xtask setup` (npm ci installs binaryen)", rel(&wasm_opt)));
     }
     let tmp = pkg.join(format!("{LIB}_bg.opt.wasm"));
-    Cmd::new(wasm_opt.as_os_str())
-        .arg("-Oz")
-        .args(WASM_OPT_FEATURES.iter().copied())
-        .arg(&wasm)
-        .arg("-o")
-        .arg(&tmp)
-        .run()?;
-    fs::rename(&tmp, &wasm).ctx(|| format!("replacing {}", rel(&wasm)))?;
+    for passes in WASM_OPT_RUNS {
+        Cmd::new(wasm_opt.as_os_str())
+            .args(passes.iter().copied())
+            .args(WASM_OPT_FEATURES.iter().copied())
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&tmp)
+            .run()?;
+        fs::rename(&tmp, &wasm).ctx(|| format!("replacing {}", rel(&wasm)))?;
+    }
     println!("wasm-opt: {} -> {}", kb(before), kb(size(&wasm)?));
 
     println!("== dist: copying site/ into dist/");
     let copied = copy_dir(&site, &dist)?;
     println!("copied {copied} file(s) from site/");
 
-    report_sizes(&wasm, &js)
+    report_sizes(&wasm, &pkg)
 }
 
-/// Prints raw and gzip sizes of the wasm and the JS glue.
-fn report_sizes(wasm: &Path, js: &Path) -> Result<()> {
-    println!("== dist: sizes");
-    let wasm_gz = gzip_size(wasm)?;
-    for (label, path, gz) in [("wasm", wasm, wasm_gz), ("JS glue", js, gzip_size(js)?)] {
-        println!("{label:8} {:40} raw {:>10}  gzip {:>10}", rel(path), kb(size(path)?), kb(gz));
+/// Prints raw and gzip sizes of the wasm, the JS glue (wasm-bindgen's module
+/// and its snippets, each served and compressed on its own), the stylesheet,
+/// and the total against the target.
+fn report_sizes(wasm: &Path, pkg: &Path) -> Result<()> {
+    println!("== dist: sizes (gzip -9)");
+    let mut js_files = Vec::new();
+    list_files(pkg, "js", &mut js_files)?;
+    let css = root().join(CSS);
+    let parts: [(&str, Vec<PathBuf>); 3] =
+        [("wasm", vec![wasm.to_path_buf()]), ("JS glue", js_files), ("CSS", vec![css])];
+    let (mut total_raw, mut total_gz, mut shipped_gz) = (0, 0, 0);
+    for (label, files) in &parts {
+        let (mut raw, mut gz) = (0, 0);
+        for file in files {
+            raw += size(file)?;
+            gz += gzip_size(file)?;
+        }
+        let what = match files.as_slice() {
+            [one] => rel(one),
+            many => format!("{} files in {}", many.len(), rel(pkg)),
+        };
+        println!("{label:8} {what:40} raw {:>10}  gzip {:>10}", kb(raw), kb(gz));
+        total_raw += raw;
+        total_gz += gz;
+        if *label != "CSS" {
+            shipped_gz += gz;
+        }
     }
-    let gz_kb = wasm_gz as f64 / 1024.0;
-    let verdict = if gz_kb <= WASM_GZIP_BUDGET_KB { "within budget" } else { "OVER BUDGET" };
-    println!("budget: wasm gzip {gz_kb:.1} KB of {WASM_GZIP_BUDGET_KB:.0} KB ({verdict})");
+    println!("{:8} {:40} raw {:>10}  gzip {:>10}", "total", "wasm + JS glue + CSS", kb(total_raw), kb(total_gz));
+    println!("(the CSS is compiled into the wasm: the browser downloads {} gzip)", kb(shipped_gz));
+    let gz_kb = total_gz as f64 / 1024.0;
+    let verdict = if gz_kb <= TOTAL_GZIP_BUDGET_KB { "within budget" } else { "OVER BUDGET, not enforced" };
+    println!("budget: total gzip {gz_kb:.1} KB of {TOTAL_GZIP_BUDGET_KB:.0} KB ({verdict})");
+    Ok(())
+}
+
+/// The files under `dir` (recursively) whose name ends in `.{ext}`, sorted.
+fn list_files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir).ctx(|| format!("reading {}", rel(dir)))? {
+        entries.push(entry.ctx(|| format!("reading {}", rel(dir)))?.path());
+    }
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            list_files(&path, ext, out)?;
+        } else if path.extension().is_some_and(|e| e == ext) {
+            out.push(path);
+        }
+    }
     Ok(())
 }
 
