@@ -96,6 +96,17 @@ function configureStandalone() {
   }
 }
 
+// Fetch and compile the wasm while Salesforce's library loads: the element
+// itself must wait for the library (it reads `crm` when it connects), its
+// bytes need not. A browser that cannot compile while streaming (a server
+// that does not say application/wasm) falls back to compiling the bytes.
+const wasmUrl = new URL("./pkg/ctisvr_softphone_bg.wasm", import.meta.url);
+const compiled = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() =>
+  fetch(wasmUrl)
+    .then((response) => response.arrayBuffer())
+    .then((bytes) => WebAssembly.compile(bytes)),
+);
+
 const library = salesforceLibrary(params);
 if (library === null) {
   configureStandalone();
@@ -114,4 +125,5 @@ if (library === null) {
   }
 }
 
-await init();
+// A module that failed to compile is left to init(), which then says why.
+await init({ module_or_path: await compiled.catch(() => wasmUrl) });
