@@ -31,7 +31,7 @@ export const EXT = '2003';
 export const ADAPTER = `http://127.0.0.1:${process.env.E2E_HTTP_PORT ?? '18080'}/index.html`;
 
 export type Flavour = 'lightning' | 'classic';
-export type CtiCall = { flavour: Flavour; method: string; args: Record<string, any>; at: number; failed?: boolean };
+export type CtiCall = { flavour: Flavour; method: string; args: Record<string, any>; at: number; t: number; failed?: boolean };
 
 let origin = '';
 

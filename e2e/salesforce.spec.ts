@@ -8,7 +8,7 @@
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { mockCalls, mockLog, requestsNamed, resetMock, ring, WS_A } from './mock';
+import { mockCalls, mockLog, requestsNamed, resetMock, ring, WS_A, WS_B } from './mock';
 import {
   ADAPTER,
   button,
@@ -166,6 +166,40 @@ for (const flavour of FLAVOURS) {
     });
   });
 }
+
+test('a reload connects with the settings Salesforce gave before, and Salesforce\'s new answer wins', async ({ page, request }) => {
+  // The org on 127.0.0.1: the same site as the adapter, so the frame has
+  // sessionStorage (a cross-site frame gets none in this Chromium).
+  const org = `http://127.0.0.1:${new URL(orgOrigin()).port}`;
+  const query = new URLSearchParams({ flavour: 'classic', ext: EXT, adapter: ADAPTER, wsA: WS_A, wsB: WS_B, holdSettings: '1' });
+  await page.goto(`${org}/host.html?${query}`);
+  const phone = page.frameLocator('#softphone').locator('ctisvr-softphone');
+  const status = phone.getByRole('status', { name: 'Connection' });
+  // A first load has nothing remembered: no socket before Salesforce answers.
+  await expect.poll(() => page.evaluate(() => (window as any).__heldSettings)).toBe(1);
+  await page.waitForTimeout(300);
+  expect(await mockLog(request)).toEqual([]);
+  await page.evaluate(() => (window as any).__releaseSettings());
+  await expect(status).toContainText(`Connected to A`);
+  await expect(status).toContainText(`Ext ${EXT}`);
+
+  // Reloaded: connected and ready while getCallCenterSettings still waits.
+  await page.reload();
+  await expect(status).toContainText(`Ext ${EXT}`);
+  await waitForCalls(page, 'enableClickToDial');
+  expect(await page.evaluate(() => (window as any).__heldSettings)).toBe(1);
+  const before = await mockLog(request);
+  expect(before.filter((c) => c.open).map((c) => c.endpoint)).toEqual([ENDPOINT_A]);
+
+  // The admin moved server A meanwhile: Salesforce's answer wins.
+  await page.evaluate((uri) => {
+    (window as any).__settings['/ServerInfo/wsURIA'] = uri;
+    (window as any).__releaseSettings();
+  }, `${WS_B}?ext=${EXT}`);
+  await expect.poll(async () => (await mockLog(request)).filter((c) => c.open).map((c) => c.endpoint)).toEqual([new URL(WS_B).host]);
+  await expect(status).toContainText(`Ext ${EXT}`);
+  expect(await ctiCalls(page, 'notifyInitializationComplete')).toHaveLength(1);
+});
 
 test('when the Salesforce library does not load, the adapter says so and runs standalone', async ({ page, request }) => {
   await page.goto(`${orgOrigin()}/host.html?${new URLSearchParams({

@@ -17,8 +17,6 @@
 // falling back to the CtiSVR ports of the vendor's sample (9006 for A, 9008
 // for B) on this host. If the library cannot be loaded, the page says why and
 // runs standalone too.
-import init from "./pkg/ctisvr_softphone.js";
-
 const DEFAULT_API_VERSION = "62.0";
 const LOAD_TIMEOUT_MS = 15000;
 
@@ -96,10 +94,13 @@ function configureStandalone() {
   }
 }
 
-// Fetch and compile the wasm while Salesforce's library loads: the element
-// itself must wait for the library (it reads `crm` when it connects), its
-// bytes need not. A browser that cannot compile while streaming (a server
+// Fetch and compile the wasm, and load its JS glue, while Salesforce's
+// library loads: the element itself must wait for the library (it reads
+// `crm` when it connects), its code need not. The glue is imported
+// dynamically so that this script runs (and asks for the library) without
+// waiting for it. A browser that cannot compile while streaming (a server
 // that does not say application/wasm) falls back to compiling the bytes.
+const glue = import("./pkg/ctisvr_softphone.js");
 const wasmUrl = new URL("./pkg/ctisvr_softphone_bg.wasm", import.meta.url);
 const compiled = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() =>
   fetch(wasmUrl)
@@ -126,4 +127,5 @@ if (library === null) {
 }
 
 // A module that failed to compile is left to init(), which then says why.
+const { default: init } = await glue;
 await init({ module_or_path: await compiled.catch(() => wasmUrl) });

@@ -51,6 +51,7 @@ pub mod numbers;
 pub mod problem;
 pub mod session;
 pub mod settings;
+pub mod settings_memory;
 pub mod state;
 pub mod tabs;
 pub mod time;

@@ -137,6 +137,9 @@ pub struct Session {
     updates: VecDeque<Update>,
     /// For the edge's storage of the calls' memory ([`Session::poll_storage`]).
     storage: Option<StorageOrder>,
+    /// For the edge's storage of the CRM's settings
+    /// ([`Session::poll_settings_storage`]).
+    settings_storage: Option<StorageOrder>,
     extension: Option<String>,
     /// The start-up phase of the current connection.
     startup: Startup,
@@ -185,6 +188,7 @@ impl Session {
             requests: Requests::default(),
             updates: VecDeque::new(),
             storage: None,
+            settings_storage: None,
             extension: None,
             startup: Startup::Offline,
             agent: AgentStatus::Unknown,

@@ -3,18 +3,18 @@
 //!
 //! ```text
 //! socket / timer / click --handle_*(now, ..)--> Session
-//! Session --poll_update / poll_storage / poll_socket / poll_transmit / poll_timeout--> pump() --> DOM, storage, socket, timer
+//! Session --poll_update / poll_storage / poll_settings_storage / poll_socket / poll_transmit / poll_timeout--> pump() --> DOM, storage, socket, timer
 //! Session --poll_crm--> pump() --> crm::Bridge --> sforce.* --on_answer--> Session::handle_crm_answer
 //! Session --state()--> RwSignal<State> --> view
-//! Session --tab_channel / call_storage_key--> pump() --> TabChannel, TabLocks, CallStorage (once)
+//! Session --tab_channel / call_storage_key--> pump() --> TabChannel, TabLocks, StorageSlot (once)
 //! ```
 
-use crate::call_storage::CallStorage;
 use crate::clock::now;
 use crate::crm::Bridge;
 use crate::dom_events;
 use crate::js::{get, navigator_online, page_origin, persisted};
 use crate::socket::{Socket, SocketEvent};
+use crate::storage_slot::StorageSlot;
 use crate::tab_locks::TabLocks;
 use crate::tabs::{random_id, TabChannel};
 use ctisvr_core::tabs::PageEvent;
@@ -54,7 +54,7 @@ struct Inner {
     /// This tab's Web Lock and the watch on the others', where the browser gives them.
     locks: RefCell<Option<TabLocks>>,
     /// Where the live calls are kept for a reload, once the settings name the server.
-    call_storage: RefCell<Option<CallStorage>>,
+    call_storage: RefCell<Option<StorageSlot>>,
     /// The page lifecycle and network listeners (pagehide, pageshow,
     /// visibility, focus, freeze, resume, online, offline) and what they
     /// are registered on.
@@ -153,7 +153,7 @@ impl Driver {
     /// What this tab kept about its calls before a reload (under `key`,
     /// [`Session::call_storage_key`]) goes to the session before it connects.
     fn resume_calls(&self, key: String) {
-        let storage = CallStorage::new(key);
+        let storage = StorageSlot::new(key);
         if let Some(text) = storage.read() {
             self.inner.session.borrow_mut().resume_calls(&text);
         }
@@ -254,7 +254,14 @@ impl Driver {
             return false;
         };
         *self.inner.bridge.borrow_mut() = Some(Rc::new(bridge));
-        self.inner.session.borrow_mut().attach_crm(crm);
+        {
+            let mut session = self.inner.session.borrow_mut();
+            session.attach_crm(crm);
+            // A reload connects with the settings the CRM gave before, at once.
+            if let Some(text) = settings_slot().read() {
+                session.resume_crm_settings(now(), &text);
+            }
+        }
         self.pump();
         true
     }
@@ -304,14 +311,16 @@ impl Driver {
         loop {
             // Before any socket opens: the stored calls go to the session first.
             self.open_named();
-            let (updates, requests, storage, orders, frames, deadline, state) = {
+            let (updates, requests, storage, settings_storage, orders, frames, deadline, state) = {
                 let mut session = self.inner.session.borrow_mut();
                 let updates: Vec<Update> = std::iter::from_fn(|| session.poll_update()).collect();
                 let requests: Vec<CrmRequest> = std::iter::from_fn(|| session.poll_crm()).collect();
                 let storage = session.poll_storage();
+                let settings_storage = session.poll_settings_storage();
                 let orders: Vec<SocketOrder> = std::iter::from_fn(|| session.poll_socket()).collect();
                 let frames: Vec<String> = std::iter::from_fn(|| session.poll_transmit()).collect();
-                (updates, requests, storage, orders, frames, session.poll_timeout(), session.state())
+                let deadline = session.poll_timeout();
+                (updates, requests, storage, settings_storage, orders, frames, deadline, session.state())
             };
             for update in &updates {
                 dom_events::dispatch(&self.inner.host, update);
@@ -325,6 +334,9 @@ impl Driver {
             }
             if let (Some(order), Some(slot)) = (storage, self.inner.call_storage.borrow().as_ref()) {
                 slot.write(order);
+            }
+            if let Some(order) = settings_storage {
+                settings_slot().write(order);
             }
             let mut again = false;
             for order in orders {
@@ -437,6 +449,11 @@ fn page_state() -> Vec<PageEvent> {
         events.push(PageEvent::Focused);
     }
     events
+}
+
+/// Where the CRM's settings are kept for a reload.
+fn settings_slot() -> StorageSlot {
+    StorageSlot::new(ctisvr_core::settings_memory::KEY.to_owned())
 }
 
 fn upgrade(weak: &Weak<Inner>) -> Option<Driver> {

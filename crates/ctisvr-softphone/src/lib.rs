@@ -15,7 +15,6 @@
 //! <ctisvr-softphone ws-uri-a="ws://cti.example:9006/" ws-uri-b="ws://cti-b.example:9008/"></ctisvr-softphone>
 //! ```
 
-pub mod call_storage;
 pub mod clock;
 pub mod crm;
 pub mod dom_events;
@@ -24,6 +23,7 @@ pub mod element;
 pub mod js;
 pub mod script_api;
 pub mod socket;
+pub mod storage_slot;
 pub mod tab_locks;
 pub mod tabs;
 pub mod view;

@@ -123,8 +123,35 @@ pub fn run() -> Result<()> {
     println!("== dist: copying site/ into dist/");
     let copied = copy_dir(&site, &dist)?;
     println!("copied {copied} file(s) from site/");
+    preload_snippets(&dist, &pkg)?;
 
     report_sizes(&wasm, &pkg)
+}
+
+/// The glue imports wasm-bindgen's snippets (our `inline_js`), which the
+/// browser would only find once the glue is parsed: one more request in
+/// series at every load. `dist/index.html` gets a `modulepreload` for each,
+/// next to the glue's, so all are fetched at once.
+fn preload_snippets(dist: &Path, pkg: &Path) -> Result<()> {
+    const GLUE_PRELOAD: &str = r#"<link rel="modulepreload" href="./pkg/ctisvr_softphone.js">"#;
+    let snippets_dir = pkg.join("snippets");
+    let mut snippets = Vec::new();
+    if snippets_dir.is_dir() {
+        list_files(&snippets_dir, "js", &mut snippets)?;
+    }
+    let page = dist.join("index.html");
+    let html = fs::read_to_string(&page).ctx(|| format!("reading {}", rel(&page)))?;
+    if !html.contains(GLUE_PRELOAD) {
+        return fail(format!("{} lost its `{GLUE_PRELOAD}`: the snippets' preloads go after it", rel(&page)));
+    }
+    let mut links = String::from(GLUE_PRELOAD);
+    for snippet in &snippets {
+        let href = snippet.strip_prefix(dist).unwrap_or(snippet).to_string_lossy().replace('\\', "/");
+        links.push_str(&format!("\n  <link rel=\"modulepreload\" href=\"./{href}\">"));
+    }
+    fs::write(&page, html.replacen(GLUE_PRELOAD, &links, 1)).ctx(|| format!("writing {}", rel(&page)))?;
+    println!("index.html: preloads the glue and {} snippet(s)", snippets.len());
+    Ok(())
 }
 
 /// Prints raw and gzip sizes of the wasm, the JS glue (wasm-bindgen's module
@@ -198,7 +225,7 @@ fn gzip_size(path: &Path) -> Result<u64> {
 }
 
 /// Copies the files under `from` into `to` (recursively), returning how many.
-fn copy_dir(from: &Path, to: &Path) -> Result<usize> {
+pub fn copy_dir(from: &Path, to: &Path) -> Result<usize> {
     fs::create_dir_all(to).ctx(|| format!("creating {}", rel(to)))?;
     let mut n = 0;
     let entries = fs::read_dir(from).ctx(|| format!("reading {}", rel(from)))?;

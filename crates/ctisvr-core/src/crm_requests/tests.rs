@@ -1,6 +1,7 @@
 //! What each CRM answer means, read alone and through a session.
 
 use super::*;
+use crate::call_memory::StorageOrder;
 use crate::crm::CallType;
 use crate::notice::NoticeCause;
 use crate::time::Millis;
@@ -179,4 +180,89 @@ fn without_its_library_the_crm_says_so_once() {
     session.handle_crm_answer(Millis(0), CrmRequest::Settings, settings);
     session.handle_crm_answer(Millis(0), CrmRequest::ListenClickToDial, Err(threw("onClickToDial", "boom")));
     assert_eq!(notice(&session), "Listening for click-to-dial failed: sforce.opencti.onClickToDial: boom");
+}
+
+/// The sockets the session asks for, as `open <uri>` / `close`.
+fn socket_orders(session: &mut Session) -> Vec<String> {
+    std::iter::from_fn(|| session.poll_socket())
+        .map(|order| match order {
+            crate::SocketOrder::Open(connect) => format!("open {}", connect.uri.as_str()),
+            crate::SocketOrder::Close(_) => "close".to_owned(),
+        })
+        .collect()
+}
+
+/// A session given the Classic settings answer `answer`, and what it asked
+/// to remember.
+fn classic_session_with(answer: Value) -> (Session, Option<StorageOrder>) {
+    let mut session = Session::default();
+    session.attach_crm(Crm::Classic);
+    session.handle_crm_answer(Millis(0), CrmRequest::Settings, Ok(answer));
+    let order = session.poll_settings_storage();
+    (session, order)
+}
+
+fn classic_answer(uri_a: &str) -> Value {
+    json!({"result": json!({"/ServerInfo/wsURIA": uri_a, "/reqDialingOptions/reqOutsidePrefix": "9"}).to_string()})
+}
+
+#[test]
+fn a_reloaded_page_connects_with_the_remembered_settings_before_the_crm_answers() {
+    let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
+    let Some(StorageOrder::Write(memo)) = order else { panic!("the settings are remembered: {order:?}") };
+
+    // The reloaded page: its socket opens before the CRM has answered.
+    let mut reloaded = Session::default();
+    reloaded.attach_crm(Crm::Classic);
+    reloaded.resume_crm_settings(Millis(0), &memo);
+    assert_eq!(socket_orders(&mut reloaded), ["open ws://a:9006/"]);
+    assert_eq!(reloaded.poll_crm(), Some(CrmRequest::Settings), "the CRM is asked anyway");
+
+    // The same settings: nothing to redo.
+    reloaded.handle_crm_answer(Millis(5), CrmRequest::Settings, Ok(classic_answer("ws://a:9006/")));
+    assert_eq!(socket_orders(&mut reloaded), Vec::<String>::new());
+
+    // Other settings (the admin moved the server): they win, on a new socket.
+    let mut moved = Session::default();
+    moved.attach_crm(Crm::Classic);
+    moved.resume_crm_settings(Millis(0), &memo);
+    assert_eq!(socket_orders(&mut moved), ["open ws://a:9006/"]);
+    moved.handle_crm_answer(Millis(5), CrmRequest::Settings, Ok(classic_answer("ws://c:9006/")));
+    let orders = socket_orders(&mut moved);
+    assert_eq!(orders.last().map(String::as_str), Some("open ws://c:9006/"), "{orders:?}");
+    assert!(matches!(moved.poll_settings_storage(), Some(StorageOrder::Write(text)) if text.contains("ws://c:9006/")));
+}
+
+#[test]
+fn remembered_settings_of_another_crm_or_unreadable_ones_wait_for_the_crm() {
+    let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
+    let Some(StorageOrder::Write(classic_memo)) = order else { panic!("remembered: {order:?}") };
+    let no_uri = crate::settings_memory::SettingsMemo { crm: Crm::Classic, answer: json!({"result": "{}"}) }.to_text();
+    for (crm, stored) in [
+        (Crm::Lightning, classic_memo.as_str()),
+        (Crm::Classic, "{not json"),
+        (Crm::Classic, ""),
+        (Crm::Classic, no_uri.as_str()),
+    ] {
+        let mut session = Session::default();
+        session.attach_crm(crm);
+        session.resume_crm_settings(Millis(0), stored);
+        assert_eq!(socket_orders(&mut session), Vec::<String>::new(), "{crm:?} {stored}");
+        assert_eq!(session.state().notice, None, "nothing to tell the agent: {stored}");
+    }
+}
+
+#[test]
+fn a_refused_settings_answer_forgets_them_and_keeps_the_connection() {
+    let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
+    let Some(StorageOrder::Write(memo)) = order else { panic!("remembered: {order:?}") };
+    let mut session = Session::default();
+    session.attach_crm(Crm::Classic);
+    session.resume_crm_settings(Millis(0), &memo);
+    assert_eq!(socket_orders(&mut session), ["open ws://a:9006/"]);
+    let refused = Ok(json!({"result": null, "error": "not in a call center"}));
+    session.handle_crm_answer(Millis(5), CrmRequest::Settings, refused);
+    assert_eq!(session.poll_settings_storage(), Some(StorageOrder::Remove));
+    assert_eq!(socket_orders(&mut session), Vec::<String>::new(), "a call may be up: the socket stays");
+    assert!(notice(&session).contains("call center settings"), "{}", notice(&session));
 }

@@ -4,12 +4,14 @@
 //! call log saved or refused).
 
 use super::Session;
+use crate::call_memory::StorageOrder;
 use crate::calls::CallCommand;
 use crate::command::Command;
 use crate::crm::{parse_click_to_dial, Crm};
 use crate::crm_requests::{read_answer, CrmAnswer, CrmCallError, CrmInput, CrmRequest};
 use crate::notice::{Notice, NoticeCause};
 use crate::problem::Problem;
+use crate::settings_memory::SettingsMemo;
 use crate::time::Millis;
 
 impl Session {
@@ -19,6 +21,32 @@ impl Session {
     /// ([`Session::handle_crm_answer`]). Settings then come from the CRM.
     pub fn attach_crm(&mut self, crm: Crm) {
         self.crm_requests.attach(crm);
+    }
+
+    /// What this tab kept of the CRM's settings before a reload
+    /// ([`crate::settings_memory`]; `sessionStorage` under
+    /// [`crate::settings_memory::KEY`] in the browser). Give it after
+    /// [`Session::attach_crm`]: a memo of that CRM whose settings read
+    /// configures the session at once, so the socket opens without waiting
+    /// for `getCallCenterSettings`. The CRM is asked anyway, and its answer
+    /// wins: the same settings change nothing, others reconnect with them,
+    /// a refusal is shown (the connection stays: the agent may be on a
+    /// call). Anything else is ignored.
+    pub fn resume_crm_settings(&mut self, now: Millis, stored: &str) {
+        let crm = self.crm_requests.crm();
+        let Some(memo) = SettingsMemo::from_text(stored).filter(|memo| memo.crm == crm) else { return };
+        if self.settings.is_none() {
+            if let Ok(settings) = crm.settings(&memo.answer) {
+                self.configure(now, Ok(settings));
+            }
+        }
+    }
+
+    /// What to keep of the CRM's settings for a reload (only the newest
+    /// order counts): each answer of the CRM is written, a refusal removes
+    /// it. Not secret: see [`crate::settings_memory`].
+    pub fn poll_settings_storage(&mut self) -> Option<StorageOrder> {
+        self.settings_storage.take()
     }
 
     /// A request for the CRM's library (see [`crate::crm_requests`]);
@@ -38,8 +66,20 @@ impl Session {
         response: Result<serde_json::Value, CrmCallError>,
     ) {
         let listening = request == CrmRequest::ListenClickToDial;
-        match read_answer(self.crm_requests.crm(), request, response) {
-            CrmAnswer::Settings(settings) => self.configure(now, settings),
+        let crm = self.crm_requests.crm();
+        // The settings answer as given, to remember when it reads.
+        let answer = match (&request, &response) {
+            (CrmRequest::Settings, Ok(answer)) => Some(answer.clone()),
+            _ => None,
+        };
+        match read_answer(crm, request, response) {
+            CrmAnswer::Settings(settings) => {
+                self.settings_storage = Some(match (answer, &settings) {
+                    (Some(answer), Ok(_)) => StorageOrder::Write(SettingsMemo { crm, answer }.to_text()),
+                    _ => StorageOrder::Remove,
+                });
+                self.configure(now, settings)
+            }
             // Without its library the settings fail too, and say it first: one notice.
             CrmAnswer::Input(CrmInput::Failed { .. })
                 if listening && self.notices.shown().is_some_and(|n| n.cause == NoticeCause::Settings) => {}

@@ -1,7 +1,8 @@
-//! Where a tab keeps what the core remembers about its live calls across a
-//! reload ([`ctisvr_core::call_memory`]), under the key the session names
-//! (`Session::call_storage_key`: one per server). Never the password (the core never
-//! puts it there).
+//! Where a tab keeps what the core remembers across a reload, one slot per
+//! key: its live calls ([`ctisvr_core::call_memory`], under the key the
+//! session names, `Session::call_storage_key`: one per server) and the CRM's
+//! settings ([`ctisvr_core::settings_memory`], under its `KEY`). Never the
+//! password (the core never puts it there).
 //!
 //! - `sessionStorage` where the browser gives it: this tab only, kept
 //!   through reloads of the page and of the frame.
@@ -19,15 +20,15 @@ use ctisvr_core::call_memory::StorageOrder;
 use wasm_bindgen::JsValue;
 use web_sys::Storage;
 
-/// The slot of one element's calls.
-pub struct CallStorage {
+/// One slot of a tab's memory.
+pub struct StorageSlot {
     key: String,
 }
 
-impl CallStorage {
-    /// The slot `key` (the session names it: `Session::call_storage_key`).
-    pub fn new(key: String) -> CallStorage {
-        CallStorage { key }
+impl StorageSlot {
+    /// The slot `key` (the core names it).
+    pub fn new(key: String) -> StorageSlot {
+        StorageSlot { key }
     }
 
     /// What was kept: in `sessionStorage`, or where the browser refuses it
@@ -39,8 +40,7 @@ impl CallStorage {
         }
     }
 
-    /// Keeps the text, or removes it (no call is up). A full storage
-    /// only loses the memory.
+    /// Keeps the text, or removes it. A full storage only loses the memory.
     pub fn write(&self, order: StorageOrder) {
         let text = match &order {
             StorageOrder::Write(text) => Some(text.as_str()),
