@@ -38,7 +38,8 @@ commands:
   test    setup, native tests, wasm tests (headless Chromium), dist, mock
           build, Playwright; stops at the first failure
   bench   setup, dist, mock build, then the benchmarks in bench/ (start-up,
-          reload, failover timings and round trips), printed as BENCH lines
+          reload, failover timings and round trips; our adapter page side by
+          side with the plain-JS reference client), printed as BENCH lines
   help    this text";
 
 fn main() -> ExitCode {
