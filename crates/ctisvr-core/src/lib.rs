@@ -51,6 +51,7 @@ pub mod numbers;
 pub mod problem;
 pub mod session;
 pub mod settings;
+mod sorted_map;
 pub mod state;
 pub mod tabs;
 pub mod time;
