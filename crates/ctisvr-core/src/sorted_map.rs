@@ -134,7 +134,9 @@ impl<K: Ord, V> SortedMap<K, V> {
     }
 
     /// `key`'s value, inserted from `make` when it has none (`BTreeMap`'s
-    /// `entry(key).or_insert_with(make)`).
+    /// `entry(key).or_insert_with(make)`). Indexes: `get_mut` would leave a
+    /// `None` to answer with no value, and `Vec::insert_mut` needs a newer
+    /// Rust than the workspace's `rust-version`.
     #[expect(clippy::indexing_slicing, reason = "in bounds: the entry was found at `i` or just inserted there")]
     pub(crate) fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
         let i = match self.search(&key) {
