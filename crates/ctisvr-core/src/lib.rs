@@ -52,6 +52,7 @@ pub mod problem;
 pub mod session;
 pub mod settings;
 pub mod settings_memory;
+mod sorted_map;
 pub mod state;
 pub mod tabs;
 pub mod time;

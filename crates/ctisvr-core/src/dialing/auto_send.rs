@@ -4,8 +4,8 @@
 
 use crate::calls::{CallChange, CallId, CallState};
 use crate::settings::DialExtension;
+use crate::sorted_map::{SortedMap, SortedSet};
 use crate::time::Millis;
-use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 /// While another request waits for its answer, the send waits this long and tries again.
@@ -14,9 +14,9 @@ pub(crate) const BUSY_RETRY: Duration = Duration::from_millis(250);
 /// The calls whose extension is due to be sent, and when.
 #[derive(Debug, Default)]
 pub(crate) struct AutoSend {
-    due: BTreeMap<CallId, Millis>,
+    due: SortedMap<CallId, Millis>,
     /// Calls whose extension was sent, or whose chance passed: never again.
-    settled: BTreeSet<CallId>,
+    settled: SortedSet<CallId>,
 }
 
 impl AutoSend {

@@ -16,9 +16,10 @@ use crate::crm_requests::CrmRequest;
 use crate::notice::{Notice, NoticeCause, Resolved};
 use crate::problem::Problem;
 use crate::settings::Options;
+use crate::sorted_map::{SortedMap, SortedSet};
 use crate::tabs::{Agreed, Duty, PageEvent, TabId, TabMessage, Tabs, Task};
 use crate::time::Millis;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 /// How often, and how far apart, a failed call log is tried again.
@@ -45,19 +46,19 @@ pub(crate) struct Duties {
     /// The record of the last click-to-dial, for the call it places.
     dial_record: Option<Record>,
     /// Records of calls (dialled from, or found by the screen pop), for their logs.
-    records: BTreeMap<CallId, Record>,
+    records: SortedMap<CallId, Record>,
     /// The caller number each inbound call was popped with.
-    popped: BTreeMap<CallId, String>,
+    popped: SortedMap<CallId, String>,
     /// Each call's name across tabs (its numbers when it appeared, and
     /// which call between those numbers it is).
-    keys: BTreeMap<CallId, String>,
+    keys: SortedMap<CallId, String>,
     /// Calls seen between each pair of numbers, for the names.
-    occurrences: BTreeMap<String, Occurrences>,
+    occurrences: SortedMap<String, Occurrences>,
     /// Pops wanted from the tabs: task call name -> (call, caller to search
     /// for; `None`: withheld, show the panel without a search).
-    pending_pops: BTreeMap<String, (CallId, Option<String>)>,
+    pending_pops: SortedMap<String, (CallId, Option<String>)>,
     /// Ended calls whose log the tabs have to agree on, by call name.
-    pending_logs: BTreeMap<String, PendingLog>,
+    pending_logs: SortedMap<String, PendingLog>,
     /// What the page kept about its calls before a reload, until the server
     /// says which calls are still up.
     resumable: CallMemory,
@@ -66,7 +67,7 @@ pub(crate) struct Duties {
     /// Calls restored after a reload with nothing remembered about them:
     /// another tab may still tell (its answer to our `Hello` can come after
     /// the server's).
-    blind: BTreeSet<CallId>,
+    blind: SortedSet<CallId>,
     out: VecDeque<Output>,
 }
 
@@ -93,15 +94,15 @@ impl Duties {
         Duties {
             tabs: Tabs::alone(me),
             dial_record: None,
-            records: BTreeMap::new(),
-            popped: BTreeMap::new(),
-            keys: BTreeMap::new(),
-            occurrences: BTreeMap::new(),
-            pending_pops: BTreeMap::new(),
-            pending_logs: BTreeMap::new(),
+            records: SortedMap::new(),
+            popped: SortedMap::new(),
+            keys: SortedMap::new(),
+            occurrences: SortedMap::new(),
+            pending_pops: SortedMap::new(),
+            pending_logs: SortedMap::new(),
             resumable: CallMemory::default(),
             stored: None,
-            blind: BTreeSet::new(),
+            blind: SortedSet::new(),
             out: VecDeque::new(),
         }
     }
@@ -243,7 +244,7 @@ impl Duties {
     pub(crate) fn resume(&mut self, call: &Call, memo: &CallMemo) {
         self.keys.insert(call.id, memo.name.clone());
         if let Some((pair, count)) = memo.name.rsplit_once('#') {
-            let seen = self.occurrences.entry(pair.to_owned()).or_default();
+            let seen = self.occurrences.get_or_insert_with(pair.to_owned(), Default::default);
             seen.count = seen.count.max(count.parse().unwrap_or(1));
         }
         if let Some(record) = &memo.record {
@@ -401,7 +402,7 @@ impl Duties {
         let forgotten = |seen: &Occurrences| seen.ended_at.is_some_and(|at| now >= at + Tabs::MEMORY * 2);
         self.occurrences.retain(|_, seen| !forgotten(seen));
         let pair = call_key(call);
-        let seen = self.occurrences.entry(pair.clone()).or_default();
+        let seen = self.occurrences.get_or_insert_with(pair.clone(), Default::default);
         seen.count += 1;
         seen.ended_at = None;
         format!("{pair}#{}", seen.count)

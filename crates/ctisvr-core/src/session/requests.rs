@@ -8,9 +8,10 @@
 
 use crate::agent::AgentCommand;
 use crate::calls::{CallAction, CallId};
+use crate::sorted_map::SortedMap;
 use crate::time::Millis;
 use crate::wire::{Request, RequestFrame, RequestId, UserDataKind};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Why a request was sent: what its response means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,13 +98,13 @@ struct Pending {
 #[derive(Debug)]
 pub(crate) struct Requests {
     next_id: RequestId,
-    pending: BTreeMap<RequestId, Pending>,
+    pending: SortedMap<RequestId, Pending>,
     transmit: VecDeque<String>,
 }
 
 impl Default for Requests {
     fn default() -> Self {
-        Requests { next_id: 1, pending: BTreeMap::new(), transmit: VecDeque::new() }
+        Requests { next_id: 1, pending: SortedMap::new(), transmit: VecDeque::new() }
     }
 }
 

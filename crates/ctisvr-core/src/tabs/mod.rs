@@ -84,9 +84,10 @@ pub use message::TabMessage;
 
 use crate::call_memory::{CallMemo, CallMemory};
 use crate::crm::Record;
+use crate::sorted_map::{SortedMap, SortedSet};
 use crate::time::Millis;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 /// A tab's id: random, chosen by the edge.
@@ -178,17 +179,17 @@ pub struct Tabs {
     rank: Rank,
     /// The largest focus counter seen.
     focus_clock: u64,
-    peers: BTreeMap<TabId, Peer>,
-    tasks: BTreeMap<Task, TaskState>,
+    peers: SortedMap<TabId, Peer>,
+    tasks: SortedMap<Task, TaskState>,
     /// Calls this tab popped or dialled: it owns their logs.
-    owned: BTreeSet<String>,
+    owned: SortedSet<String>,
     /// Records learned from other tabs, by call.
-    records: BTreeMap<String, Record>,
+    records: SortedMap<String, Record>,
     /// This tab's live calls, told to a tab that says `Hello` (a reloaded
     /// tab whose browser gives it no storage learns its call back).
     calls: CallMemory,
     /// What the other tabs told of their live calls, by tab.
-    peer_calls: BTreeMap<TabId, CallMemory>,
+    peer_calls: SortedMap<TabId, CallMemory>,
     /// Some while listening for the others (on arrival, after `resume`).
     resync: Option<Resync>,
     /// Frozen or closing: the page does nothing more until `Resumed`.
@@ -243,7 +244,7 @@ struct Claim {
     seq: u64,
     bid: Bid,
     at: Millis,
-    grants: BTreeSet<TabId>,
+    grants: SortedSet<TabId>,
     /// Our own claim came back on the channel: the backlog before it is read.
     echoed: bool,
     /// Every answer was in, so the claim was posted again, at this time, as
@@ -297,12 +298,12 @@ impl Tabs {
             me,
             rank: Rank::default(),
             focus_clock: 0,
-            peers: BTreeMap::new(),
-            tasks: BTreeMap::new(),
-            owned: BTreeSet::new(),
-            records: BTreeMap::new(),
+            peers: SortedMap::new(),
+            tasks: SortedMap::new(),
+            owned: SortedSet::new(),
+            records: SortedMap::new(),
             calls: CallMemory::default(),
-            peer_calls: BTreeMap::new(),
+            peer_calls: SortedMap::new(),
             resync: None,
             asleep: false,
             joined: false,
@@ -333,7 +334,7 @@ impl Tabs {
     pub fn want(&mut self, now: Millis, task: Task) {
         self.clock = self.clock.max(now);
         self.wake(now);
-        let state = self.tasks.entry(task.clone()).or_default();
+        let state = self.tasks.get_or_insert_with(task.clone(), Default::default);
         state.touched = now;
         if state.done || state.wanted {
             return;
@@ -365,7 +366,7 @@ impl Tabs {
     pub fn done(&mut self, now: Millis, task: &Task) {
         self.clock = self.clock.max(now);
         self.wake(now);
-        let state = self.tasks.entry(task.clone()).or_default();
+        let state = self.tasks.get_or_insert_with(task.clone(), Default::default);
         state.touched = now;
         if !state.done {
             self.settle(task);
@@ -392,7 +393,7 @@ impl Tabs {
             seq,
             bid,
             at: now,
-            grants: BTreeSet::new(),
+            grants: SortedSet::new(),
             echoed: false,
             barrier: None,
             retry_at: Some(at.max(now)),
@@ -478,7 +479,7 @@ impl Tabs {
             if !self.peers.contains_key(&from) {
                 self.new_peers.push_back(from);
             }
-            let peer = self.peers.entry(from).or_insert(Peer { silent: false, forget_at: None });
+            let peer = self.peers.get_or_insert_with(from, || Peer { silent: false, forget_at: None });
             peer.silent = peer.forget_at.is_some();
         }
         match message {
@@ -514,7 +515,7 @@ impl Tabs {
             TabMessage::Hold { task, bid, .. } => {
                 self.see_rank(bid.rank);
                 let mine = self.holding_bid(&task);
-                let state = self.tasks.entry(task).or_default();
+                let state = self.tasks.get_or_insert_with(task, Default::default);
                 state.touched = now;
                 if state.holder.is_none_or(|h| h.tab == from || bid > h) {
                     state.holder = Some(bid);
@@ -538,7 +539,7 @@ impl Tabs {
                 self.reclaim(now, &task);
             }
             TabMessage::Done { task, .. } => {
-                let state = self.tasks.entry(task.clone()).or_default();
+                let state = self.tasks.get_or_insert_with(task.clone(), Default::default);
                 state.touched = now;
                 if !state.done {
                     self.settle(&task);
@@ -738,7 +739,7 @@ impl Tabs {
         }
         self.next_seq += 1;
         let mut claim =
-            Claim { seq, bid, at: now, grants: BTreeSet::new(), echoed: false, barrier: None, retry_at: None };
+            Claim { seq, bid, at: now, grants: SortedSet::new(), echoed: false, barrier: None, retry_at: None };
         // A known better claim or holder: wait for it, ask again later.
         if state.holder.is_some_and(|holder| holder > bid && holder.tab != self.me) {
             claim.retry_at = Some(now + Self::WAIT);
@@ -782,7 +783,7 @@ impl Tabs {
     fn on_claim(&mut self, now: Millis, task: Task, bid: Bid, seq: u64) {
         let mine = self.bid(&task);
         let listening = self.resync.is_some();
-        let state = self.tasks.entry(task.clone()).or_default();
+        let state = self.tasks.get_or_insert_with(task.clone(), Default::default);
         state.touched = now;
         // A tab that claims takes back any grant it gave our claim.
         if let Some(claim) = &mut state.claim {
