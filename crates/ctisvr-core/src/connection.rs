@@ -131,7 +131,9 @@ impl ConnectionStatus {
             ConnectionStatus::Connected { role, .. } if ready => format!("Connected to {}", role.letter()),
             ConnectionStatus::Connected { role, .. } => format!("Starting on {}…", role.letter()),
             ConnectionStatus::Waiting { retry_at, .. } => {
-                let seconds = retry_at.since(now).as_millis().div_ceil(1000);
+                // In u64, not as_millis' u128: 128-bit division and printing
+                // would cost the wasm 1 KB (docs/benchmarks.md, row m).
+                let seconds = u64::try_from(retry_at.since(now).as_millis()).unwrap_or(u64::MAX).div_ceil(1000);
                 format!("Reconnecting in {seconds} s")
             }
         }

@@ -15,8 +15,6 @@
 //! ([`crate::Session::set_page`]); the session adds the advice to the close
 //! reason ([`describe_close`]) and shows it.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-
 use crate::settings::WsUri;
 
 /// The browser's close report (`CloseEvent` `code`, `reason`, `wasClean`)
@@ -117,39 +115,234 @@ fn address_space(host: &str) -> Option<AddressSpace> {
     if host.ends_with(".local") {
         return Some(AddressSpace::Local);
     }
-    match host.parse::<IpAddr>().ok()? {
-        IpAddr::V4(ip) => Some(v4_space(ip)),
-        IpAddr::V6(ip) => Some(v6_space(ip)),
+    if let Some(ip) = parse_v4(&host) {
+        return Some(v4_space(ip));
+    }
+    parse_v6(&host).map(v6_space)
+}
+
+/// `text` as an IPv4 address, read as `std::net::Ipv4Addr` reads it: four
+/// decimal octets of one to three digits each, no leading zero (`010.0.0.1`
+/// is no address). Not `Ipv4Addr` itself: its parser costs the wasm more
+/// than this (docs/benchmarks.md, row j); a test compares the two.
+fn parse_v4(text: &str) -> Option<[u8; 4]> {
+    let mut octets = [0; 4];
+    let mut parts = text.split('.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        if part.is_empty() || part.len() > 3 || (part.len() > 1 && part.starts_with('0')) {
+            return None;
+        }
+        let value = part.bytes().try_fold(0_u16, |v, b| b.is_ascii_digit().then(|| v * 10 + u16::from(b - b'0')))?;
+        *octet = u8::try_from(value).ok()?;
+    }
+    parts.next().is_none().then_some(octets)
+}
+
+/// `text` as an IPv6 address, read as `std::net::Ipv6Addr` reads it: eight
+/// groups of one to four hex digits, or fewer around one `::`, the last two
+/// groups possibly written as an IPv4 address; no zone (`fe80::1%eth0`).
+fn parse_v6(text: &str) -> Option<[u16; 8]> {
+    let mut segments = [0; 8];
+    match text.split_once("::") {
+        None => (groups(text, true, &mut segments)? == 8).then_some(segments),
+        Some((head, tail)) => {
+            let mut back = [0; 8];
+            let head_len = if head.is_empty() { 0 } else { groups(head, false, &mut segments)? };
+            let tail_len = if tail.is_empty() { 0 } else { groups(tail, true, &mut back)? };
+            if head_len + tail_len > 7 {
+                return None;
+            }
+            segments.get_mut(8 - tail_len..)?.copy_from_slice(back.get(..tail_len)?);
+            Some(segments)
+        }
     }
 }
 
-fn v4_space(ip: Ipv4Addr) -> AddressSpace {
-    if ip.is_loopback() {
+/// Reads the `:`-separated groups of `text` into the start of `out` (an
+/// IPv4 address last, if `v4_last`, as two groups); their number.
+fn groups(text: &str, v4_last: bool, out: &mut [u16; 8]) -> Option<usize> {
+    let mut n = 0;
+    let mut parts = text.split(':').peekable();
+    while let Some(part) = parts.next() {
+        if v4_last && parts.peek().is_none() && part.contains('.') {
+            let [a, b, c, d] = parse_v4(part)?;
+            *out.get_mut(n)? = u16::from_be_bytes([a, b]);
+            *out.get_mut(n + 1)? = u16::from_be_bytes([c, d]);
+            return Some(n + 2);
+        }
+        if part.is_empty() || part.len() > 4 {
+            return None;
+        }
+        *out.get_mut(n)? = part.chars().try_fold(0_u16, |v, c| Some(v << 4 | c.to_digit(16)? as u16))?;
+        n += 1;
+    }
+    Some(n)
+}
+
+fn v4_space([a, b, c, d]: [u8; 4]) -> AddressSpace {
+    if a == 127 {
         AddressSpace::Loopback
-    } else if ip.is_private() || ip.is_link_local() || ip.is_unspecified() {
-        AddressSpace::Local
+    } else if a == 10
+        || (a == 172 && b & 0xf0 == 16)
+        || (a == 192 && b == 168)
+        || (a == 169 && b == 254)
+        || [a, b, c, d] == [0; 4]
+    {
+        AddressSpace::Local // private, link-local, unspecified
     } else {
         AddressSpace::Public
     }
 }
 
-fn v6_space(ip: Ipv6Addr) -> AddressSpace {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return v4_space(v4);
-    }
-    let first = ip.segments().first().copied().unwrap_or_default();
-    if ip.is_loopback() {
-        AddressSpace::Loopback
-    } else if (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80 || ip.is_unspecified() {
-        AddressSpace::Local
-    } else {
-        AddressSpace::Public
+fn v6_space(segments: [u16; 8]) -> AddressSpace {
+    match segments {
+        [0, 0, 0, 0, 0, 0xffff, ab, cd] => {
+            let [a, b] = ab.to_be_bytes();
+            let [c, d] = cd.to_be_bytes();
+            v4_space([a, b, c, d])
+        }
+        [0, 0, 0, 0, 0, 0, 0, 1] => AddressSpace::Loopback,
+        [0, 0, 0, 0, 0, 0, 0, 0] => AddressSpace::Local,
+        [first, ..] if (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80 => AddressSpace::Local,
+        _ => AddressSpace::Public,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+    /// What `address_space` said when it parsed with `std::net`.
+    fn std_space(host: &str) -> Option<AddressSpace> {
+        fn v4(ip: Ipv4Addr) -> AddressSpace {
+            if ip.is_loopback() {
+                AddressSpace::Loopback
+            } else if ip.is_private() || ip.is_link_local() || ip.is_unspecified() {
+                AddressSpace::Local
+            } else {
+                AddressSpace::Public
+            }
+        }
+        fn v6(ip: Ipv6Addr) -> AddressSpace {
+            if let Some(ip) = ip.to_ipv4_mapped() {
+                return v4(ip);
+            }
+            let first = ip.segments()[0];
+            if ip.is_loopback() {
+                AddressSpace::Loopback
+            } else if (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80 || ip.is_unspecified() {
+                AddressSpace::Local
+            } else {
+                AddressSpace::Public
+            }
+        }
+        let host = host.trim().trim_start_matches('[').trim_end_matches(']').trim_end_matches('.').to_ascii_lowercase();
+        if host == "localhost" || host.ends_with(".localhost") {
+            return Some(AddressSpace::Loopback);
+        }
+        if host.ends_with(".local") {
+            return Some(AddressSpace::Local);
+        }
+        match host.parse::<IpAddr>().ok()? {
+            IpAddr::V4(ip) => Some(v4(ip)),
+            IpAddr::V6(ip) => Some(v6(ip)),
+        }
+    }
+
+    #[test]
+    fn addresses_are_read_as_std_net_reads_them() {
+        use AddressSpace::*;
+        for (host, space) in [
+            ("10.0.0.1", Some(Local)),
+            ("010.0.0.1", None),
+            ("10.0.0.01", None),
+            ("0.0.0.0", Some(Local)),
+            ("1.2.3", None),
+            ("1.2.3.4.5", None),
+            ("1.2.3.4.", Some(Public)), // a trailing dot is dropped first, as for names
+            ("256.1.1.1", None),
+            ("255.255.255.255", Some(Public)),
+            ("1234.1.1.1", None),
+            ("+1.2.3.4", None),
+            ("+1::", None),
+            ("1..2.3", None),
+            ("172.15.0.1", Some(Public)),
+            ("172.16.0.1", Some(Local)),
+            ("172.31.255.255", Some(Local)),
+            ("172.32.0.1", Some(Public)),
+            ("169.254.1.1", Some(Local)),
+            ("127.1.2.3", Some(Loopback)),
+            ("[::1]", Some(Loopback)),
+            ("::", Some(Local)),
+            ("::2", Some(Public)),
+            ("[fe80::1]", Some(Local)),
+            ("fe80::1%eth0", None),
+            ("[fe80::1%25eth0]", None),
+            ("FD00::1", Some(Local)),
+            ("fec0::1", Some(Public)),
+            ("::ffff:10.0.0.1", Some(Local)),
+            ("::ffff:a00:1", Some(Local)),
+            ("::ffff:127.0.0.1", Some(Loopback)),
+            ("::ffff:8.8.8.8", Some(Public)),
+            ("::10.0.0.1", Some(Public)), // IPv4-compatible, not mapped
+            ("64:ff9b::10.0.0.1", Some(Public)),
+            ("1:2:3:4:5:6:7:8", Some(Public)),
+            ("1:2:3:4:5:6:7::", Some(Public)),
+            ("::2:3:4:5:6:7:8", Some(Public)),
+            ("1:2:3:4:5:6:7:8:9", None),
+            ("1:2:3:4:5:6:7", None),
+            ("1::2:3:4:5:6:7:8", None),
+            ("1:2:3:4:5:6:1.2.3.4", Some(Public)),
+            ("1:2:3:4:5:6:7:1.2.3.4", None),
+            ("1:2:3:4:5::1.2.3.4", Some(Public)),
+            ("1:2:3:4:5:6::1.2.3.4", None),
+            ("1.2.3.4::", None),
+            ("1.2.3.4:1::", None),
+            ("::1.2.3.4:1", None),
+            ("1::2::3", None),
+            (":1::2", None),
+            ("1:::2", None),
+            ("12345::", None),
+            ("fe80:0000::", Some(Local)),
+            ("fe80:00000::", None),
+            ("g::", None),
+            ("pbx", None),
+            ("", None),
+        ] {
+            assert_eq!(address_space(host), space, "{host:?}");
+            assert_eq!(std_space(host), space, "{host:?} with std::net");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_address_like_text_is_read_as_std_net_reads_it(host in "[0-9a-fA-F:.%+]{0,24}") {
+            prop_assert_eq!(address_space(&host), std_space(&host));
+        }
+
+        #[test]
+        fn any_ipv6_text_is_read_as_std_net_reads_it(
+            groups in proptest::collection::vec("(0|1|7f|ff|fc00|fe80|ffff|0ffff|10.0.0.1|127.0.0.1|01.2.3.4)", 0..10),
+            gap in proptest::option::of(0..10_usize),
+        ) {
+            let mut host = String::new();
+            for (i, group) in groups.iter().enumerate() {
+                if gap == Some(i) {
+                    host.push_str("::");
+                } else if i > 0 {
+                    host.push(':');
+                }
+                host.push_str(group);
+            }
+            if gap == Some(groups.len()) {
+                host.push_str("::");
+            }
+            prop_assert_eq!(address_space(&host), std_space(&host), "{}", host);
+        }
+    }
 
     const DROPPED: &str = "the connection failed or dropped (code 1006)";
     const REFUSED: &str = "Failed to construct 'WebSocket': An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.";

@@ -8,6 +8,12 @@
 //! The markers are a call center option (`withheldCallers`, attribute
 //! `withheld-callers`: a comma-separated list; default [`DEFAULT_MARKERS`]).
 //!
+//! "Any case" is `fold`: the letters of Latin (ASCII, Latin-1, Latin
+//! Extended-A), Greek and Cyrillic compare without their case; letters of
+//! other scripts compare exactly. `str::to_lowercase` would cover every
+//! script, but its Unicode tables cost the wasm 7.3 KB gzip
+//! (docs/benchmarks.md, row i) for callers that are ASCII in practice.
+//!
 //! ```
 //! use ctisvr_core::withheld::WithheldMarkers;
 //! let markers = WithheldMarkers::default();
@@ -24,7 +30,7 @@ pub const DEFAULT_MARKERS: [&str; 7] =
 /// The caller texts that mean "number withheld".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WithheldMarkers {
-    /// Lower case, trimmed, never empty.
+    /// Folded (`fold`), trimmed, never empty.
     markers: Vec<String>,
 }
 
@@ -47,7 +53,7 @@ impl WithheldMarkers {
     /// ```
     pub fn parse(text: &str) -> WithheldMarkers {
         let markers: Vec<String> =
-            text.split([',', ';', '\n']).map(|m| m.trim().to_lowercase()).filter(|m| !m.is_empty()).collect();
+            text.split([',', ';', '\n']).map(|m| fold(m.trim())).filter(|m| !m.is_empty()).collect();
         if markers.is_empty() {
             WithheldMarkers::default()
         } else {
@@ -60,7 +66,7 @@ impl WithheldMarkers {
     /// without digits in which a marker is a word (`Private Number`,
     /// `<unknown>`, `sip:anonymous@anonymous.invalid`).
     pub fn is_withheld(&self, caller: &str) -> bool {
-        let caller = caller.trim().to_lowercase();
+        let caller = fold(caller.trim());
         if caller.chars().all(|c| !c.is_alphanumeric()) {
             return true; // blank, or only punctuation
         }
@@ -79,10 +85,50 @@ impl WithheldMarkers {
         })
     }
 
-    /// The markers, lower case (for the docs and the DOM).
+    /// The markers, folded (`fold`; for the docs and the DOM).
     pub fn as_slice(&self) -> &[String] {
         &self.markers
     }
+}
+
+/// `text` in lower case for comparing: the letters of ASCII, Latin-1, Latin
+/// Extended-A, Greek and Cyrillic as `char::to_lowercase` maps them, except
+/// that `İ` becomes `i` (not `i` and a combining dot) and the final sigma `ς`
+/// becomes `σ` (so `ΑΠΌΡΡΗΤΟΣ` and `Απόρρητος` compare equal, as they do
+/// under Unicode case folding). Other characters stay as they are.
+fn fold(text: &str) -> String {
+    text.chars().map(fold_char).collect()
+}
+
+fn fold_char(c: char) -> char {
+    let u = c as u32;
+    let lower = match u {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE => u + 0x20,
+        0x130 => 'i' as u32,
+        0x178 => 0xFF,
+        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 if u & 1 == 0 => u + 1,
+        0x139..=0x148 | 0x179..=0x17E if u & 1 == 1 => u + 1,
+        0x370..=0x373 | 0x376 | 0x3D8..=0x3EF if u & 1 == 0 => u + 1,
+        0x37F => 0x3F3,
+        0x386 => 0x3AC,
+        0x388..=0x38A => u + 0x25,
+        0x38C => 0x3CC,
+        0x38E..=0x38F => u + 0x3F,
+        0x391..=0x3A1 | 0x3A3..=0x3AB => u + 0x20,
+        0x3C2 => 0x3C3,
+        0x3CF => 0x3D7,
+        0x3F4 => 0x3B8,
+        0x3F7 | 0x3FA => u + 1,
+        0x3F9 => 0x3F2,
+        0x3FD..=0x3FF => u - 0x82,
+        0x400..=0x40F => u + 0x50,
+        0x410..=0x42F => u + 0x20,
+        0x460..=0x481 | 0x48A..=0x4BF | 0x4D0..=0x52F if u & 1 == 0 => u + 1,
+        0x4C0 => 0x4CF,
+        0x4C1..=0x4CE if u & 1 == 1 => u + 1,
+        _ => u,
+    };
+    char::from_u32(lower).unwrap_or(c)
 }
 
 /// `text` without the `@host` of any address in it
@@ -161,6 +207,39 @@ mod tests {
         ] {
             assert!(!markers.is_withheld(caller), "{caller:?} is a caller to search for");
         }
+    }
+
+    #[test]
+    fn fold_is_std_lower_case_on_latin_greek_and_cyrillic() {
+        for u in 0..=0x52F_u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let std: Vec<char> = c.to_lowercase().collect();
+            let expected = match u {
+                0x130 => 'i',
+                0x3C2 => 'σ',
+                0x180..=0x36F => c, // Latin Extended-B, IPA, modifiers, combining marks: compared exactly
+                _ => match std.as_slice() {
+                    [one] => *one,
+                    _ => panic!("U+{u:04X} lowercases to {std:?}"),
+                },
+            };
+            assert_eq!(fold_char(c), expected, "U+{u:04X} {c}");
+        }
+        assert_eq!(fold("ＡＢ Ա"), "ＡＢ Ա", "other scripts are compared exactly");
+    }
+
+    #[test]
+    fn non_ascii_markers_compare_without_case_in_latin_greek_and_cyrillic_scripts() {
+        let markers = WithheldMarkers::parse("Número oculto; Zastrzeżony; Απόρρητος; Скрытый номер; Գաղտնի");
+        for caller in
+            ["NÚMERO OCULTO", "número Oculto", "ZASTRZEŻONY", "ΑΠΌΡΡΗΤΟΣ", "απόρρητος", "СКРЫТЫЙ НОМЕР", "Գաղտնի"]
+        {
+            assert!(markers.is_withheld(caller), "{caller:?} should be withheld");
+        }
+        // Armenian has case too, but only the scripts above are folded: its
+        // capitals are compared as written.
+        assert!(!markers.is_withheld("ԳԱՂՏՆԻ"));
+        assert!(!markers.is_withheld("NUMERO OCULTO"), "accents are not dropped");
     }
 
     #[test]

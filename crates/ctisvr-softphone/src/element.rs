@@ -28,8 +28,9 @@ use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 /// The tag name.
 pub const TAG: &str = "ctisvr-softphone";
 
-/// The element's stylesheet, injected into each shadow root.
-const CSS: &str = include_str!("../../../styles/softphone.css");
+/// The element's stylesheet (`styles/softphone.css`, minified by `build.rs`),
+/// injected into each shadow root.
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/softphone.css"));
 
 /// Property on the host element holding its instance number.
 const INSTANCE_KEY: &str = "__ctisvrInstance";

@@ -8,8 +8,9 @@
 //!    the `_bg.wasm`, in place (never Debian's binaryen: its output crashes at
 //!    start)
 //! 4. `site/` copied into `dist/` recursively (pages import `./pkg/…`)
-//! 5. sizes, raw and gzip, of the wasm, the JS glue and the stylesheet, and
-//!    their total against the 100 KB gzip target (printed, not enforced)
+//! 5. sizes, raw and gzip, of the wasm and the JS glue, and their total
+//!    against the 100 KB gzip target (printed, not enforced); the stylesheet
+//!    is compiled into the wasm, so its bytes are counted there
 //!
 //! docs/benchmarks.md ("Bundle size") has what each flag saves, measured.
 //!
@@ -24,11 +25,12 @@ use crate::setup::WASM_TARGET;
 const CRATE: &str = "ctisvr-softphone";
 const LIB: &str = "ctisvr_softphone";
 /// The element's stylesheet. It is compiled into the wasm (`include_str!` in
-/// `element.rs`), so its bytes are already inside the wasm's figure; it is
-/// printed on its own because the target counts it as a part.
+/// `element.rs`) and no page, package or test loads it as a file, so `dist/`
+/// does not ship it and the total does not count it again: its bytes are
+/// inside the wasm's figure.
 const CSS: &str = "styles/softphone.css";
-/// Target for the gzip size of wasm + JS glue + CSS together, in KiB (issue
-/// 11). Today's bundle is well over it, so `dist` prints the verdict and does
+/// Target for the gzip size of the bundle (wasm + JS glue; the CSS is inside
+/// the wasm), in KiB (issue 11). Today's bundle is well over it, so `dist` prints the verdict and does
 /// not fail; make it fail once the bundle is under.
 const TOTAL_GZIP_BUDGET_KB: f64 = 100.0;
 
@@ -154,17 +156,15 @@ fn preload_snippets(dist: &Path, pkg: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Prints raw and gzip sizes of the wasm, the JS glue (wasm-bindgen's module
-/// and its snippets, each served and compressed on its own), the stylesheet,
-/// and the total against the target.
+/// Prints raw and gzip sizes of the wasm and the JS glue (wasm-bindgen's
+/// module and its snippets, each served and compressed on its own), and
+/// their total against the target.
 fn report_sizes(wasm: &Path, pkg: &Path) -> Result<()> {
     println!("== dist: sizes (gzip -9)");
     let mut js_files = Vec::new();
     list_files(pkg, "js", &mut js_files)?;
-    let css = root().join(CSS);
-    let parts: [(&str, Vec<PathBuf>); 3] =
-        [("wasm", vec![wasm.to_path_buf()]), ("JS glue", js_files), ("CSS", vec![css])];
-    let (mut total_raw, mut total_gz, mut shipped_gz) = (0, 0, 0);
+    let parts: [(&str, Vec<PathBuf>); 2] = [("wasm", vec![wasm.to_path_buf()]), ("JS glue", js_files)];
+    let (mut total_raw, mut total_gz) = (0, 0);
     for (label, files) in &parts {
         let (mut raw, mut gz) = (0, 0);
         for file in files {
@@ -178,12 +178,9 @@ fn report_sizes(wasm: &Path, pkg: &Path) -> Result<()> {
         println!("{label:8} {what:40} raw {:>10}  gzip {:>10}", kb(raw), kb(gz));
         total_raw += raw;
         total_gz += gz;
-        if *label != "CSS" {
-            shipped_gz += gz;
-        }
     }
-    println!("{:8} {:40} raw {:>10}  gzip {:>10}", "total", "wasm + JS glue + CSS", kb(total_raw), kb(total_gz));
-    println!("(the CSS is compiled into the wasm: the browser downloads {} gzip)", kb(shipped_gz));
+    println!("{:8} {:40} raw {:>10}  gzip {:>10}", "total", "wasm + JS glue", kb(total_raw), kb(total_gz));
+    println!("(the CSS, {CSS}, is compiled into the wasm and counted there)");
     let gz_kb = total_gz as f64 / 1024.0;
     let verdict = if gz_kb <= TOTAL_GZIP_BUDGET_KB { "within budget" } else { "OVER BUDGET, not enforced" };
     println!("budget: total gzip {gz_kb:.1} KB of {TOTAL_GZIP_BUDGET_KB:.0} KB ({verdict})");

@@ -19,7 +19,7 @@ pub fn Dialer(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> im
         view! {
             <button
                 type="button"
-                class=format!("call-button {}", label.to_lowercase().replace(' ', "-"))
+                class=format!("call-button {}", label.to_ascii_lowercase().replace(' ', "-"))
                 disabled=move || !state.with(|s| s.allows_call(action))
                 on:click=move |_| on_command.run(Command::Call(command(typed())))
             >
