@@ -100,8 +100,11 @@ function visualforce(url: URL, res: http.ServerResponse): boolean {
 }
 
 
-/** Starts the org's server before the file's tests and stops it after. */
-export function useOrg() {
+/** Starts the org's server before the file's tests and stops it after.
+ *  `cacheScripts`: the org's script and the Open CTI library may be cached
+ *  for 10 minutes, as Salesforce's library is (the benchmarks); otherwise
+ *  nothing is cached (the tests). */
+export function useOrg({ cacheScripts = false }: { cacheScripts?: boolean } = {}) {
   let server: http.Server;
   test.beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -112,7 +115,8 @@ export function useOrg() {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not in this org');
         return;
       }
-      res.writeHead(200, { 'content-type': file[1], 'cache-control': 'no-store' });
+      const cached = cacheScripts && file[1] === 'text/javascript';
+      res.writeHead(200, { 'content-type': file[1], 'cache-control': cached ? 'max-age=600' : 'no-store' });
       res.end(fs.readFileSync(path.join(FIXTURES, file[0])));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -9,8 +9,9 @@
 //!    start)
 //! 4. `site/` copied into `dist/` recursively (pages import `./pkg/…`)
 //! 5. sizes, raw and gzip, of the wasm and the JS glue, and their total
-//!    against the 100 KB gzip target (printed, not enforced); the stylesheet
-//!    is compiled into the wasm, so its bytes are counted there
+//!    against the budget (enforced: `dist` fails over it) and the 100 KB
+//!    gzip target of issue 11 (printed); the stylesheet is compiled into
+//!    the wasm, so its bytes are counted there
 //!
 //! docs/benchmarks.md ("Bundle size") has what each flag saves, measured.
 //!
@@ -29,10 +30,14 @@ const LIB: &str = "ctisvr_softphone";
 /// does not ship it and the total does not count it again: its bytes are
 /// inside the wasm's figure.
 const CSS: &str = "styles/softphone.css";
-/// Target for the gzip size of the bundle (wasm + JS glue; the CSS is inside
-/// the wasm), in KiB (issue 11). Today's bundle is well over it, so `dist` prints the verdict and does
-/// not fail; make it fail once the bundle is under.
-const TOTAL_GZIP_BUDGET_KB: f64 = 100.0;
+/// The most the bundle (wasm + JS glue, gzip; the CSS is inside the wasm)
+/// may weigh, in KiB: `dist` fails above it, so what was cut stays cut.
+/// A ratchet: set a little above the bundle of the day (197.9 KB on
+/// 2026-12-01) and lowered with each cut, down to the target.
+const TOTAL_GZIP_BUDGET_KB: f64 = 200.0;
+/// Issue 11's target for the same total, in KiB: printed until met, then
+/// the budget.
+const TOTAL_GZIP_TARGET_KB: f64 = 100.0;
 
 /// wasm-bindgen flags beyond `--target web --no-typescript`. `--encode-into
 /// always` drops the glue's fallback for browsers without
@@ -182,8 +187,16 @@ fn report_sizes(wasm: &Path, pkg: &Path) -> Result<()> {
     println!("{:8} {:40} raw {:>10}  gzip {:>10}", "total", "wasm + JS glue", kb(total_raw), kb(total_gz));
     println!("(the CSS, {CSS}, is compiled into the wasm and counted there)");
     let gz_kb = total_gz as f64 / 1024.0;
-    let verdict = if gz_kb <= TOTAL_GZIP_BUDGET_KB { "within budget" } else { "OVER BUDGET, not enforced" };
-    println!("budget: total gzip {gz_kb:.1} KB of {TOTAL_GZIP_BUDGET_KB:.0} KB ({verdict})");
+    println!(
+        "budget: total gzip {gz_kb:.1} KB of {TOTAL_GZIP_BUDGET_KB:.0} KB; target {TOTAL_GZIP_TARGET_KB:.0} KB ({:.1} KB to cut)",
+        (gz_kb - TOTAL_GZIP_TARGET_KB).max(0.0)
+    );
+    if gz_kb > TOTAL_GZIP_BUDGET_KB {
+        return fail(format!(
+            "the bundle is {gz_kb:.1} KB gzip, over its {TOTAL_GZIP_BUDGET_KB:.0} KB budget \
+             (TOTAL_GZIP_BUDGET_KB in crates/xtask/src/dist.rs): find what grew (docs/benchmarks.md, \"Where the bytes go\")"
+        ));
+    }
     Ok(())
 }
 
