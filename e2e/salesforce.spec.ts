@@ -201,6 +201,31 @@ test('a reload connects with the settings Salesforce gave before, and Salesforce
   expect(await ctiCalls(page, 'notifyInitializationComplete')).toHaveLength(1);
 });
 
+test('when Salesforce refuses the settings a reload connected with, the softphone leaves the server and says why', async ({ page, request }) => {
+  const org = `http://127.0.0.1:${new URL(orgOrigin()).port}`;
+  const query = new URLSearchParams({ flavour: 'lightning', ext: EXT, adapter: ADAPTER, wsA: WS_A, wsB: WS_B, holdSettings: '1' });
+  await page.goto(`${org}/host.html?${query}`);
+  const phone = page.frameLocator('#softphone').locator('ctisvr-softphone');
+  await expect.poll(() => page.evaluate(() => (window as any).__heldSettings)).toBe(1);
+  await page.evaluate(() => (window as any).__releaseSettings());
+  await expect(phone.getByRole('status', { name: 'Connection' })).toContainText(`Ext ${EXT}`);
+  await page.reload();
+  await expect(phone.getByRole('status', { name: 'Connection' })).toContainText(`Ext ${EXT}`);
+  // The agent was taken out of the call center meanwhile; no call is up.
+  await page.evaluate(() => {
+    (window as any).__settingsRefusal = 'The user is not assigned to a call center';
+    (window as any).__releaseSettings();
+  });
+  await expect(phone.getByRole('alert').first()).toContainText('The user is not assigned to a call center');
+  await expect.poll(async () => (await mockLog(request)).filter((c) => c.open)).toEqual([]);
+  await expect(phone.getByRole('status', { name: 'Connection' })).not.toContainText('Connected');
+  // The next reload remembers nothing: it waits for Salesforce again.
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => (window as any).__heldSettings)).toBe(1);
+  await page.waitForTimeout(300);
+  expect((await mockLog(request)).filter((c) => c.open)).toEqual([]);
+});
+
 test('when the Salesforce library does not load, the adapter says so and runs standalone', async ({ page, request }) => {
   await page.goto(`${orgOrigin()}/host.html?${new URLSearchParams({
     flavour: 'lightning',

@@ -349,6 +349,23 @@ impl Connection {
         self.lost(now, id, reason)
     }
 
+    /// The settings were withdrawn: the current socket, if any, is closed
+    /// ([`SocketOrder::Close`]) and nothing opens until new settings come
+    /// ([`ConnectionStatus::Unconfigured`]). Returns whether a socket was
+    /// open.
+    pub(crate) fn stop(&mut self) -> bool {
+        let current = self.current.take();
+        if current.is_some() {
+            self.to_close = current;
+        }
+        self.to_open = None;
+        self.servers.clear();
+        self.failed_this_round.clear();
+        self.failed_rounds = 0;
+        self.status = ConnectionStatus::Unconfigured;
+        current.is_some()
+    }
+
     /// The session leaves the current socket for a new one to the same
     /// server at once, without counting a failure (the socket works, but
     /// the start-up went for another extension). Returns false without a

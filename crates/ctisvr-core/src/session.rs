@@ -140,6 +140,8 @@ pub struct Session {
     /// For the edge's storage of the CRM's settings
     /// ([`Session::poll_settings_storage`]).
     settings_storage: Option<StorageOrder>,
+    /// Whether the settings are the CRM's answer or a reload's memo of it.
+    crm_settings: crm_link::CrmSettings,
     extension: Option<String>,
     /// The start-up phase of the current connection.
     startup: Startup,
@@ -189,6 +191,7 @@ impl Session {
             updates: VecDeque::new(),
             storage: None,
             settings_storage: None,
+            crm_settings: Default::default(),
             extension: None,
             startup: Startup::Offline,
             agent: AgentStatus::Unknown,

@@ -92,7 +92,10 @@ impl WithheldMarkers {
 }
 
 /// `text` in lower case for comparing: the letters of ASCII, Latin-1, Latin
-/// Extended-A, Greek and Cyrillic as `char::to_lowercase` maps them, except
+/// Extended-A, the Romanian and other pairs of Latin Extended-B
+/// (U+0200–U+021F, U+0222–U+0233), Latin Extended Additional (Vietnamese,
+/// Welsh; `ẞ` becomes `ß`), Greek and Cyrillic as `char::to_lowercase` maps
+/// them, except
 /// that `İ` becomes `i` (not `i` and a combining dot) and the final sigma `ς`
 /// becomes `σ` (so `ΑΠΌΡΡΗΤΟΣ` and `Απόρρητος` compare equal, as they do
 /// under Unicode case folding). Other characters stay as they are.
@@ -108,6 +111,9 @@ fn fold_char(c: char) -> char {
         0x178 => 0xFF,
         0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 if u & 1 == 0 => u + 1,
         0x139..=0x148 | 0x179..=0x17E if u & 1 == 1 => u + 1,
+        0x200..=0x21F | 0x222..=0x233 if u & 1 == 0 => u + 1,
+        0x1E00..=0x1E95 | 0x1EA0..=0x1EFF if u & 1 == 0 => u + 1,
+        0x1E9E => 0xDF,
         0x370..=0x373 | 0x376 | 0x3D8..=0x3EF if u & 1 == 0 => u + 1,
         0x37F => 0x3F3,
         0x386 => 0x3AC,
@@ -211,13 +217,15 @@ mod tests {
 
     #[test]
     fn fold_is_std_lower_case_on_latin_greek_and_cyrillic() {
-        for u in 0..=0x52F_u32 {
+        for u in (0..=0x52F_u32).chain(0x1E00..=0x1EFF) {
             let Some(c) = char::from_u32(u) else { continue };
             let std: Vec<char> = c.to_lowercase().collect();
             let expected = match u {
                 0x130 => 'i',
                 0x3C2 => 'σ',
-                0x180..=0x36F => c, // Latin Extended-B, IPA, modifiers, combining marks: compared exactly
+                // The rest of Latin Extended-B, IPA, modifiers, combining
+                // marks: compared exactly.
+                0x180..=0x1FF | 0x220..=0x221 | 0x234..=0x36F => c,
                 _ => match std.as_slice() {
                     [one] => *one,
                     _ => panic!("U+{u:04X} lowercases to {std:?}"),
@@ -230,10 +238,21 @@ mod tests {
 
     #[test]
     fn non_ascii_markers_compare_without_case_in_latin_greek_and_cyrillic_scripts() {
-        let markers = WithheldMarkers::parse("Número oculto; Zastrzeżony; Απόρρητος; Скрытый номер; Գաղտնի");
-        for caller in
-            ["NÚMERO OCULTO", "número Oculto", "ZASTRZEŻONY", "ΑΠΌΡΡΗΤΟΣ", "απόρρητος", "СКРЫТЫЙ НОМЕР", "Գաղտնի"]
-        {
+        let markers = WithheldMarkers::parse(
+            "Número oculto; Zastrzeżony; Απόρρητος; Скрытый номер; Գաղտնի; Număr restricționat; Số ẩn; Straße",
+        );
+        for caller in [
+            "NÚMERO OCULTO",
+            "número Oculto",
+            "ZASTRZEŻONY",
+            "ΑΠΌΡΡΗΤΟΣ",
+            "απόρρητος",
+            "СКРЫТЫЙ НОМЕР",
+            "Գաղտնի",
+            "NUMĂR RESTRICȚIONAT",
+            "SỐ ẨN",
+            "STRAẞE",
+        ] {
             assert!(markers.is_withheld(caller), "{caller:?} should be withheld");
         }
         // Armenian has case too, but only the scripts above are folded: its

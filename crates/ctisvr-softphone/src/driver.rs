@@ -102,8 +102,10 @@ impl Driver {
     }
 
     /// Opens what the session names once settings name the server: the
-    /// tabs' channel and the calls' storage slot. Once each: they stay when
-    /// settings change.
+    /// tabs' channel (once: it stays when settings change) and the calls'
+    /// storage slot. The first slot gives the session what it kept; when
+    /// the key changes (the CRM named another server than a reload
+    /// remembered), the calls are kept under the new key from then on.
     fn open_named(&self) {
         let (channel, storage) = {
             let session = self.inner.session.borrow();
@@ -112,8 +114,12 @@ impl Driver {
         if let Some(name) = channel.filter(|_| self.inner.tabs.borrow().is_none()) {
             self.join_tabs(&name);
         }
-        if let Some(key) = storage.filter(|_| self.inner.call_storage.borrow().is_none()) {
-            self.resume_calls(key);
+        let Some(key) = storage else { return };
+        let same = self.inner.call_storage.borrow().as_ref().map(|slot| slot.key() == key);
+        match same {
+            None => self.resume_calls(key),
+            Some(false) => *self.inner.call_storage.borrow_mut() = Some(StorageSlot::new(key)),
+            Some(true) => {}
         }
     }
 

@@ -31,6 +31,11 @@ impl StorageSlot {
         StorageSlot { key }
     }
 
+    /// The slot's key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
     /// What was kept: in `sessionStorage`, or where the browser refuses it
     /// in the history entry's state.
     pub fn read(&self) -> Option<String> {

@@ -14,6 +14,8 @@
 
 mod bench;
 mod cmd;
+#[cfg(test)]
+mod css_minify_tests;
 mod demo;
 mod dist;
 mod package;

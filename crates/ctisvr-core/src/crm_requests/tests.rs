@@ -237,12 +237,12 @@ fn a_reloaded_page_connects_with_the_remembered_settings_before_the_crm_answers(
 fn remembered_settings_of_another_crm_or_unreadable_ones_wait_for_the_crm() {
     let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
     let Some(StorageOrder::Write(classic_memo)) = order else { panic!("remembered: {order:?}") };
-    let no_uri = crate::settings_memory::SettingsMemo { crm: Crm::Classic, answer: json!({"result": "{}"}) }.to_text();
+    let no_uri = r#"{"v":2,"crm":"classic","items":{"/reqDialingOptions/reqOutsidePrefix":"9"}}"#;
     for (crm, stored) in [
         (Crm::Lightning, classic_memo.as_str()),
         (Crm::Classic, "{not json"),
         (Crm::Classic, ""),
-        (Crm::Classic, no_uri.as_str()),
+        (Crm::Classic, no_uri),
     ] {
         let mut session = Session::default();
         session.attach_crm(crm);
@@ -253,7 +253,7 @@ fn remembered_settings_of_another_crm_or_unreadable_ones_wait_for_the_crm() {
 }
 
 #[test]
-fn a_refused_settings_answer_forgets_them_and_keeps_the_connection() {
+fn a_refused_settings_answer_forgets_them_and_closes_the_socket_when_no_call_is_up() {
     let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
     let Some(StorageOrder::Write(memo)) = order else { panic!("remembered: {order:?}") };
     let mut session = Session::default();
@@ -263,6 +263,70 @@ fn a_refused_settings_answer_forgets_them_and_keeps_the_connection() {
     let refused = Ok(json!({"result": null, "error": "not in a call center"}));
     session.handle_crm_answer(Millis(5), CrmRequest::Settings, refused);
     assert_eq!(session.poll_settings_storage(), Some(StorageOrder::Remove));
-    assert_eq!(socket_orders(&mut session), Vec::<String>::new(), "a call may be up: the socket stays");
+    assert_eq!(socket_orders(&mut session), ["close"], "no call: the refused server is left");
+    assert_eq!(session.settings(), None);
+    assert_eq!(session.state().connection, crate::ConnectionStatus::Unconfigured);
+    assert!(notice(&session).contains("call center settings"), "{}", notice(&session));
+    assert_eq!(session.poll_timeout(), None, "nothing reopens");
+}
+
+#[test]
+fn a_memo_names_no_tab_channel_until_the_crm_confirms_it() {
+    let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
+    let Some(StorageOrder::Write(memo)) = order else { panic!("remembered: {order:?}") };
+    let mut session = Session::default();
+    session.attach_crm(Crm::Classic);
+    session.resume_crm_settings(Millis(0), &memo);
+    assert_eq!(session.tab_channel(), None, "not before the CRM confirms the server");
+    assert_eq!(session.call_storage_key().as_deref(), Some("ctisvr-softphone:calls:ws://a:9006/"));
+    session.handle_crm_answer(Millis(5), CrmRequest::Settings, Ok(classic_answer("ws://c:9006/")));
+    assert_eq!(session.tab_channel().as_deref(), Some("ctisvr-softphone:ws://c:9006/"));
+    assert_eq!(session.call_storage_key().as_deref(), Some("ctisvr-softphone:calls:ws://c:9006/"));
+}
+
+#[test]
+fn a_memo_given_after_the_crm_answered_is_ignored() {
+    let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
+    let Some(StorageOrder::Write(memo)) = order else { panic!("remembered: {order:?}") };
+    let mut session = Session::default();
+    session.attach_crm(Crm::Classic);
+    let refused = Ok(json!({"result": null, "error": "not in a call center"}));
+    session.handle_crm_answer(Millis(0), CrmRequest::Settings, refused);
+    while session.poll_crm().is_some() {}
+    session.resume_crm_settings(Millis(1), &memo);
+    assert_eq!(socket_orders(&mut session), Vec::<String>::new());
+    assert_eq!(session.poll_crm(), None, "no initialization for a refused call center");
+}
+
+#[test]
+fn a_refused_settings_answer_keeps_the_socket_of_a_call_that_is_up() {
+    use crate::session::TransportEvent;
+    let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
+    let Some(StorageOrder::Write(memo)) = order else { panic!("remembered: {order:?}") };
+    let mut session = Session::default();
+    session.attach_crm(Crm::Classic);
+    session.resume_crm_settings(Millis(0), &memo);
+    let Some(crate::SocketOrder::Open(connect)) = session.poll_socket() else { panic!("a socket opens") };
+    session.handle_transport(Millis(1), TransportEvent::Opened(connect.id));
+    // The server answers the start-up: the agent has a call up.
+    for _ in 0..10 {
+        let Some(text) = session.poll_transmit() else { break };
+        let request: Value = serde_json::from_str(&text).unwrap();
+        let answer = match request["request"].as_str().unwrap() {
+            "myextension" => json!({"extension": "2001"}),
+            "snapshot" => json!({"numcall": 1}),
+            "queryagentstate" => json!({"skillmode": "auto", "talkstate": "call"}),
+            "querydeviceinfo" => json!({"associateddevice": "1001"}),
+            "userdata" => json!({"cli": "4155550100", "called": "2001"}),
+            _ => json!({}),
+        };
+        let mut frame = json!({"msgtype": "response", "id": request["id"], "result": "success"});
+        frame.as_object_mut().unwrap().extend(answer.as_object().unwrap().clone());
+        session.handle_frame(Millis(2), connect.id, &frame.to_string());
+    }
+    assert_eq!(session.state().calls.len(), 1, "a call is up");
+    let refused = Ok(json!({"result": null, "error": "not in a call center"}));
+    session.handle_crm_answer(Millis(5), CrmRequest::Settings, refused);
+    assert_eq!(socket_orders(&mut session), Vec::<String>::new(), "the call's socket stays");
     assert!(notice(&session).contains("call center settings"), "{}", notice(&session));
 }

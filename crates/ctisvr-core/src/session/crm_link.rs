@@ -14,6 +14,18 @@ use crate::problem::Problem;
 use crate::settings_memory::SettingsMemo;
 use crate::time::Millis;
 
+/// Where the CRM's settings stand.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CrmSettings {
+    /// Nothing from the CRM yet.
+    #[default]
+    Awaited,
+    /// A reload connected with what the CRM gave before; its answer is awaited.
+    Remembered,
+    /// The CRM answered (settings or a refusal).
+    Answered,
+}
+
 impl Session {
     /// The page has `crm` (Lightning or Classic): the session asks it for
     /// the settings and listens for its clicks ([`Session::poll_crm`]), and
@@ -30,16 +42,36 @@ impl Session {
     /// configures the session at once, so the socket opens without waiting
     /// for `getCallCenterSettings`. The CRM is asked anyway, and its answer
     /// wins: the same settings change nothing, others reconnect with them,
-    /// a refusal is shown (the connection stays: the agent may be on a
-    /// call). Anything else is ignored.
+    /// a refusal is shown and closes the socket unless a call is up. Until
+    /// the CRM answers, the tabs' channel is not named
+    /// ([`Session::tab_channel`]). Given after the CRM answered, or twice,
+    /// or not a memo of that CRM, it is ignored.
     pub fn resume_crm_settings(&mut self, now: Millis, stored: &str) {
-        let crm = self.crm_requests.crm();
-        let Some(memo) = SettingsMemo::from_text(stored).filter(|memo| memo.crm == crm) else { return };
-        if self.settings.is_none() {
-            if let Ok(settings) = crm.settings(&memo.answer) {
-                self.configure(now, Ok(settings));
-            }
+        // Only before anything else configured the session (the CRM's own
+        // answer, or a memo already given).
+        if self.crm_settings != CrmSettings::Awaited || self.settings.is_some() {
+            return;
         }
+        let crm = self.crm_requests.crm();
+        let memo = SettingsMemo::from_text(stored).filter(|memo| memo.crm == crm);
+        if let Some(settings) = memo.and_then(|memo| memo.settings().ok()) {
+            self.crm_settings = CrmSettings::Remembered;
+            self.configure(now, Ok(settings));
+        }
+    }
+
+    /// The CRM refused the settings a reload connected with: without a
+    /// call up, the socket closes and the softphone waits for settings like
+    /// a page the CRM never configured; with one, it stays, so the agent's
+    /// call is not dropped by us (the notice says the settings failed).
+    fn withdraw_settings(&mut self) {
+        if !self.calls.list().is_empty() {
+            return;
+        }
+        if self.connection.stop() {
+            self.connection_lost();
+        }
+        self.settings = None;
     }
 
     /// What to keep of the CRM's settings for a reload (only the newest
@@ -67,17 +99,22 @@ impl Session {
     ) {
         let listening = request == CrmRequest::ListenClickToDial;
         let crm = self.crm_requests.crm();
-        // The settings answer as given, to remember when it reads.
+        // The settings answer as given, to remember what of it reads.
         let answer = match (&request, &response) {
             (CrmRequest::Settings, Ok(answer)) => Some(answer.clone()),
             _ => None,
         };
         match read_answer(crm, request, response) {
             CrmAnswer::Settings(settings) => {
-                self.settings_storage = Some(match (answer, &settings) {
-                    (Some(answer), Ok(_)) => StorageOrder::Write(SettingsMemo { crm, answer }.to_text()),
-                    _ => StorageOrder::Remove,
+                let memo = answer.and_then(|answer| SettingsMemo::from_answer(crm, &answer));
+                self.settings_storage = Some(match memo {
+                    Some(memo) => StorageOrder::Write(memo.to_text()),
+                    None => StorageOrder::Remove,
                 });
+                let was = std::mem::replace(&mut self.crm_settings, CrmSettings::Answered);
+                if was == CrmSettings::Remembered && settings.is_err() {
+                    self.withdraw_settings();
+                }
                 self.configure(now, settings)
             }
             // Without its library the settings fail too, and say it first: one notice.

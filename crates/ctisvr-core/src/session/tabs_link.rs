@@ -11,13 +11,20 @@ impl Session {
     /// The name the agent's tabs meet under (a `BroadcastChannel` and the
     /// Web Locks' prefix): `ctisvr-softphone:<wsURIA>`, once settings name
     /// the server. Softphones of one server agree on who pops and logs.
+    /// Settings a reload remembered name it only once the CRM confirms them
+    /// ([`Session::resume_crm_settings`]): a tab never joins the agent's
+    /// tabs of a server the CRM no longer names.
     pub fn tab_channel(&self) -> Option<String> {
+        if self.crm_settings == super::crm_link::CrmSettings::Remembered {
+            return None;
+        }
         self.settings.as_ref().map(|settings| format!("ctisvr-softphone:{}", settings.ws_uri_a))
     }
 
     /// Where this tab keeps its calls for a reload ([`Session::poll_storage`]):
     /// `ctisvr-softphone:calls:<wsURIA>`, once settings name the server (two
-    /// softphones of one page on different servers keep apart).
+    /// softphones of one page on different servers keep apart). It changes
+    /// with the server: the edge then keeps the calls under the new key.
     pub fn call_storage_key(&self) -> Option<String> {
         self.settings.as_ref().map(|settings| format!("ctisvr-softphone:calls:{}", settings.ws_uri_a))
     }
