@@ -259,13 +259,15 @@ fn a_refused_settings_answer_forgets_them_and_closes_the_socket_when_no_call_is_
     let mut session = Session::default();
     session.attach_crm(Crm::Classic);
     session.resume_crm_settings(Millis(0), &memo);
-    assert_eq!(socket_orders(&mut session), ["open ws://a:9006/"]);
+    answer_start_up(&mut session, 0);
+    assert_eq!(session.state().extension.as_deref(), Some("2001"));
     let refused = Ok(json!({"result": null, "error": "not in a call center"}));
     session.handle_crm_answer(Millis(5), CrmRequest::Settings, refused);
     assert_eq!(session.poll_settings_storage(), Some(StorageOrder::Remove));
     assert_eq!(socket_orders(&mut session), ["close"], "no call: the refused server is left");
     assert_eq!(session.settings(), None);
     assert_eq!(session.state().connection, crate::ConnectionStatus::Unconfigured);
+    assert_eq!(session.state().extension, None);
     assert!(notice(&session).contains("call center settings"), "{}", notice(&session));
     assert_eq!(session.poll_timeout(), None, "nothing reopens");
 }
@@ -300,23 +302,34 @@ fn a_memo_given_after_the_crm_answered_is_ignored() {
 
 #[test]
 fn a_refused_settings_answer_keeps_the_socket_of_a_call_that_is_up() {
-    use crate::session::TransportEvent;
     let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
     let Some(StorageOrder::Write(memo)) = order else { panic!("remembered: {order:?}") };
     let mut session = Session::default();
     session.attach_crm(Crm::Classic);
     session.resume_crm_settings(Millis(0), &memo);
+    answer_start_up(&mut session, 1);
+    assert_eq!(session.state().calls.len(), 1, "a call is up");
+    let refused = Ok(json!({"result": null, "error": "not in a call center"}));
+    session.handle_crm_answer(Millis(5), CrmRequest::Settings, refused);
+    assert_eq!(socket_orders(&mut session), Vec::<String>::new(), "the call's socket stays");
+    assert!(notice(&session).contains("call center settings"), "{}", notice(&session));
+}
+
+/// Opens the session's socket and answers its start-up as the server would
+/// for extension 2001 with `calls` calls up (logged in when there are).
+fn answer_start_up(session: &mut Session, calls: u32) {
+    use crate::session::TransportEvent;
     let Some(crate::SocketOrder::Open(connect)) = session.poll_socket() else { panic!("a socket opens") };
     session.handle_transport(Millis(1), TransportEvent::Opened(connect.id));
-    // The server answers the start-up: the agent has a call up.
     for _ in 0..10 {
         let Some(text) = session.poll_transmit() else { break };
         let request: Value = serde_json::from_str(&text).unwrap();
         let answer = match request["request"].as_str().unwrap() {
             "myextension" => json!({"extension": "2001"}),
-            "snapshot" => json!({"numcall": 1}),
-            "queryagentstate" => json!({"skillmode": "auto", "talkstate": "call"}),
-            "querydeviceinfo" => json!({"associateddevice": "1001"}),
+            "snapshot" => json!({"numcall": calls}),
+            "queryagentstate" if calls > 0 => json!({"skillmode": "auto", "talkstate": "call"}),
+            "queryagentstate" => json!({"skillmode": "null", "talkstate": "idle"}),
+            "querydeviceinfo" => json!({"associateddevice": if calls > 0 { "1001" } else { "" }}),
             "userdata" => json!({"cli": "4155550100", "called": "2001"}),
             _ => json!({}),
         };
@@ -324,9 +337,4 @@ fn a_refused_settings_answer_keeps_the_socket_of_a_call_that_is_up() {
         frame.as_object_mut().unwrap().extend(answer.as_object().unwrap().clone());
         session.handle_frame(Millis(2), connect.id, &frame.to_string());
     }
-    assert_eq!(session.state().calls.len(), 1, "a call is up");
-    let refused = Ok(json!({"result": null, "error": "not in a call center"}));
-    session.handle_crm_answer(Millis(5), CrmRequest::Settings, refused);
-    assert_eq!(socket_orders(&mut session), Vec::<String>::new(), "the call's socket stays");
-    assert!(notice(&session).contains("call center settings"), "{}", notice(&session));
 }

@@ -72,6 +72,8 @@ impl Session {
             self.connection_lost();
         }
         self.settings = None;
+        // No server: no extension it confirmed either.
+        self.extension = None;
     }
 
     /// What to keep of the CRM's settings for a reload (only the newest
