@@ -32,10 +32,10 @@ const LIB: &str = "ctisvr_softphone";
 const CSS: &str = "styles/softphone.css";
 /// The most the bundle (wasm + JS glue, gzip; the CSS is inside the wasm)
 /// may weigh, in KiB: `dist` fails above it, so what was cut stays cut.
-/// A ratchet: set a little above the bundle of the day (197.9 KB on
+/// A ratchet: set a little above the bundle of the day (195.6 KB on
 /// 2026-12-01, rustc 1.95; the margin absorbs another toolchain's few KB)
 /// and lowered with each cut, down to the target.
-const TOTAL_GZIP_BUDGET_KB: f64 = 205.0;
+const TOTAL_GZIP_BUDGET_KB: f64 = 200.0;
 /// Issue 11's target for the same total, in KiB: printed until met, then
 /// the budget.
 const TOTAL_GZIP_TARGET_KB: f64 = 100.0;
