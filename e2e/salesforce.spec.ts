@@ -167,21 +167,32 @@ for (const flavour of FLAVOURS) {
   });
 }
 
-test('a reload connects with the settings Salesforce gave before, and Salesforce\'s new answer wins', async ({ page, request }) => {
-  // The org on 127.0.0.1: the same site as the adapter, so the frame has
-  // sessionStorage (a cross-site frame gets none in this Chromium).
+/** Opens the org on 127.0.0.1 (the same site as the adapter, so the frame
+ *  has sessionStorage; a cross-site frame gets none in this Chromium), with
+ *  getCallCenterSettings held until the test releases it. A first load has
+ *  nothing remembered: it checks no socket opens before Salesforce answers,
+ *  releases the answer and waits until the softphone is connected. */
+async function openSameSiteOrgHoldingSettings(page: Page, request: APIRequestContext, flavour: Flavour) {
   const org = `http://127.0.0.1:${new URL(orgOrigin()).port}`;
-  const query = new URLSearchParams({ flavour: 'classic', ext: EXT, adapter: ADAPTER, wsA: WS_A, wsB: WS_B, holdSettings: '1' });
+  const query = new URLSearchParams({ flavour, ext: EXT, adapter: ADAPTER, wsA: WS_A, wsB: WS_B, holdSettings: '1' });
   await page.goto(`${org}/host.html?${query}`);
-  const phone = page.frameLocator('#softphone').locator('ctisvr-softphone');
-  const status = phone.getByRole('status', { name: 'Connection' });
-  // A first load has nothing remembered: no socket before Salesforce answers.
+  const status = page.frameLocator('#softphone').locator('ctisvr-softphone').getByRole('status', { name: 'Connection' });
+  await expectNoSocketWhileSettingsWait(page, request);
+  await page.evaluate(() => (window as any).__releaseSettings());
+  await expect(status).toContainText('Connected to A');
+  await expect(status).toContainText(`Ext ${EXT}`);
+  return page.frameLocator('#softphone').locator('ctisvr-softphone');
+}
+
+async function expectNoSocketWhileSettingsWait(page: Page, request: APIRequestContext) {
   await expect.poll(() => page.evaluate(() => (window as any).__heldSettings)).toBe(1);
   await page.waitForTimeout(300);
-  expect(await mockLog(request)).toEqual([]);
-  await page.evaluate(() => (window as any).__releaseSettings());
-  await expect(status).toContainText(`Connected to A`);
-  await expect(status).toContainText(`Ext ${EXT}`);
+  expect((await mockLog(request)).filter((c) => c.open)).toEqual([]);
+}
+
+test('a reload connects with the settings Salesforce gave before, and Salesforce\'s new answer wins', async ({ page, request }) => {
+  const phone = await openSameSiteOrgHoldingSettings(page, request, 'classic');
+  const status = phone.getByRole('status', { name: 'Connection' });
 
   // Reloaded: connected and ready while getCallCenterSettings still waits.
   await page.reload();
@@ -202,15 +213,10 @@ test('a reload connects with the settings Salesforce gave before, and Salesforce
 });
 
 test('when Salesforce refuses the settings a reload connected with, the softphone leaves the server and says why', async ({ page, request }) => {
-  const org = `http://127.0.0.1:${new URL(orgOrigin()).port}`;
-  const query = new URLSearchParams({ flavour: 'lightning', ext: EXT, adapter: ADAPTER, wsA: WS_A, wsB: WS_B, holdSettings: '1' });
-  await page.goto(`${org}/host.html?${query}`);
-  const phone = page.frameLocator('#softphone').locator('ctisvr-softphone');
-  await expect.poll(() => page.evaluate(() => (window as any).__heldSettings)).toBe(1);
-  await page.evaluate(() => (window as any).__releaseSettings());
-  await expect(phone.getByRole('status', { name: 'Connection' })).toContainText(`Ext ${EXT}`);
+  const phone = await openSameSiteOrgHoldingSettings(page, request, 'lightning');
+  const status = phone.getByRole('status', { name: 'Connection' });
   await page.reload();
-  await expect(phone.getByRole('status', { name: 'Connection' })).toContainText(`Ext ${EXT}`);
+  await expect(status).toContainText(`Ext ${EXT}`);
   // The agent was taken out of the call center meanwhile; no call is up.
   await page.evaluate(() => {
     (window as any).__settingsRefusal = 'The user is not assigned to a call center';
@@ -218,12 +224,11 @@ test('when Salesforce refuses the settings a reload connected with, the softphon
   });
   await expect(phone.getByRole('alert').first()).toContainText('The user is not assigned to a call center');
   await expect.poll(async () => (await mockLog(request)).filter((c) => c.open)).toEqual([]);
-  await expect(phone.getByRole('status', { name: 'Connection' })).not.toContainText('Connected');
+  await expect(status).toContainText('Not configured');
+  await expect(status).not.toContainText(`Ext ${EXT}`);
   // The next reload remembers nothing: it waits for Salesforce again.
   await page.reload();
-  await expect.poll(() => page.evaluate(() => (window as any).__heldSettings)).toBe(1);
-  await page.waitForTimeout(300);
-  expect((await mockLog(request)).filter((c) => c.open)).toEqual([]);
+  await expectNoSocketWhileSettingsWait(page, request);
 });
 
 test('when the Salesforce library does not load, the adapter says so and runs standalone', async ({ page, request }) => {

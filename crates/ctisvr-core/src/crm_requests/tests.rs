@@ -202,19 +202,32 @@ fn classic_session_with(answer: Value) -> (Session, Option<StorageOrder>) {
     (session, order)
 }
 
+/// What a page remembers of the Classic settings naming `uri_a`.
+fn memo_of(uri_a: &str) -> String {
+    match classic_session_with(classic_answer(uri_a)).1 {
+        Some(StorageOrder::Write(memo)) => memo,
+        other => panic!("the settings are remembered: {other:?}"),
+    }
+}
+
+/// A reloaded Classic page's session, given `memo`.
+fn reloaded_with(memo: &str) -> Session {
+    let mut session = Session::default();
+    session.attach_crm(Crm::Classic);
+    session.resume_crm_settings(Millis(0), memo);
+    session
+}
+
 fn classic_answer(uri_a: &str) -> Value {
     json!({"result": json!({"/ServerInfo/wsURIA": uri_a, "/reqDialingOptions/reqOutsidePrefix": "9"}).to_string()})
 }
 
 #[test]
 fn a_reloaded_page_connects_with_the_remembered_settings_before_the_crm_answers() {
-    let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
-    let Some(StorageOrder::Write(memo)) = order else { panic!("the settings are remembered: {order:?}") };
+    let memo = memo_of("ws://a:9006/");
 
     // The reloaded page: its socket opens before the CRM has answered.
-    let mut reloaded = Session::default();
-    reloaded.attach_crm(Crm::Classic);
-    reloaded.resume_crm_settings(Millis(0), &memo);
+    let mut reloaded = reloaded_with(&memo);
     assert_eq!(socket_orders(&mut reloaded), ["open ws://a:9006/"]);
     assert_eq!(reloaded.poll_crm(), Some(CrmRequest::Settings), "the CRM is asked anyway");
 
@@ -223,9 +236,7 @@ fn a_reloaded_page_connects_with_the_remembered_settings_before_the_crm_answers(
     assert_eq!(socket_orders(&mut reloaded), Vec::<String>::new());
 
     // Other settings (the admin moved the server): they win, on a new socket.
-    let mut moved = Session::default();
-    moved.attach_crm(Crm::Classic);
-    moved.resume_crm_settings(Millis(0), &memo);
+    let mut moved = reloaded_with(&memo);
     assert_eq!(socket_orders(&mut moved), ["open ws://a:9006/"]);
     moved.handle_crm_answer(Millis(5), CrmRequest::Settings, Ok(classic_answer("ws://c:9006/")));
     let orders = socket_orders(&mut moved);
@@ -254,11 +265,7 @@ fn remembered_settings_of_another_crm_or_unreadable_ones_wait_for_the_crm() {
 
 #[test]
 fn a_refused_settings_answer_forgets_them_and_closes_the_socket_when_no_call_is_up() {
-    let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
-    let Some(StorageOrder::Write(memo)) = order else { panic!("remembered: {order:?}") };
-    let mut session = Session::default();
-    session.attach_crm(Crm::Classic);
-    session.resume_crm_settings(Millis(0), &memo);
+    let mut session = reloaded_with(&memo_of("ws://a:9006/"));
     answer_start_up(&mut session, 0);
     assert_eq!(session.state().extension.as_deref(), Some("2001"));
     let refused = Ok(json!({"result": null, "error": "not in a call center"}));
@@ -274,11 +281,7 @@ fn a_refused_settings_answer_forgets_them_and_closes_the_socket_when_no_call_is_
 
 #[test]
 fn a_memo_names_no_tab_channel_until_the_crm_confirms_it() {
-    let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
-    let Some(StorageOrder::Write(memo)) = order else { panic!("remembered: {order:?}") };
-    let mut session = Session::default();
-    session.attach_crm(Crm::Classic);
-    session.resume_crm_settings(Millis(0), &memo);
+    let mut session = reloaded_with(&memo_of("ws://a:9006/"));
     assert_eq!(session.tab_channel(), None, "not before the CRM confirms the server");
     assert_eq!(session.call_storage_key().as_deref(), Some("ctisvr-softphone:calls:ws://a:9006/"));
     session.handle_crm_answer(Millis(5), CrmRequest::Settings, Ok(classic_answer("ws://c:9006/")));
@@ -288,8 +291,7 @@ fn a_memo_names_no_tab_channel_until_the_crm_confirms_it() {
 
 #[test]
 fn a_memo_given_after_the_crm_answered_is_ignored() {
-    let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
-    let Some(StorageOrder::Write(memo)) = order else { panic!("remembered: {order:?}") };
+    let memo = memo_of("ws://a:9006/");
     let mut session = Session::default();
     session.attach_crm(Crm::Classic);
     let refused = Ok(json!({"result": null, "error": "not in a call center"}));
@@ -302,11 +304,7 @@ fn a_memo_given_after_the_crm_answered_is_ignored() {
 
 #[test]
 fn a_refused_settings_answer_keeps_the_socket_of_a_call_that_is_up() {
-    let (_, order) = classic_session_with(classic_answer("ws://a:9006/"));
-    let Some(StorageOrder::Write(memo)) = order else { panic!("remembered: {order:?}") };
-    let mut session = Session::default();
-    session.attach_crm(Crm::Classic);
-    session.resume_crm_settings(Millis(0), &memo);
+    let mut session = reloaded_with(&memo_of("ws://a:9006/"));
     answer_start_up(&mut session, 1);
     assert_eq!(session.state().calls.len(), 1, "a call is up");
     let refused = Ok(json!({"result": null, "error": "not in a call center"}));
