@@ -85,9 +85,15 @@ impl Crm {
     /// The settings in a `getCallCenterSettings` response: Lightning's
     /// `returnValue` object, Classic's `result` JSON text.
     pub fn settings(self, response: &Value) -> Result<Settings, SettingsError> {
+        Settings::from_lightning(&self.settings_items(response)?)
+    }
+
+    /// The call center items of a `getCallCenterSettings` response, as a
+    /// JSON value: Lightning's `returnValue`, Classic's `result` text parsed.
+    pub fn settings_items(self, response: &Value) -> Result<Value, SettingsError> {
         match self.read_response(response).map_err(SettingsError::Crm)? {
-            Value::String(text) => Settings::from_classic(&text),
-            value => Settings::from_lightning(&value),
+            Value::String(text) => serde_json::from_str(&text).map_err(|e| SettingsError::NotJson(e.to_string())),
+            value => Ok(value),
         }
     }
 

@@ -57,10 +57,7 @@ impl SettingsMemo {
     /// The memo of `crm`'s answer (the callback's argument), or `None` when
     /// its settings do not read (nothing worth remembering).
     pub fn from_answer(crm: Crm, answer: &Value) -> Option<SettingsMemo> {
-        let given = match crm.read_response(answer).ok()? {
-            Value::String(text) => serde_json::from_str(&text).ok()?,
-            value => value,
-        };
+        let given = crm.settings_items(answer).ok()?;
         let given = given.as_object()?;
         // Inserted one by one: collecting into the map would bring a sort
         // into the wasm (2.9 KB) for eleven keys.

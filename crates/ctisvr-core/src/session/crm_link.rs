@@ -108,7 +108,8 @@ impl Session {
         };
         match read_answer(crm, request, response) {
             CrmAnswer::Settings(settings) => {
-                let memo = answer.and_then(|answer| SettingsMemo::from_answer(crm, &answer));
+                let memo =
+                    answer.filter(|_| settings.is_ok()).and_then(|answer| SettingsMemo::from_answer(crm, &answer));
                 self.settings_storage = Some(match memo {
                     Some(memo) => StorageOrder::Write(memo.to_text()),
                     None => StorageOrder::Remove,
