@@ -6,6 +6,12 @@
 // asserted. Run with `cargo xtask bench`, which copies the reference client
 // to dist/reference/ so the mock serves it from our adapter's origin.
 //
+// A third client, the best case (bench/reference/best.js), does the
+// start-up issue 11 asks for in plain JavaScript and nothing else: 2 round
+// trips cold, and after a reload the remembered socket opened before
+// Salesforce's library loads, 1 round trip. Its ratio to the reference is
+// the floor of what any client can reach in this host and network.
+//
 // Two hosts: the org on 127.0.0.1 (another port: same site as the adapter,
 // so the frame has its sessionStorage, as a Visualforce-hosted adapter or a
 // CRM embedding the element has), and the org on *.localhost (cross-site:
@@ -27,6 +33,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const CLIENTS = {
   ours: ADAPTER,
   reference: ADAPTER.replace(/index\.html$/, 'reference/index.html'),
+  best: ADAPTER.replace(/index\.html$/, 'reference/best.html'),
 };
 type Client = keyof typeof CLIENTS;
 type Sample = {
@@ -124,10 +131,11 @@ test('side by side: our adapter page and a plain-JavaScript client, 0 and 50 ms 
     }
   }
   for (const { host, origin, delayMs } of RUNS_OF) {
-    const samples: Record<Client, Sample[]> = { ours: [], reference: [] };
+    const samples: Record<Client, Sample[]> = { ours: [], reference: [], best: [] };
+    const clients = Object.keys(CLIENTS) as Client[];
     for (let i = 0; i < RUNS; i++) {
-      // Alternate who goes first, so neither always follows the other.
-      const order: Client[] = i % 2 === 0 ? ['ours', 'reference'] : ['reference', 'ours'];
+      // Rotate who goes first, so none always follows another.
+      const order = clients.map((_, k) => clients[(i + k) % clients.length]);
       for (const client of order) {
         const page = await context.newPage(); // a new tab: empty sessionStorage
         samples[client].push(await sample(page, request, origin(), client, delayMs));
@@ -136,7 +144,8 @@ test('side by side: our adapter page and a plain-JavaScript client, 0 and 50 ms 
     }
     for (const phase of ['cold', 'reload'] as const) {
       const inFrame = phase === 'cold' ? 'coldInFrame' : 'reloadInFrame';
-      const ratio = (key: keyof Sample) => (median(samples.ours.map((s) => s[key])) / median(samples.reference.map((s) => s[key]))).toFixed(2);
+      const ratio = (key: keyof Sample, client: Client = 'ours') =>
+        (median(samples[client].map((s) => s[key])) / median(samples.reference.map((s) => s[key]))).toFixed(2);
       const target = delayMs === 50 && host.startsWith('same') ? ` (target ≤ ${phase === 'cold' ? '0.7' : '0.5'})` : '';
       console.log(
         `BENCH side by side, ${host}, ${delayMs} ms per request, ${phase === 'cold' ? 'new tab' : 'reload'} to ready: ` +
@@ -144,13 +153,18 @@ test('side by side: our adapter page and a plain-JavaScript client, 0 and 50 ms 
           `ratio ${ratio(phase)}${target}; from the adapter frame's navigation: ours ${spread(samples.ours.map((s) => s[inFrame]))}, ` +
           `reference ${spread(samples.reference.map((s) => s[inFrame]))}, ratio ${ratio(inFrame)}`,
       );
+      console.log(
+        `BENCH best case (bench/reference/best.js), ${host}, ${delayMs} ms per request, ${phase === 'cold' ? 'new tab' : 'reload'} to ready: ` +
+          `${spread(samples.best.map((s) => s[phase]))}, ratio to the reference ${ratio(phase, 'best')}; ` +
+          `from the adapter frame's navigation: ${spread(samples.best.map((s) => s[inFrame]))}, ratio ${ratio(inFrame, 'best')}`,
+      );
     }
     if (delayMs > 0) {
       const trips = (client: Client, phase: 'coldTrips' | 'reloadTrips') => median(samples[client].map((s) => s[phase]));
       console.log(
         `BENCH round trips in the mock's log, ${host}, ${delayMs} ms per request: ours ${trips('ours', 'coldTrips')} cold, ` +
           `${trips('ours', 'reloadTrips')} after a reload; reference ${trips('reference', 'coldTrips')} cold, ` +
-          `${trips('reference', 'reloadTrips')} after a reload`,
+          `${trips('reference', 'reloadTrips')} after a reload; best case ${trips('best', 'coldTrips')} cold, ${trips('best', 'reloadTrips')} after a reload`,
       );
     }
   }
