@@ -46,6 +46,7 @@ pub mod crm;
 pub mod crm_requests;
 pub mod dial_refusal;
 pub mod dialing;
+pub mod element_api;
 pub mod notice;
 pub mod numbers;
 pub mod problem;

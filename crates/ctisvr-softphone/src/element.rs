@@ -14,8 +14,8 @@
 
 use crate::crm;
 use crate::driver::Driver;
-use crate::script_api;
 use crate::view::Softphone;
+use ctisvr_core::element_api;
 use ctisvr_core::settings::attributes;
 use ctisvr_core::{Settings, State};
 use leptos::mount::mount_to;
@@ -26,7 +26,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
 /// The tag name.
-pub const TAG: &str = "ctisvr-softphone";
+pub const TAG: &str = element_api::TAG;
 
 /// The element's stylesheet (`styles/softphone.css`, minified by `build.rs`),
 /// injected into each shadow root.
@@ -36,38 +36,36 @@ const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/softphone.css"));
 const INSTANCE_KEY: &str = "__ctisvrInstance";
 
 #[wasm_bindgen(inline_js = r#"
-export function define_element(tag, observed, connected, disconnected, changed, command) {
+export function define_element(tag, observed, methods, connected, disconnected, changed, command) {
   if (customElements.get(tag)) return;
-  // Runs a call command in Rust; a refusal comes back as text and is thrown.
-  const run = (element, name, argument) => {
-    const refusal = command(element, name, argument === undefined || argument === null ? undefined : String(argument));
-    if (refusal) throw new Error(refusal);
-  };
-  customElements.define(tag, class extends HTMLElement {
+  class CtisvrSoftphoneElement extends HTMLElement {
     static get observedAttributes() { return observed; }
     connectedCallback() { connected(this); }
     disconnectedCallback() { disconnected(this); }
     attributeChangedCallback(name, oldValue, newValue) {
       if (oldValue !== newValue) changed(this);
     }
-    dial(number) { run(this, "dial", number); }
-    answer() { run(this, "answer"); }
-    hangup() { run(this, "hangup"); }
-    hold() { run(this, "hold"); }
-    retrieve() { run(this, "retrieve"); }
-    consult(number) { run(this, "consult", number); }
-    transfer(number) { run(this, "transfer", number); }
-    conference(number) { run(this, "conference", number); }
-    reconnect() { run(this, "reconnect"); }
-    dropParty(number) { run(this, "dropParty", number); }
-    sendDtmf(digits) { run(this, "sendDtmf", digits); }
-  });
+  }
+  // The script API (the core's element_api::methods::NAMES): each method runs a
+  // call command in Rust; a refusal comes back as text and is thrown.
+  for (const name of methods) {
+    Object.defineProperty(CtisvrSoftphoneElement.prototype, name, {
+      value: function (argument) {
+        const refusal = command(this, name, argument === undefined || argument === null ? undefined : String(argument));
+        if (refusal) throw new Error(refusal);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+  customElements.define(tag, CtisvrSoftphoneElement);
 }
 "#)]
 extern "C" {
     fn define_element(
         tag: &str,
         observed: js_sys::Array,
+        methods: js_sys::Array,
         connected: &Closure<dyn Fn(HtmlElement)>,
         disconnected: &Closure<dyn Fn(HtmlElement)>,
         changed: &Closure<dyn Fn(HtmlElement)>,
@@ -92,11 +90,12 @@ thread_local! {
 /// Registers `<ctisvr-softphone>` (once; later calls do nothing).
 pub fn register() {
     let observed: js_sys::Array = attributes::ALL.iter().map(|name| JsValue::from_str(name)).collect();
+    let methods: js_sys::Array = element_api::methods::NAMES.iter().map(|name| JsValue::from_str(name)).collect();
     let connected = Closure::<dyn Fn(HtmlElement)>::new(connected);
     let disconnected = Closure::<dyn Fn(HtmlElement)>::new(disconnected);
     let changed = Closure::<dyn Fn(HtmlElement)>::new(attributes_changed);
     let command = Closure::<dyn Fn(HtmlElement, String, Option<String>) -> Option<String>>::new(script_command);
-    define_element(TAG, observed, &connected, &disconnected, &changed, &command);
+    define_element(TAG, observed, methods, &connected, &disconnected, &changed, &command);
     // The class keeps calling these for the page's lifetime.
     connected.forget();
     disconnected.forget();
@@ -181,7 +180,7 @@ fn attributes_changed(host: HtmlElement) {
 /// A method of the element's script API (`el.dial("2002")`): returns the
 /// reason when the softphone refuses it (the element shows it too).
 fn script_command(host: HtmlElement, name: String, argument: Option<String>) -> Option<String> {
-    let Some(command) = script_api::command(&name, argument) else {
+    let Some(command) = element_api::command(&name, argument) else {
         return Some(format!("{TAG} has no method {name}"));
     };
     match driver_of(&host) {

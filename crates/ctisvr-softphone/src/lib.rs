@@ -21,7 +21,6 @@ pub mod dom_events;
 pub mod driver;
 pub mod element;
 pub mod js;
-pub mod script_api;
 pub mod socket;
 pub mod storage_slot;
 pub mod tab_locks;

@@ -166,3 +166,33 @@ async fn notices_are_dispatched_as_composed_dom_events() {
     element.remove();
     settle(10).await;
 }
+
+#[wasm_bindgen_test]
+async fn every_documented_css_part_is_in_the_shadow_root() {
+    let element = add_element(&[("ws-uri-a", DEAD)]);
+    settle(10).await;
+    let parts = root(&element).query_selector_all("[part]").unwrap();
+    let found: Vec<String> =
+        (0..parts.length()).filter_map(|i| parts.item(i)?.dyn_into::<Element>().ok()?.get_attribute("part")).collect();
+    for part in ctisvr_core::element_api::CSS_PARTS {
+        assert_eq!(found.iter().filter(|p| *p == part.name).count(), 1, "part {} in {found:?}", part.name);
+    }
+    assert_eq!(found.len(), ctisvr_core::element_api::CSS_PARTS.len(), "undocumented parts in {found:?}");
+    element.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_element_has_every_documented_method_and_each_says_why_it_refuses() {
+    let element = add_element(&[("ws-uri-a", DEAD)]);
+    settle(10).await;
+    for method in ctisvr_core::element_api::METHODS {
+        let function = js_sys::Reflect::get(&element, &method.name.into()).unwrap();
+        let function: js_sys::Function =
+            function.dyn_into().unwrap_or_else(|_| panic!("{} is not a method", method.name));
+        // Not connected: every call command is refused with a reason.
+        let error = function.call1(&element, &"2002".into()).expect_err(method.name);
+        let message = js_sys::Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap_or_default();
+        assert!(!message.is_empty(), "{} threw without a reason", method.name);
+    }
+    element.remove();
+}

@@ -47,6 +47,7 @@ pub fn run(mock_args: &[String]) -> Result<()> {
         Ok(()) => {
             println!();
             println!("Open http://{http}/demo.html");
+            println!("(a CRM page that is not Salesforce: http://{http}/crm-example.html)");
             println!("Log in as agent 1001, password 1234 on extension 2001; agent 1002 on 2002.");
             println!("Press Ctrl-C to stop.");
             println!();

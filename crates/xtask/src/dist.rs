@@ -8,7 +8,10 @@
 //!    the `_bg.wasm`, in place (never Debian's binaryen: its output crashes at
 //!    start)
 //! 4. `site/` copied into `dist/` recursively (pages import `./pkg/…`)
-//! 5. sizes, raw and gzip, of the wasm and the JS glue, and their total
+//! 5. the npm package in `dist/npm/` (`npm_package.rs`): the element's
+//!    entry module, the wasm, its TypeScript declarations and Custom
+//!    Elements Manifest (from ctisvr-core's `element_api`)
+//! 6. sizes, raw and gzip, of the wasm and the JS glue, and their total
 //!    against the budget (enforced: `dist` fails over it) and the 100 KB
 //!    gzip target of issue 11 (printed); the stylesheet is compiled into
 //!    the wasm, so its bytes are counted there
@@ -132,6 +135,9 @@ pub fn run() -> Result<()> {
     let copied = copy_dir(&site, &dist)?;
     println!("copied {copied} file(s) from site/");
     preload_snippets(&dist, &pkg)?;
+
+    println!("== dist: the npm package");
+    crate::npm_package::write(&dist)?;
 
     report_sizes(&wasm, &pkg)
 }

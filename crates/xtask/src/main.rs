@@ -1,7 +1,8 @@
 //! Build and test orchestration for the `<ctisvr-softphone>` workspace.
 //!
 //! Run as `cargo xtask <command>` (alias in `.cargo/config.toml`). Standard
-//! library only. Every external command is echoed before it runs; errors are
+//! library, plus ctisvr-core and serde_json for the element's API (the npm
+//! package's declarations and manifest). Every external command is echoed before it runs; errors are
 //! printed as one readable message and the exit status is non-zero.
 //!
 //! - [`setup`]: install what is missing (wasm target, wasm-bindgen-cli,
@@ -16,8 +17,11 @@ mod bench;
 mod cmd;
 #[cfg(test)]
 mod css_minify_tests;
+mod custom_elements;
+mod declarations;
 mod demo;
 mod dist;
+mod npm_package;
 mod package;
 mod setup;
 mod test;

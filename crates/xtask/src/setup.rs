@@ -9,7 +9,7 @@
 //!    `wasm-bindgen-test-runner`, which cargo uses to run the wasm tests;
 //! 3. Debian `chromium` and `chromium-driver` (headless browser for the wasm
 //!    tests and Playwright; Playwright's own browser download is never used);
-//! 4. `npm ci` (Playwright and npm `binaryen`, whose wasm-opt 132 we use:
+//! 4. `npm ci` (Playwright, TypeScript and npm `binaryen`, whose wasm-opt 132 we use:
 //!    Debian's binaryen produces a bundle that crashes at start).
 //!
 //! Node.js and npm themselves are not installed: setup fails clearly without them.
@@ -253,9 +253,8 @@ fn npm_packages() -> Result<()> {
         Some(format!("{} is missing", rel(&marker)))
     } else if mtime(&lock)? > mtime(&marker)? {
         Some("package-lock.json is newer than node_modules".to_string())
-    } else if !root.join("node_modules/.bin/wasm-opt").is_file() || !root.join("node_modules/.bin/playwright").is_file()
-    {
-        Some("node_modules lacks wasm-opt or playwright".to_string())
+    } else if ["wasm-opt", "playwright", "tsc"].iter().any(|bin| !root.join("node_modules/.bin").join(bin).is_file()) {
+        Some("node_modules lacks wasm-opt, playwright or tsc".to_string())
     } else {
         None
     };
@@ -265,7 +264,7 @@ fn npm_packages() -> Result<()> {
             Ok(())
         }
         Some(why) => {
-            installing(format!("npm packages: @playwright/test, binaryen (npm ci; {why})"));
+            installing(format!("npm packages: @playwright/test, typescript, binaryen (npm ci; {why})"));
             Cmd::new("npm").arg("ci").run()
         }
     }

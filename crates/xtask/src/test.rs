@@ -7,6 +7,7 @@
 //! | lint    | `cargo fmt --check`; `cargo clippy -D warnings` on the native crates and on the element for wasm32 (the crates deny unwrap/expect/indexing/panic outside tests) |
 //! | wasm    | `cargo test -p ctisvr-softphone --target wasm32-unknown-unknown` in headless Chromium (`CHROMEDRIVER=/usr/bin/chromedriver`, runner from `.cargo/config.toml`) |
 //! | dist    | `cargo xtask dist`                                                |
+//! | types   | `tsc -p e2e/types`: a page's TypeScript against the package's `.d.ts` |
 //! | package | the Salesforce package from that `dist/` (`package::assemble`), validated |
 //! | mock    | `cargo build -p ctisvr-mock` (Playwright's `webServer` starts the binary) |
 //! | e2e     | `node_modules/.bin/playwright test` (`CI` passes through)          |
@@ -28,6 +29,7 @@ const STAGES: &[Stage] = &[
     ("lint", lint),
     ("wasm", wasm),
     ("dist", dist::run),
+    ("types", types),
     ("package", package::assemble),
     ("mock", demo::build_mock),
     ("e2e", e2e),
@@ -49,6 +51,10 @@ fn lint() -> Result<()> {
 
 fn wasm() -> Result<()> {
     cargo().args(["test", "-p", "ctisvr-softphone", "--target", WASM_TARGET]).env("CHROMEDRIVER", CHROMEDRIVER).run()
+}
+
+fn types() -> Result<()> {
+    Cmd::new(root().join("node_modules/.bin/tsc").as_os_str()).arg("-p").arg(root().join("e2e/types")).run()
 }
 
 fn e2e() -> Result<()> {

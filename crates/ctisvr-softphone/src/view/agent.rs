@@ -1,6 +1,7 @@
 //! Agent login/logout and work modes (Auto, Manual, ACW, AUX + reason code).
 
 use ctisvr_core::agent::AgentAction;
+use ctisvr_core::element_api::styling;
 use ctisvr_core::wire::{Password, ReasonCode, WorkMode};
 use ctisvr_core::{AgentCommand, Command, State};
 use leptos::prelude::*;
@@ -56,7 +57,7 @@ pub fn AgentPanel(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -
     };
 
     view! {
-        <form class="agent" on:submit=login>
+        <form class="agent" part=styling::PART_AGENT on:submit=login>
             <div class="row">
                 <label class="field">
                     <span>"Agent ID"</span>

@@ -6,6 +6,7 @@
 
 use super::ticking_clock;
 use crate::clock::now;
+use ctisvr_core::element_api::styling;
 use ctisvr_core::{Call, CallCommand, CallState, Command, State};
 use leptos::prelude::*;
 
@@ -16,7 +17,7 @@ pub fn CallsPanel(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -
     let dialled = move || state.with(|s| s.current_call().map(|c| c.dialled.clone()).unwrap_or_default());
     let calls = move || state.with(|s| s.calls.clone());
     view! {
-        <section class="calls" aria-label="Calls">
+        <section class="calls" part=styling::PART_CALLS aria-label="Calls">
             <ul class="call-list">
                 {move || {
                     let calls = calls();

@@ -2,6 +2,7 @@
 //! enabled exactly when the core allows its action; the keypad sends DTMF on
 //! a connected call and otherwise types into the number field.
 
+use ctisvr_core::element_api::styling;
 use ctisvr_core::{CallAction, CallCommand, Command, State};
 use leptos::prelude::*;
 
@@ -49,7 +50,7 @@ pub fn Dialer(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> im
     };
 
     view! {
-        <form class="dialer" on:submit=dial>
+        <form class="dialer" part=styling::PART_DIALER on:submit=dial>
             <div class="row">
                 <label class="field number">
                     <span>"Number"</span>
@@ -87,7 +88,7 @@ pub fn Dialer(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> im
                     "Keypad"
                 </button>
             </div>
-            <div class="keypad-grid" role="group" aria-label="Keypad" hidden=move || !keypad_open.get()>
+            <div class="keypad-grid" part=styling::PART_KEYPAD role="group" aria-label="Keypad" hidden=move || !keypad_open.get()>
                 {KEYS
                     .into_iter()
                     .map(|key| {

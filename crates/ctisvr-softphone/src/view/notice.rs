@@ -1,5 +1,6 @@
 //! The message area: errors and information from the core, never `alert()`.
 
+use ctisvr_core::element_api::styling;
 use ctisvr_core::{Command, NoticeLevel, State};
 use leptos::prelude::*;
 
@@ -14,6 +15,7 @@ pub fn NoticeBar(on_command: UnsyncCallback<Command>, state: RwSignal<State>) ->
                     Some(NoticeLevel::Info) => "notice info",
                     _ => "notice error",
                 }
+                part=styling::PART_NOTICE
                 role="alert"
                 hidden=move || notice().is_none()
             >

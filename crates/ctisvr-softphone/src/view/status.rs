@@ -4,6 +4,7 @@
 
 use super::ticking_clock;
 use crate::clock::now;
+use ctisvr_core::element_api::styling;
 use ctisvr_core::{Command, ConnectionStatus, State};
 use leptos::prelude::*;
 
@@ -21,7 +22,7 @@ pub fn StatusBar(on_command: UnsyncCallback<Command>, state: RwSignal<State>) ->
     let uri = move || state.with(|s| s.connection.uri().map(ToString::to_string).unwrap_or_default());
     let extension = move || state.with(State::extension_label);
     view! {
-        <header class=level role="status" aria-label="Connection">
+        <header class=level part=styling::PART_STATUS role="status" aria-label="Connection">
             <span class="dot" aria-hidden="true"></span>
             <span class="connection" title=uri>{connection}</span>
             <button type="button" class="retry" hidden=move || !waiting() on:click=retry>
