@@ -66,10 +66,16 @@ function measure(page: Page, host = 'ctisvr-softphone'): Promise<Layout> {
     const past = (r: DOMRect) => r.width > 0 && (r.right > box.right + 0.5 || r.left < box.left - 0.5);
     const outside: string[] = [];
     const clipped: string[] = [];
+    // A live region kept out of sight: 1 px or less, content clipped away.
+    const srOnly = (el: Element | null) => {
+      const r = el?.getBoundingClientRect();
+      return !!r && r.width <= 1 && r.height <= 1 && getComputedStyle(el as Element).overflow === 'hidden';
+    };
     for (const el of root.querySelectorAll('*')) {
       if (el.tagName === 'STYLE') continue;
       const rect = el.getBoundingClientRect();
       if (rect.width === 0 && rect.height === 0) continue; // not rendered
+      if (srOnly(el)) continue; // read out to screen readers, never shown
       if (past(rect)) outside.push(`${name(el)} [${Math.round(rect.left)}, ${Math.round(rect.right)}]`);
       // Form fields scroll their own value; anything else wider inside than outside hides text.
       const field = el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLOptionElement;
@@ -81,7 +87,7 @@ function measure(page: Page, host = 'ctisvr-softphone'): Promise<Layout> {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const text = node.textContent?.trim();
-      if (!text) continue;
+      if (!text || srOnly(node.parentElement)) continue;
       const range = document.createRange();
       range.selectNodeContents(node);
       const lines = [...range.getClientRects()].filter((r) => r.width > 0);

@@ -1,7 +1,7 @@
 //! The snapshot the view renders: everything the agent sees, nothing secret.
 
 use crate::agent::{AgentAction, AgentStatus};
-use crate::calls::{self, Call, CallAction, CallId};
+use crate::calls::{self, Call, CallAction, CallId, CallState};
 use crate::connection::ConnectionStatus;
 use crate::notice::Notice;
 
@@ -67,6 +67,21 @@ impl State {
         self.calls.first()
     }
 
+    /// What a screen reader announces at once (the view's assertive live
+    /// region): "Incoming call from 4155550100" while an inbound call rings,
+    /// else nothing. Connection, agent state and notices have their own
+    /// (polite) regions.
+    pub fn announcement(&self) -> String {
+        self.calls
+            .iter()
+            .find(|call| call.state == CallState::RingingIn)
+            .map(|call| match call.caller.trim() {
+                caller if call.withheld || caller.is_empty() => "Incoming call from an unknown caller".to_owned(),
+                caller => format!("Incoming call from {caller}"),
+            })
+            .unwrap_or_default()
+    }
+
     /// The password field must be filled: to log in, or because `setstate`
     /// re-sends the password and this page does not know it (after a reload).
     pub fn password_needed(&self) -> bool {
@@ -75,5 +90,47 @@ impl State {
             AgentStatus::LoggedIn { .. } => !self.password_known,
             AgentStatus::Unknown => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calls::Direction;
+    use crate::time::Millis;
+
+    fn call(id: CallId, state: CallState, caller: &str, withheld: bool) -> Call {
+        Call {
+            id,
+            state,
+            direction: Direction::Inbound,
+            calling: caller.into(),
+            called: "2001".into(),
+            caller: caller.into(),
+            withheld,
+            dialled: String::new(),
+            parties: vec![caller.into()],
+            consultation: false,
+            conference: false,
+            started_at: Millis(0),
+            connected_at: None,
+            extension: None,
+        }
+    }
+
+    #[test]
+    fn a_ringing_inbound_call_is_announced_with_its_caller_and_nothing_else_is() {
+        let mut state = State::default();
+        assert_eq!(state.announcement(), "");
+        state.calls = vec![call(1, CallState::Connected, "4155550100", false)];
+        assert_eq!(state.announcement(), "");
+        state.calls.push(call(2, CallState::RingingIn, "4155550188", false));
+        assert_eq!(state.announcement(), "Incoming call from 4155550188");
+        for (caller, withheld) in [("anonymous", true), ("", false), ("  ", false)] {
+            state.calls = vec![call(3, CallState::RingingIn, caller, withheld)];
+            assert_eq!(state.announcement(), "Incoming call from an unknown caller", "{caller:?}");
+        }
+        state.calls = vec![call(4, CallState::RingingOut, "4155550100", false)];
+        assert_eq!(state.announcement(), "");
     }
 }

@@ -47,7 +47,14 @@ pub fn manifest() -> Value {
     let parts: Vec<Value> = CSS_PARTS.iter().map(|p| json!({ "name": p.name, "description": p.description })).collect();
     let properties: Vec<Value> = CSS_PROPERTIES
         .iter()
-        .map(|p| json!({ "name": p.name, "syntax": p.syntax, "default": p.default, "description": p.description }))
+        .map(|p| {
+            let description = if p.dark == p.default {
+                p.description.to_owned()
+            } else {
+                format!("{} Dark scheme: `{}`.", p.description, p.dark)
+            };
+            json!({ "name": p.name, "syntax": p.syntax, "default": p.default, "description": description })
+        })
         .collect();
     json!({
         "schemaVersion": "2.1.0",
@@ -100,7 +107,7 @@ mod tests {
     }
 
     /// The custom properties the stylesheet defines on `:host`, with their
-    /// first (light) values, are the documented ones.
+    /// light and dark values (`light-dark(light, dark)`), are the documented ones.
     #[test]
     fn the_stylesheet_defines_exactly_the_documented_custom_properties() {
         let Ok(text) = std::fs::read_to_string(crate::cmd::root().join("styles/softphone.css")) else {
@@ -110,15 +117,21 @@ mod tests {
         for (i, piece) in text.split("/*").enumerate() {
             css.push_str(if i == 0 { piece } else { piece.split_once("*/").map_or("", |(_, after)| after) });
         }
-        let mut defined: Vec<(String, String)> = Vec::new();
+        let mut defined: Vec<(String, String, String)> = Vec::new();
         for declaration in css.split([';', '{', '}']) {
             let Some((name, value)) = declaration.trim().split_once(':') else { continue };
-            if name.starts_with("--cti-") && !defined.iter().any(|(n, _)| n == name) {
-                defined.push((name.to_owned(), value.trim().to_owned()));
+            if name.starts_with("--cti-") && !defined.iter().any(|(n, _, _)| n == name) {
+                let value = value.trim();
+                let (light, dark) = value
+                    .strip_prefix("light-dark(")
+                    .and_then(|v| v.strip_suffix(')'))
+                    .and_then(|v| v.split_once(','))
+                    .map_or((value, value), |(light, dark)| (light.trim(), dark.trim()));
+                defined.push((name.to_owned(), light.to_owned(), dark.to_owned()));
             }
         }
-        let documented: Vec<(String, String)> =
-            CSS_PROPERTIES.iter().map(|p| (p.name.to_owned(), p.default.to_owned())).collect();
+        let documented: Vec<(String, String, String)> =
+            CSS_PROPERTIES.iter().map(|p| (p.name.to_owned(), p.default.to_owned(), p.dark.to_owned())).collect();
         assert_eq!(defined, documented);
     }
 }

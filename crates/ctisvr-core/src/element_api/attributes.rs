@@ -16,8 +16,12 @@ pub struct AttributeDoc {
 
 const SWITCH: &str = r#""true" | "false" | "1" | "0" | "yes" | "no" | "on" | "off""#;
 
-/// Every attribute, in the order of [`names::SETTINGS`], then `crm`.
-pub const ATTRIBUTES: [AttributeDoc; 12] = [
+/// Forces the light or the dark scheme (styles only: the core never reads it).
+pub const COLOR_SCHEME: &str = "color-scheme";
+
+/// Every attribute, in the order of [`names::SETTINGS`], then `crm`, then
+/// [`COLOR_SCHEME`].
+pub const ATTRIBUTES: [AttributeDoc; 13] = [
     AttributeDoc {
         name: names::WS_URI_A,
         type_text: "string",
@@ -90,6 +94,12 @@ pub const ATTRIBUTES: [AttributeDoc; 12] = [
         default: None,
         description: "Forces the CRM bridge. Without it the element uses Salesforce Lightning when `sforce.opencti` is on the page, Classic when `sforce.interaction` is, none otherwise. Read when the element connects; with a CRM the settings come from its call center and the other attributes are ignored.",
     },
+    AttributeDoc {
+        name: COLOR_SCHEME,
+        type_text: r#""light" | "dark""#,
+        default: None,
+        description: "Forces the light or the dark scheme. Without it the element follows the system's preference (`prefers-color-scheme`).",
+    },
 ];
 
 #[cfg(test)]
@@ -100,7 +110,7 @@ mod tests {
     fn every_attribute_the_settings_read_is_documented_once_in_their_order() {
         let documented: Vec<&str> = ATTRIBUTES.iter().map(|a| a.name).collect();
         let mut read: Vec<&str> = names::SETTINGS.to_vec();
-        read.push(names::CRM);
+        read.extend([names::CRM, COLOR_SCHEME]);
         assert_eq!(documented, read);
     }
 

@@ -92,7 +92,7 @@ pub fn AgentPanel(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -
                 <button type="button" on:click=logout disabled=move || !allows(AgentAction::Logout)>
                     "Logout"
                 </button>
-                <span class="agent-state" aria-label="Agent state">
+                <span class="agent-state" role="status" aria-label="Agent state">
                     {move || state.with(|s| s.agent.describe())}
                 </span>
             </div>

@@ -16,8 +16,11 @@ pub fn CallsPanel(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -
     let caller = move || state.with(|s| s.current_call().map(|c| c.caller_shown().to_owned()).unwrap_or_default());
     let dialled = move || state.with(|s| s.current_call().map(|c| c.dialled.clone()).unwrap_or_default());
     let calls = move || state.with(|s| s.calls.clone());
+    let announcement = move || state.with(State::announcement);
     view! {
         <section class="calls" part=styling::PART_CALLS aria-label="Calls">
+            // Read out at once by screen readers; not shown (the list shows it).
+            <p class="announce" aria-live="assertive" aria-atomic="true">{announcement}</p>
             <ul class="call-list">
                 {move || {
                     let calls = calls();
