@@ -13,7 +13,7 @@
 //
 // Without those parameters the page runs standalone, configured from the
 // query (?wsURIA=...&wsURIB=...&outsidePrefix=9&longDistPrefix=1&internationalPrefix=01,
-// and the options requestTimeout, livenessInterval, dialExtension),
+// and the options requestTimeout, livenessInterval, dialExtension, notifyCalls),
 // falling back to the CtiSVR ports of the vendor's sample (9006 for A, 9008
 // for B) on this host. If the library cannot be loaded, the page says why and
 // runs standalone too.
@@ -88,6 +88,7 @@ function configureStandalone() {
     "request-timeout": params.get("requestTimeout"),
     "liveness-interval": params.get("livenessInterval"),
     "dial-extension": params.get("dialExtension"),
+    "notify-calls": params.get("notifyCalls"),
   };
   for (const [name, value] of Object.entries(settings)) {
     if (value) element.setAttribute(name, value);

@@ -181,6 +181,15 @@ impl Call {
         }
     }
 
+    /// Who calls, in words: the number shown, or "Unknown caller" for a
+    /// withheld or blank one.
+    pub fn caller_words(&self) -> &str {
+        match self.caller_shown().trim() {
+            "" => UNKNOWN_CALLER,
+            caller => caller,
+        }
+    }
+
     /// Seconds the call has been connected (or ringing, before that).
     pub fn age_seconds(&self, now: Millis) -> u64 {
         now.since(self.connected_at.unwrap_or(self.started_at)).as_secs()

@@ -38,6 +38,7 @@
 //! words, why the browser refused a socket), [`time`] (the caller's clock).
 
 pub mod agent;
+pub mod attention;
 pub mod call_memory;
 pub mod calls;
 pub mod command;
@@ -63,6 +64,7 @@ pub mod wire;
 pub mod withheld;
 
 pub use agent::{AgentAction, AgentCommand, AgentStatus};
+pub use attention::Attention;
 pub use calls::CallCommand;
 pub use calls::{Call, CallAction, CallChange, CallExtension, CallState, Direction};
 pub use command::{Command, Rejected};

@@ -16,6 +16,7 @@
 //! Then click-to-dial is enabled.
 
 use crate::agent::{AgentCommand, AgentStatus};
+use crate::attention::{Attention, Notified};
 use crate::call_memory::StorageOrder;
 use crate::calls::{CallChange, CallCommand, Calls};
 use crate::command::{Command, Rejected};
@@ -171,6 +172,8 @@ pub struct Session {
     auto_send: AutoSend,
     /// Whether the page is hidden or frozen, and since when.
     away: Away,
+    /// The ringing calls the agent was notified of (see [`crate::attention`]).
+    notified: Notified,
 }
 
 impl Default for Session {
@@ -205,6 +208,7 @@ impl Session {
             remembered_extension: None,
             auto_send: AutoSend::default(),
             away: Away::default(),
+            notified: Notified::default(),
         }
     }
 
@@ -392,6 +396,15 @@ impl Session {
             self.updates.push_back(Update::ConnectionChanged(status.clone()));
         }
         self.updates.pop_front()
+    }
+
+    /// A notification to show or withdraw: an inbound call rings while the
+    /// page is hidden ([`crate::attention`]). Computed from the calls, the
+    /// page and the settings here, so every input that changes one of them
+    /// is covered.
+    pub fn poll_attention(&mut self) -> Option<Attention> {
+        let enabled = self.settings.as_ref().is_none_or(|s| s.options.notify_calls);
+        self.notified.next(self.calls.list(), self.away.hidden(), enabled)
     }
 
     /// What to keep of the live calls for a reload of the page (only the

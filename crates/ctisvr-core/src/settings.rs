@@ -40,6 +40,9 @@ pub struct Options {
     pub withheld_callers: WithheldMarkers,
     /// How a dialled number's extension is sent (`dialExtension`).
     pub dial_extension: DialExtension,
+    /// Notify the agent of a call ringing while the page is hidden
+    /// (`notifyCalls`, default true; see [`crate::attention`]).
+    pub notify_calls: bool,
 }
 
 /// How the extension of a dialled number (`415-555-0100 x123`) is sent, as
@@ -94,6 +97,7 @@ impl Default for Options {
             liveness_interval: None,
             withheld_callers: WithheldMarkers::default(),
             dial_extension: DialExtension::Button,
+            notify_calls: true,
         }
     }
 }
@@ -144,8 +148,9 @@ pub mod keys {
     pub const LIVENESS: &str = "/ctisvrOptions/livenessSeconds";
     pub const WITHHELD_CALLERS: &str = "/ctisvrOptions/withheldCallers";
     pub const DIAL_EXTENSION: &str = "/ctisvrOptions/dialExtension";
+    pub const NOTIFY_CALLS: &str = "/ctisvrOptions/notifyCalls";
     /// Every item the element reads (the call center file must define them all).
-    pub const ALL: [&str; 11] = [
+    pub const ALL: [&str; 12] = [
         WS_URI_A,
         WS_URI_B,
         OUTSIDE_PREFIX,
@@ -157,6 +162,7 @@ pub mod keys {
         LIVENESS,
         WITHHELD_CALLERS,
         DIAL_EXTENSION,
+        NOTIFY_CALLS,
     ];
 }
 
@@ -173,10 +179,11 @@ pub mod attributes {
     pub const LIVENESS: &str = "liveness-interval";
     pub const WITHHELD_CALLERS: &str = "withheld-callers";
     pub const DIAL_EXTENSION: &str = "dial-extension";
+    pub const NOTIFY_CALLS: &str = "notify-calls";
     /// Forces the CRM bridge: `lightning`, `classic` or `none`.
     pub const CRM: &str = "crm";
     /// Every setting attribute, in the order of `keys::ALL`.
-    pub const SETTINGS: [&str; 11] = [
+    pub const SETTINGS: [&str; 12] = [
         WS_URI_A,
         WS_URI_B,
         OUTSIDE_PREFIX,
@@ -188,9 +195,10 @@ pub mod attributes {
         LIVENESS,
         WITHHELD_CALLERS,
         DIAL_EXTENSION,
+        NOTIFY_CALLS,
     ];
     /// Every attribute the element observes.
-    pub const ALL: [&str; 12] = [
+    pub const ALL: [&str; 13] = [
         WS_URI_A,
         WS_URI_B,
         OUTSIDE_PREFIX,
@@ -202,6 +210,7 @@ pub mod attributes {
         LIVENESS,
         WITHHELD_CALLERS,
         DIAL_EXTENSION,
+        NOTIFY_CALLS,
         CRM,
     ];
 }
@@ -246,9 +255,10 @@ impl Settings {
     }
 
     /// `names` are the keys of: URI A, URI B, outside, long distance,
-    /// international, log calls, screen pop, timeout, liveness, withheld callers, dial extension.
-    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 11]) -> Result<Settings, SettingsError> {
-        let [a, b, outside, long_distance, international, log_calls, screen_pop, timeout, liveness, withheld, dial_extension] =
+    /// international, log calls, screen pop, timeout, liveness, withheld
+    /// callers, dial extension, notify calls.
+    fn from_lookup(get: impl Fn(&str) -> Option<String>, names: [&'static str; 12]) -> Result<Settings, SettingsError> {
+        let [a, b, outside, long_distance, international, log_calls, screen_pop, timeout, liveness, withheld, dial_extension, notify_calls] =
             names;
         let read = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let ws_uri_a = read(a).ok_or(SettingsError::MissingPrimary(a))?;
@@ -267,6 +277,7 @@ impl Settings {
                 liveness_interval: read(liveness).and_then(|v| seconds(&v, 3600)),
                 withheld_callers: read(withheld).map_or_else(WithheldMarkers::default, |v| WithheldMarkers::parse(&v)),
                 dial_extension: read(dial_extension).map(|v| DialExtension::parse(&v)).unwrap_or_default(),
+                notify_calls: read(notify_calls).is_none_or(|v| flag(&v)),
             },
         })
     }

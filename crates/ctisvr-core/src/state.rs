@@ -75,8 +75,8 @@ impl State {
         self.calls
             .iter()
             .find(|call| call.state == CallState::RingingIn)
-            .map(|call| match call.caller.trim() {
-                caller if call.withheld || caller.is_empty() => "Incoming call from an unknown caller".to_owned(),
+            .map(|call| match call.caller_words() {
+                calls::UNKNOWN_CALLER => "Incoming call from an unknown caller".to_owned(),
                 caller => format!("Incoming call from {caller}"),
             })
             .unwrap_or_default()

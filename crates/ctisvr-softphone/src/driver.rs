@@ -13,14 +13,15 @@ use crate::clock::now;
 use crate::crm::Bridge;
 use crate::dom_events;
 use crate::js::{get, navigator_online, page_origin, persisted};
+use crate::notifications::Notifier;
 use crate::socket::{Socket, SocketEvent};
 use crate::storage_slot::StorageSlot;
 use crate::tab_locks::TabLocks;
 use crate::tabs::{random_id, TabChannel};
 use ctisvr_core::tabs::PageEvent;
 use ctisvr_core::{
-    Command, ConnId, Crm, CrmRequest, Network, Rejected, Session, SessionOptions, Settings, SettingsError, SocketOrder,
-    State, TransportEvent, Update,
+    Attention, Command, ConnId, Crm, CrmRequest, Network, Rejected, Session, SessionOptions, Settings, SettingsError,
+    SocketOrder, State, TransportEvent, Update,
 };
 use gloo_timers::callback::Timeout;
 use leptos::prelude::{RwSignal, Set, WithUntracked};
@@ -55,6 +56,8 @@ struct Inner {
     locks: RefCell<Option<TabLocks>>,
     /// Where the live calls are kept for a reload, once the settings name the server.
     call_storage: RefCell<Option<StorageSlot>>,
+    /// Notifications of calls ringing while the page is hidden.
+    notifier: RefCell<Notifier>,
     /// The page lifecycle and network listeners (pagehide, pageshow,
     /// visibility, focus, freeze, resume, online, offline) and what they
     /// are registered on.
@@ -94,6 +97,7 @@ impl Driver {
             tabs: RefCell::new(None),
             locks: RefCell::new(None),
             call_storage: RefCell::new(None),
+            notifier: RefCell::new(Notifier::default()),
             lifecycle: RefCell::new(Vec::new()),
         };
         let driver = Driver { inner: Rc::new(inner) };
@@ -300,6 +304,7 @@ impl Driver {
         }
         self.inner.timer.borrow_mut().take();
         self.inner.socket.borrow_mut().take();
+        self.inner.notifier.borrow_mut().clear();
     }
 
     /// Carries out everything the session has queued. Borrows are released
@@ -317,8 +322,9 @@ impl Driver {
         loop {
             // Before any socket opens: the stored calls go to the session first.
             self.open_named();
-            let (updates, requests, storage, settings_storage, orders, frames, deadline, state) = {
+            let (updates, requests, storage, settings_storage, orders, frames, deadline, state, attention) = {
                 let mut session = self.inner.session.borrow_mut();
+                let attention: Vec<Attention> = std::iter::from_fn(|| session.poll_attention()).collect();
                 let updates: Vec<Update> = std::iter::from_fn(|| session.poll_update()).collect();
                 let requests: Vec<CrmRequest> = std::iter::from_fn(|| session.poll_crm()).collect();
                 let storage = session.poll_storage();
@@ -326,8 +332,11 @@ impl Driver {
                 let orders: Vec<SocketOrder> = std::iter::from_fn(|| session.poll_socket()).collect();
                 let frames: Vec<String> = std::iter::from_fn(|| session.poll_transmit()).collect();
                 let deadline = session.poll_timeout();
-                (updates, requests, storage, settings_storage, orders, frames, deadline, session.state())
+                (updates, requests, storage, settings_storage, orders, frames, deadline, session.state(), attention)
             };
+            for order in attention {
+                self.inner.notifier.borrow_mut().carry_out(order, &self.inner.host);
+            }
             for update in &updates {
                 dom_events::dispatch(&self.inner.host, update);
             }

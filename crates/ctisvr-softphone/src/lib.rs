@@ -4,7 +4,8 @@
 //! [`ctisvr_core::Session`]: the WebSocket ([`socket`]), the clock and timers
 //! ([`clock`], [`driver`]), DOM events ([`dom_events`]), the element's
 //! lifecycle ([`element`]), the CRM bridge to Salesforce Open CTI ([`crm`]),
-//! JavaScript plumbing ([`js`]) and the view ([`view`]). Decisions live in
+//! JavaScript plumbing ([`js`]), notifications of calls ringing in a
+//! hidden page ([`notifications`]) and the view ([`view`]). Decisions live in
 //! the core.
 //!
 //! ```html
@@ -21,6 +22,7 @@ pub mod dom_events;
 pub mod driver;
 pub mod element;
 pub mod js;
+pub mod notifications;
 pub mod socket;
 pub mod storage_slot;
 pub mod tab_locks;

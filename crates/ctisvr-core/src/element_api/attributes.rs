@@ -21,7 +21,7 @@ pub const COLOR_SCHEME: &str = "color-scheme";
 
 /// Every attribute, in the order of [`names::SETTINGS`], then `crm`, then
 /// [`COLOR_SCHEME`].
-pub const ATTRIBUTES: [AttributeDoc; 13] = [
+pub const ATTRIBUTES: [AttributeDoc; 14] = [
     AttributeDoc {
         name: names::WS_URI_A,
         type_text: "string",
@@ -87,6 +87,12 @@ pub const ATTRIBUTES: [AttributeDoc; 13] = [
         type_text: r#""button" | "auto" | `auto ${number}`"#,
         default: Some("button"),
         description: "How the extension of a dialled number (`415-555-0100 x123`) is sent as DTMF: a button on the connected call, or by itself 2 s (or N whole seconds, 0-60) after the call is connected.",
+    },
+    AttributeDoc {
+        name: names::NOTIFY_CALLS,
+        type_text: SWITCH,
+        default: Some("true"),
+        description: "Notify the agent of an inbound call that rings while the page is hidden: a system notification with the caller when the page has the Notification permission (clicking it focuses the softphone's Answer button), else a mark on the page's title.",
     },
     AttributeDoc {
         name: names::CRM,

@@ -17,6 +17,11 @@ pub(crate) struct Away {
 }
 
 impl Away {
+    /// The page is hidden (another tab, a minimised window).
+    pub(crate) fn hidden(&self) -> bool {
+        self.hidden
+    }
+
     /// A page event at `now`. Returns true when the page is back (neither
     /// hidden nor frozen) after being away for `long` or longer.
     pub(crate) fn handle(&mut self, now: Millis, event: PageEvent, long: Duration) -> bool {
