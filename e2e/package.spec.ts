@@ -99,3 +99,24 @@ test('installed from the tarball, one script tag defines the element; a CRM hand
   expect(refusal).toMatch(/\w/);
   expect(problems).toEqual([]);
 });
+
+test('a package missing its glue says why: ready rejects and the console tells', async ({ page }) => {
+  const broken = path.join(SCRATCH, 'broken');
+  fs.cpSync(path.join(SCRATCH, 'node_modules/ctisvr-softphone'), broken, { recursive: true });
+  fs.rmSync(path.join(broken, 'pkg/ctisvr_softphone.js'));
+  // A page that has not defined the element yet.
+  fs.writeFileSync(path.join(broken, 'blank.html'), '<!doctype html><title>blank</title><link rel="icon" href="data:,">');
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto('/package-scratch/broken/blank.html');
+  const outcome = await page.evaluate(() =>
+    import('./ctisvr-softphone.js').then(
+      (module) => module.ready.then(() => 'resolved', (error: Error) => `rejected: ${error.message}`),
+      (error: Error) => `import failed: ${error.message}`,
+    ),
+  );
+  expect(outcome).toMatch(/^rejected: /);
+  expect(errors.some((text) => text.startsWith('<ctisvr-softphone> could not start'))).toBe(true);
+});

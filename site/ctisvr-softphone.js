@@ -3,14 +3,21 @@
 //   <script type="module" src=".../ctisvr-softphone.js"></script>
 //   <ctisvr-softphone ws-uri-a="wss://cti.example.com:9006/"></ctisvr-softphone>
 //
-// Importing this module loads the wasm beside it (pkg/) and defines the
-// element; elements already on the page upgrade then. `ready` resolves once
-// it is defined. Loading it twice, or from two copies, defines it once.
-// Pages that want to choose when and from where the wasm loads import
-// `init` from pkg/ctisvr_softphone.js instead (docs/element.md).
-import init from "./pkg/ctisvr_softphone.js";
+// Importing this module loads the wasm and its glue beside it (pkg/) and
+// defines the element; elements already on the page upgrade then. `ready`
+// resolves once it is defined and rejects, with a console error, when it
+// cannot be (glue or wasm missing, a server that does not send the wasm as
+// application/wasm, a Content Security Policy without 'wasm-unsafe-eval').
+// Loading it twice, or from two copies, defines it once. The glue is
+// imported dynamically so that a missing file still reaches `ready`.
 
-export { init };
+const GLUE = "./pkg/ctisvr_softphone.js";
+
+/** Loads the wasm (`options.module_or_path`: where from) and defines the element. */
+export async function init(options) {
+  const { default: initWasm } = await import(GLUE);
+  return initWasm(options);
+}
 
 /** Resolves once <ctisvr-softphone> is defined; rejects with the reason it could not be. */
 export const ready = customElements.get("ctisvr-softphone")
@@ -18,7 +25,7 @@ export const ready = customElements.get("ctisvr-softphone")
   : init().then(
       () => undefined,
       (error) => {
-        // A page without a console listener still sees why the element stays empty.
+        // A page without a rejection handler still sees why the element stays empty.
         console.error(`<ctisvr-softphone> could not start: ${error?.message ?? error}`);
         throw error;
       },

@@ -160,7 +160,7 @@ pub struct Session {
     /// When the server last sent anything (liveness).
     last_heard: Millis,
     /// The connection status the edge was last told about.
-    reported_connection: ConnectionStatus,
+    reported_connection: Option<ConnectionStatus>,
     /// The message bar.
     notices: NoticeBar,
     /// The page the edge runs in, to explain refused sockets.
@@ -202,7 +202,7 @@ impl Session {
             calls: Calls::default(),
             crm_requests: CrmRequests::default(),
             last_heard: Millis(0),
-            reported_connection: ConnectionStatus::Unconfigured,
+            reported_connection: None,
             notices: NoticeBar::default(),
             page: None,
             remembered_extension: None,
@@ -223,7 +223,9 @@ impl Session {
     }
 
     /// Settings arrived (from the CRM or the attributes). Valid settings
-    /// (re)start the connection at A; an error is shown to the agent.
+    /// (re)start the connection at A; an error is shown to the agent and,
+    /// unless a call is up, ends the connection (no server is configured
+    /// any more: the page hears `unconfigured`).
     pub fn configure(&mut self, now: Millis, settings: Result<Settings, SettingsError>) {
         match settings {
             Ok(settings) if self.settings.as_ref() == Some(&settings) => {}
@@ -240,7 +242,10 @@ impl Session {
                     self.crm_requests.push(CrmRequest::InitializationComplete);
                 }
             }
-            Err(error) => self.show(Notice::error(NoticeCause::Settings, Problem::NotConfigured(error))),
+            Err(error) => {
+                self.withdraw_settings();
+                self.show(Notice::error(NoticeCause::Settings, Problem::NotConfigured(error)));
+            }
         }
     }
 
@@ -391,8 +396,9 @@ impl Session {
     pub fn poll_update(&mut self) -> Option<Update> {
         // Reported here, the one place every change passes before the edge sees it.
         let status = self.connection.status();
-        if *status != self.reported_connection {
-            self.reported_connection = status.clone();
+        // The first poll reports the status as it is, unconfigured included.
+        if self.reported_connection.as_ref() != Some(status) {
+            self.reported_connection = Some(status.clone());
             self.updates.push_back(Update::ConnectionChanged(status.clone()));
         }
         self.updates.pop_front()
@@ -548,8 +554,7 @@ impl Session {
 
     /// Shows `notice` in place of any other.
     fn show(&mut self, notice: Notice) {
-        let update = self.notices.show(notice);
-        self.updates.push_back(update);
+        self.updates.extend(self.notices.show(notice));
     }
 
     /// `what` happened: the notice shown goes if it ends its cause.

@@ -122,7 +122,7 @@ pub struct WsUri {
 /// Why settings could not be used. The text is shown to the agent as is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
-    #[error("no CtiSVR address is configured (call center item {0})")]
+    #[error("no CtiSVR address is configured ({kind} {key})", kind = if .0.starts_with('/') { "call center item" } else { "attribute" }, key = .0)]
     MissingPrimary(&'static str),
     #[error("{key} is not a WebSocket address: \"{value}\" ({reason})")]
     InvalidUri { key: &'static str, value: String, reason: &'static str },
@@ -380,6 +380,9 @@ mod tests {
     #[test]
     fn missing_or_malformed_primary_is_a_clear_error() {
         assert_eq!(Settings::from_lightning(&json!({})), Err(SettingsError::MissingPrimary(keys::WS_URI_A)));
+        let missing = |key| SettingsError::MissingPrimary(key).to_string();
+        assert_eq!(missing(keys::WS_URI_A), "no CtiSVR address is configured (call center item /ServerInfo/wsURIA)");
+        assert_eq!(missing(attributes::WS_URI_A), "no CtiSVR address is configured (attribute ws-uri-a)");
         let err = Settings::from_lightning(&json!({"/ServerInfo/wsURIA": "http://cti:9006"})).unwrap_err();
         assert!(err.to_string().contains("ws:// or wss://"), "{err}");
         let err = Settings::from_lightning(&json!({"/ServerInfo/wsURIA": "ws://"})).unwrap_err();

@@ -40,7 +40,7 @@ pub fn declarations() -> String {
     out.push_str(
         "/** Resolves once `<ctisvr-softphone>` is defined (its wasm loaded); rejects with the reason it could not be. */\n\
          export declare const ready: Promise<void>;\n\n\
-         /** Loads the wasm and defines the element; `ctisvr-softphone.js` calls it on import. */\n\
+         /** Loads the wasm and defines the element; `ctisvr-softphone.js` calls it on import (a second call does nothing). */\n\
          export declare function init(options?: {\n  module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module;\n}): Promise<unknown>;\n\n",
     );
     out.push_str("declare global {\n  interface HTMLElementTagNameMap {\n");

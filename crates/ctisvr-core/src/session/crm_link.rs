@@ -60,11 +60,12 @@ impl Session {
         }
     }
 
-    /// The CRM refused the settings a reload connected with: without a
+    /// The settings went bad (the CRM refused the settings a reload
+    /// connected with, or the attributes lost their server): without a
     /// call up, the socket closes and the softphone waits for settings like
     /// a page the CRM never configured; with one, it stays, so the agent's
     /// call is not dropped by us (the notice says the settings failed).
-    fn withdraw_settings(&mut self) {
+    pub(super) fn withdraw_settings(&mut self) {
         if !self.calls.list().is_empty() {
             return;
         }

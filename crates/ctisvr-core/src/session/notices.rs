@@ -17,10 +17,11 @@ impl NoticeBar {
         self.shown.as_ref()
     }
 
-    /// Shows `notice` in place of any other.
-    pub(crate) fn show(&mut self, notice: Notice) -> Update {
-        self.shown = Some(notice.clone());
-        Update::Notice(notice)
+    /// Shows `notice` in place of any other: the page hears the one it
+    /// replaces go (`NoticeGone`), then the new one.
+    pub(crate) fn show(&mut self, notice: Notice) -> impl Iterator<Item = Update> {
+        let replaced = self.shown.replace(notice.clone()).map(Update::NoticeGone);
+        replaced.into_iter().chain([Update::Notice(notice)])
     }
 
     /// `what` happened: the notice shown goes if it ends its cause.
@@ -48,7 +49,7 @@ mod tests {
     fn a_notice_goes_when_its_cause_ends_and_not_before() {
         let mut bar = NoticeBar::default();
         let notice = Notice::error(NoticeCause::Settings, Problem::NoExtension);
-        assert_eq!(bar.show(notice.clone()), Update::Notice(notice.clone()));
+        assert_eq!(bar.show(notice.clone()).collect::<Vec<_>>(), vec![Update::Notice(notice.clone())]);
         assert_eq!(bar.resolve(&Resolved::AgentChanged), None, "another cause's end");
         assert_eq!(bar.shown(), Some(&notice));
         assert_eq!(bar.resolve(&Resolved::Settings), Some(Update::NoticeGone(notice)));
@@ -59,9 +60,15 @@ mod tests {
     #[test]
     fn a_new_notice_replaces_the_one_shown() {
         let mut bar = NoticeBar::default();
-        bar.show(Notice::error(NoticeCause::Settings, Problem::NoExtension));
+        let first = Notice::error(NoticeCause::Settings, Problem::NoExtension);
+        let _ = bar.show(first.clone()).count();
         let second = Notice::info(NoticeCause::Busy, Problem::BinaryFrame);
-        bar.show(second.clone());
+        let updates: Vec<Update> = bar.show(second.clone()).collect();
+        assert_eq!(
+            updates,
+            vec![Update::NoticeGone(first), Update::Notice(second.clone())],
+            "the page hears the first go"
+        );
         assert_eq!(bar.dismiss(), Some(Update::NoticeGone(second)));
     }
 }

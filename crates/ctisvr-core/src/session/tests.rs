@@ -456,6 +456,38 @@ fn bad_settings_are_shown_and_nothing_connects() {
 }
 
 #[test]
+fn the_page_hears_the_first_status_even_unconfigured() {
+    let mut session = Session::default();
+    assert_eq!(session.poll_update(), Some(Update::ConnectionChanged(ConnectionStatus::Unconfigured)));
+    assert_eq!(session.poll_update(), None, "once");
+}
+
+#[test]
+fn settings_gone_bad_end_the_connection_unless_a_call_is_up() {
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.outputs();
+    let id = h.conn.as_ref().unwrap().id;
+    h.session.configure(h.now, Settings::from_attributes(|_| None));
+    assert_eq!(h.session.poll_socket(), Some(SocketOrder::Close(id)));
+    assert_eq!(h.session.poll_socket(), None, "nothing opens");
+    let outputs = h.outputs();
+    assert!(outputs.contains(&Out::Page(Update::ConnectionChanged(ConnectionStatus::Unconfigured))), "{outputs:?}");
+    assert!(!h.session.state().ready && h.session.state().extension.is_none());
+    assert!(h.notice().contains("not configured"), "{}", h.notice());
+
+    // With a call up, the connection stays: we never drop the agent's call.
+    let mut h = Harness::new();
+    h.start_logged_out();
+    h.receive(json!({"msgtype": "event", "eventtype": "offer", "calling": "4155550100", "called": "2001"}));
+    h.outputs();
+    h.session.configure(h.now, Settings::from_attributes(|_| None));
+    assert_eq!(h.session.poll_socket(), None);
+    assert!(h.session.state().ready);
+    assert!(h.notice().contains("not configured"), "{}", h.notice());
+}
+
+#[test]
 fn the_password_never_leaves_through_state_or_effects() {
     let mut h = Harness::new();
     h.start_logged_out();
