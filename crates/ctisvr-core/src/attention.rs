@@ -53,27 +53,7 @@ impl Notified {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calls::Direction;
-    use crate::time::Millis;
-
-    fn call(id: CallId, state: CallState, caller: &str) -> Call {
-        Call {
-            id,
-            state,
-            direction: Direction::Inbound,
-            calling: caller.into(),
-            called: "2001".into(),
-            caller: caller.into(),
-            withheld: false,
-            dialled: String::new(),
-            parties: vec![caller.into()],
-            consultation: false,
-            conference: false,
-            started_at: Millis(0),
-            connected_at: None,
-            extension: None,
-        }
-    }
+    use crate::calls::test_call as call;
 
     fn drain(notified: &mut Notified, calls: &[Call], hidden: bool, enabled: bool) -> Vec<Attention> {
         std::iter::from_fn(|| notified.next(calls, hidden, enabled)).collect()

@@ -798,5 +798,26 @@ fn numberless(event: &Event) -> bool {
     event.calling.is_none() && event.called.is_none()
 }
 
+/// An inbound call from `caller` to 2001 in `state`, started at 0, for tests.
+#[cfg(test)]
+pub(crate) fn test_call(id: CallId, state: CallState, caller: &str) -> Call {
+    Call {
+        id,
+        state,
+        direction: Direction::Inbound,
+        calling: caller.into(),
+        called: "2001".into(),
+        caller: caller.into(),
+        withheld: false,
+        dialled: String::new(),
+        parties: vec![caller.into()],
+        consultation: false,
+        conference: false,
+        started_at: Millis(0),
+        connected_at: None,
+        extension: None,
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -96,26 +96,9 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calls::Direction;
-    use crate::time::Millis;
 
     fn call(id: CallId, state: CallState, caller: &str, withheld: bool) -> Call {
-        Call {
-            id,
-            state,
-            direction: Direction::Inbound,
-            calling: caller.into(),
-            called: "2001".into(),
-            caller: caller.into(),
-            withheld,
-            dialled: String::new(),
-            parties: vec![caller.into()],
-            consultation: false,
-            conference: false,
-            started_at: Millis(0),
-            connected_at: None,
-            extension: None,
-        }
+        Call { withheld, ..calls::test_call(id, state, caller) }
     }
 
     #[test]

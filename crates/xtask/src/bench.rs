@@ -7,12 +7,12 @@
 //! docs/benchmarks.md has the figures and how each is measured.
 
 use crate::cmd::{root, Cmd, Result};
-use crate::{demo, dist};
+use crate::{demo, dist, files};
 
 pub fn run() -> Result<()> {
     dist::run()?;
     // Only for the bench: `dist` empties dist/ first, so it never ships.
-    dist::copy_dir(&root().join("bench/reference"), &root().join("dist/reference"))?;
+    files::copy_dir(&root().join("bench/reference"), &root().join("dist/reference"))?;
     demo::build_mock()?;
     Cmd::new(root().join("node_modules/.bin/playwright").as_os_str())
         .args(["test", "--config", "playwright.bench.config.ts"])

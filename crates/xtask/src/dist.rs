@@ -24,6 +24,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::cmd::{cargo, fail, rel, root, target_dir, Cmd, Context, Result};
+use crate::files;
 use crate::setup::WASM_TARGET;
 
 const CRATE: &str = "ctisvr-softphone";
@@ -134,7 +135,7 @@ pub fn run() -> Result<()> {
     println!("wasm-opt: {} -> {}", kb(before), kb(size(&wasm)?));
 
     println!("== dist: copying site/ into dist/");
-    let copied = copy_dir(&site, &dist)?;
+    let copied = files::copy_dir(&site, &dist)?;
     println!("copied {copied} file(s) from site/");
     preload_snippets(&dist, &pkg)?;
 
@@ -241,25 +242,4 @@ fn gzip_size(path: &Path) -> Result<u64> {
         return fail(format!("gzip -9 -c {} failed ({})", rel(path), out.status));
     }
     Ok(out.stdout.len() as u64)
-}
-
-/// Copies the files under `from` into `to` (recursively), returning how many.
-pub fn copy_dir(from: &Path, to: &Path) -> Result<usize> {
-    fs::create_dir_all(to).ctx(|| format!("creating {}", rel(to)))?;
-    let mut n = 0;
-    let entries = fs::read_dir(from).ctx(|| format!("reading {}", rel(from)))?;
-    for entry in entries {
-        let entry = entry.ctx(|| format!("reading {}", rel(from)))?;
-        let src = entry.path();
-        let dst = to.join(entry.file_name());
-        let ty = entry.file_type().ctx(|| format!("reading {}", rel(&src)))?;
-        if ty.is_dir() {
-            n += copy_dir(&src, &dst)?;
-        } else {
-            // Follows symlinks: dist/ gets real files.
-            fs::copy(&src, &dst).ctx(|| format!("copying {} to {}", rel(&src), rel(&dst)))?;
-            n += 1;
-        }
-    }
-    Ok(n)
 }

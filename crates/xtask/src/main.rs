@@ -21,6 +21,7 @@ mod custom_elements;
 mod declarations;
 mod demo;
 mod dist;
+mod files;
 mod npm_package;
 mod package;
 mod setup;

@@ -19,7 +19,7 @@ use serde_json::json;
 use crate::cmd::{fail, rel, root, Context, Result};
 use crate::custom_elements::{self, MODULE};
 use crate::declarations::declarations;
-use crate::dist::copy_dir;
+use crate::files::copy_dir;
 
 /// The package's name on npm.
 pub const NAME: &str = "ctisvr-softphone";

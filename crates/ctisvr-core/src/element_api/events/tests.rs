@@ -6,22 +6,7 @@ use crate::settings::WsUri;
 use crate::wire::{Event, EventKind, ReasonCode, SkillMode, WorkMode};
 
 fn call(state: CallState, direction: Direction) -> Call {
-    Call {
-        id: 7,
-        state,
-        direction,
-        calling: "4155550100".into(),
-        called: "2001".into(),
-        caller: "4155550100".into(),
-        withheld: false,
-        dialled: String::new(),
-        parties: vec!["4155550100".into()],
-        consultation: false,
-        conference: false,
-        started_at: Millis(1_000),
-        connected_at: None,
-        extension: None,
-    }
+    Call { direction, ..crate::calls::test_call(7, state, "4155550100") }
 }
 
 /// One update of every kind and shape.
