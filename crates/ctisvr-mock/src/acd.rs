@@ -260,7 +260,7 @@ impl Acd {
             .unwrap_or_else(|error| Response::error(frame.id, error.to_string()));
         self.prune_due();
         let mut out = vec![Outgoing { to: client.conn, text: response.encode() }];
-        out.extend(self.route(events));
+        out.extend(self.deliver(events));
         out
     }
 
@@ -287,31 +287,38 @@ impl Acd {
                 self.connect_party(index, &due.party, &mut events);
             }
         }
-        self.route(events).collect()
+        self.deliver(events)
     }
 
     /// Places an inbound call from outside: it rings at `call.to`, whose
-    /// monitors get `offer`.
+    /// monitors get `offer`; or, when `call.to` is an ACD queue, it waits
+    /// there for an available agent (see [`Acd::deliver`]).
     pub fn create_call(&mut self, call: NewCall) -> Result<(CallView, Vec<Outgoing>), AcdError> {
         let from = call.from.trim();
         if from.is_empty() {
             return Err(AcdError::EmptyNumber("from"));
         }
-        self.known(&call.to)?;
+        let queued = self.scenario.queue(&call.to).is_some();
+        if !queued {
+            self.known(&call.to)?;
+        }
         if from == call.to {
             return Err(AcdError::CallsItself(from.to_owned()));
         }
-        let mut placed = SwitchCall::new(
-            self.next_call_id(),
-            from,
-            &call.to,
-            vec![Party::external(from, PartyState::Connected), Party::station(&call.to, PartyState::Alerting)],
-        );
+        let mut parties = vec![Party::external(from, PartyState::Connected)];
+        if !queued {
+            parties.push(Party::station(&call.to, PartyState::Alerting));
+        }
+        let mut placed = SwitchCall::new(self.next_call_id(), from, &call.to, parties);
+        placed.queued = queued;
         placed.orig_calling = call.orig_calling.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-        let offer = MonitorEvent::new(&call.to, call_event(EventKind::Offer, &placed));
-        let view = CallView::from(&placed);
+        let offer = (!queued).then(|| MonitorEvent::new(&call.to, call_event(EventKind::Offer, &placed)));
+        let id = placed.id;
         self.calls.push(placed);
-        Ok((view, self.route(vec![offer]).collect()))
+        let out = self.deliver(offer.into_iter().collect());
+        // As it is now: ringing at an agent already, or still queued.
+        let view = self.call_index(id).and_then(|index| self.calls.get(index)).map(CallView::from);
+        view.map(|view| (view, out)).ok_or_else(|| AcdError::NoSuchCall(id.to_string()))
     }
 
     /// A party of call `id` hangs up (`DELETE /api/calls/{id}`): `party`
@@ -344,7 +351,7 @@ impl Acd {
             }
         }
         self.prune_due();
-        Ok((view, self.route(events).collect()))
+        Ok((view, self.deliver(events)))
     }
 
     /// A ringing party of call `id` answers (`POST /api/calls/{id}/answer`):
@@ -372,7 +379,7 @@ impl Acd {
         self.connect_party(index, &number, &mut events);
         self.prune_due();
         let view = self.calls.get(index).map(CallView::from).ok_or_else(|| AcdError::NoSuchCall(id.to_owned()))?;
-        Ok((view, self.route(events).collect()))
+        Ok((view, self.deliver(events)))
     }
 
     /// A connection closed: it monitors nothing any more.
@@ -608,6 +615,33 @@ impl Acd {
 
     /// Turns events into frames for the connections monitoring each
     /// extension, in event order.
+    /// Hands the calls waiting in ACD queues to available agents (the
+    /// oldest call first; each queue's agents in the scenario's order): an
+    /// agent logged in, in `auto` or `manual`, with no call at the station.
+    /// The station rings and its monitors get `offer` (`called`: the queue).
+    /// Then routes `events` and those offers to the monitors.
+    fn deliver(&mut self, mut events: Vec<MonitorEvent>) -> Vec<Outgoing> {
+        loop {
+            let next = self.calls.iter().enumerate().filter(|(_, call)| call.queued).find_map(|(index, call)| {
+                let queue = self.scenario.queue(&call.called)?;
+                queue.agents.iter().find_map(|id| self.available_station(id)).map(|station| (index, station))
+            });
+            let Some((index, station)) = next else { break };
+            let Some(call) = self.calls.get_mut(index) else { break };
+            call.queued = false;
+            call.parties.push(Party::station(&station, PartyState::Alerting));
+            events.push(MonitorEvent::new(&station, call_event(EventKind::Offer, call)));
+        }
+        self.route(events).collect()
+    }
+
+    /// The station of agent `id` when the agent can take a queued call.
+    fn available_station(&self, id: &str) -> Option<String> {
+        let login = self.agents.iter().find(|agent| agent.id == id)?.login.as_ref()?;
+        let ready = matches!(login.mode, WorkMode::Auto | WorkMode::Manual);
+        (ready && self.calls_at(&login.extension).next().is_none()).then(|| login.extension.clone())
+    }
+
     fn route(&self, events: Vec<MonitorEvent>) -> impl Iterator<Item = Outgoing> + '_ {
         events.into_iter().flat_map(move |monitored| {
             let text = monitored.event.encode();

@@ -35,7 +35,7 @@ struct Cli {
     #[arg(long, value_name = "DIR", default_value = "dist")]
     dist: PathBuf,
 
-    /// TOML scenario (extensions, agents, IP map, outside numbers); the built-in default is
+    /// TOML scenario (extensions, agents, IP map, outside numbers, ACD queues); the built-in default is
     /// crates/ctisvr-mock/scenarios/default.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,

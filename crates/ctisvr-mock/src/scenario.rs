@@ -53,6 +53,20 @@ pub struct Scenario {
     pub external: Vec<ExternalNumber>,
     /// How every other outside number behaves (`[default_external]`).
     pub default_external: Behaviour,
+    /// ACD queues (`[[queues]]`): numbers callers ring that hand each call
+    /// to an available agent, in turn.
+    pub queues: Vec<QueueConfig>,
+}
+
+/// An ACD queue (a VDN and its skill, in Avaya's words): a call to
+/// `number` waits until an agent of `agents` is logged in, in `auto` or
+/// `manual`, with no call at the station, and then rings that station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueConfig {
+    pub number: String,
+    /// The agents who take its calls, in the order they are offered them
+    /// (empty in the file: every agent of the scenario).
+    pub agents: Vec<String>,
 }
 
 /// An outside number of the scenario and what happens when it is dialled.
@@ -109,6 +123,7 @@ impl Default for Scenario {
                 external("4155550188", Behaviour::NoAnswer),
             ],
             default_external: Behaviour::Answer { after: DEFAULT_ANSWER_AFTER },
+            queues: Vec::new(),
         }
     }
 }
@@ -129,6 +144,11 @@ impl Scenario {
 
     pub fn has_extension(&self, extension: &str) -> bool {
         self.extensions.iter().any(|e| e == extension)
+    }
+
+    /// The queue callers reach by ringing `number`, if it is one.
+    pub fn queue(&self, number: &str) -> Option<&QueueConfig> {
+        self.queues.iter().find(|q| q.number == number)
     }
 
     /// How the outside number `dialled` behaves: its `[[external]]` entry
@@ -153,6 +173,17 @@ struct ScenarioFile {
     #[serde(default)]
     external: Vec<ExternalFile>,
     default_external: Option<BehaviourFile>,
+    #[serde(default)]
+    queues: Vec<QueueFile>,
+}
+
+/// `[[queues]]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueueFile {
+    number: String,
+    #[serde(default)]
+    agents: Vec<String>,
 }
 
 /// `[[external]]` as written.
@@ -239,7 +270,28 @@ impl TryFrom<ScenarioFile> for Scenario {
             Some(default) => default.behaviour.validate(default.after_ms, "default_external")?,
             None => Behaviour::Answer { after: DEFAULT_ANSWER_AFTER },
         };
-        Ok(Scenario { extensions: file.extensions, agents: file.agents, ipextnmap, external, default_external })
+        let mut queues = Vec::with_capacity(file.queues.len());
+        let queue_numbers: Vec<String> = file.queues.iter().map(|q| q.number.trim().to_owned()).collect();
+        unique("queue number", queue_numbers.iter())?;
+        for (queue, number) in file.queues.iter().zip(queue_numbers) {
+            if number.is_empty() {
+                return Err("a queue number is empty".into());
+            }
+            if file.extensions.contains(&number) || numbers.contains(&number) {
+                return Err(format!("queue {number} is also an extension or an external number"));
+            }
+            unique(&format!("queue {number}: agent"), queue.agents.iter())?;
+            if let Some(stranger) = queue.agents.iter().find(|id| !file.agents.iter().any(|a| &a.id == *id)) {
+                return Err(format!("queue {number}: agent {stranger} is not in `agents`"));
+            }
+            let agents = if queue.agents.is_empty() {
+                file.agents.iter().map(|a| a.id.clone()).collect()
+            } else {
+                queue.agents.clone()
+            };
+            queues.push(QueueConfig { number, agents });
+        }
+        Ok(Scenario { extensions: file.extensions, agents: file.agents, ipextnmap, external, default_external, queues })
     }
 }
 
@@ -367,5 +419,38 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("agent id 1"), "{err}");
+    }
+
+    #[test]
+    fn queues_name_their_agents_or_take_all_of_them() {
+        let text = r#"
+extensions = ["2001", "2002"]
+agents = [{ id = "1001", password = "1" }, { id = "1002", password = "2" }]
+[[queues]]
+number = "5000"
+agents = ["1002"]
+[[queues]]
+number = "5001"
+"#;
+        let scenario = Scenario::from_toml(text).unwrap();
+        assert_eq!(scenario.queue("5000").map(|q| q.agents.clone()), Some(vec!["1002".to_owned()]));
+        assert_eq!(scenario.queue("5001").map(|q| q.agents.clone()), Some(vec!["1001".to_owned(), "1002".to_owned()]));
+        assert_eq!(scenario.queue("2001"), None);
+        let refused = |queues: &str| {
+            Scenario::from_toml(&format!(
+                "extensions = [\"2001\"]\nagents = [{{ id = \"1001\", password = \"1\" }}]\n{queues}"
+            ))
+            .unwrap_err()
+        };
+        assert!(refused("[[queues]]\nnumber = \"2001\"").contains("also an extension"), "a queue is not an extension");
+        assert!(refused("[[queues]]\nnumber = \"5000\"\nagents = [\"1009\"]").contains("agent 1009 is not in `agents`"));
+        assert!(refused("[[queues]]\nnumber = \"5000\"\n[[queues]]\nnumber = \"5000\"").contains("listed twice"));
+    }
+
+    #[test]
+    fn the_queue_example_file_reads() {
+        let text = include_str!("../scenarios/queue.toml");
+        let scenario = Scenario::from_toml(text).unwrap();
+        assert_eq!(scenario.queues.len(), 2);
     }
 }

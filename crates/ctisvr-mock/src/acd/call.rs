@@ -36,6 +36,8 @@ pub struct SwitchCall {
     pub consultation_of: Option<SwitchCallId>,
     /// Every DTMF digit sent on the call, in order.
     pub dtmf: String,
+    /// Waiting in an ACD queue (`called` is the queue) for an agent.
+    pub queued: bool,
 }
 
 /// One end of a call.
@@ -69,12 +71,14 @@ pub enum PartyState {
     Failed,
 }
 
-/// The call as a whole, for the control API: failed when a party failed,
-/// else ringing while any party is alerting, held while any party holds it,
+/// The call as a whole, for the control API: queued while it waits for an
+/// agent, else failed when a party failed, else ringing while any party is alerting, held while any party holds it,
 /// connected otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SwitchCallState {
+    /// Waiting in an ACD queue for an agent.
+    Queued,
     Ringing,
     Connected,
     Held,
@@ -132,6 +136,7 @@ impl SwitchCall {
             conference: false,
             consultation_of: None,
             dtmf: String::new(),
+            queued: false,
         }
     }
 
@@ -174,7 +179,9 @@ impl SwitchCall {
 
     pub fn state(&self) -> SwitchCallState {
         let any = |state| self.has_state(state);
-        if any(PartyState::Failed) {
+        if self.queued {
+            SwitchCallState::Queued
+        } else if any(PartyState::Failed) {
             SwitchCallState::Failed
         } else if any(PartyState::Alerting) {
             SwitchCallState::Ringing

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 mod flows;
+mod queues;
 
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
