@@ -21,6 +21,9 @@ pub enum Attention {
         title: String,
         /// Who calls: the number, or "Unknown caller".
         body: String,
+        /// The mark for the page's title where no notification may be
+        /// shown: "☎ Incoming call: 4155550100".
+        mark: String,
     },
     /// Take back what was shown for `call`.
     Withdraw { call: CallId },
@@ -42,10 +45,12 @@ impl Notified {
         }
         let call = calls.iter().find(|c| wanted(c) && !self.calls.contains(&c.id))?;
         self.calls.push(call.id);
+        let (title, body) = ("Incoming call", call.caller_words());
         Some(Attention::Notify {
             call: call.id,
-            title: "Incoming call".to_owned(),
-            body: call.caller_words().to_owned(),
+            title: title.to_owned(),
+            body: body.to_owned(),
+            mark: format!("☎ {title}: {body}"),
         })
     }
 }
@@ -60,7 +65,12 @@ mod tests {
     }
 
     fn notify(call: CallId, body: &str) -> Attention {
-        Attention::Notify { call, title: "Incoming call".into(), body: body.into() }
+        Attention::Notify {
+            call,
+            title: "Incoming call".into(),
+            body: body.into(),
+            mark: format!("☎ Incoming call: {body}"),
+        }
     }
 
     #[test]

@@ -456,6 +456,23 @@ impl Session {
 
     // ----- logic --------------------------------------------------------
 
+    /// The settings went bad (the CRM refused the settings a reload
+    /// connected with, or the attributes lost their server): without a
+    /// call up, the socket closes and the softphone waits for settings like
+    /// a page the CRM never configured; with one, it stays, so the agent's
+    /// call is not dropped by us (the notice says the settings failed).
+    fn withdraw_settings(&mut self) {
+        if !self.calls.list().is_empty() {
+            return;
+        }
+        if self.connection.stop() {
+            self.connection_lost();
+        }
+        self.settings = None;
+        // No server: no extension it confirmed either.
+        self.extension = None;
+    }
+
     fn agent_command(&mut self, now: Millis, command: AgentCommand) -> Result<(), Rejected> {
         let extension = self.extension_for_request()?;
         let (request, purpose) = commands::agent_request(&self.agent, self.password.as_ref(), extension, command)?;

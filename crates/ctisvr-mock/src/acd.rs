@@ -613,8 +613,6 @@ impl Acd {
             .ok_or_else(|| AcdError::NoSuchCall(id.to_owned()))
     }
 
-    /// Turns events into frames for the connections monitoring each
-    /// extension, in event order.
     /// Hands the calls waiting in ACD queues to available agents (the
     /// oldest call first; each queue's agents in the scenario's order): an
     /// agent logged in, in `auto` or `manual`, with no call at the station.
@@ -642,6 +640,8 @@ impl Acd {
         (ready && self.calls_at(&login.extension).next().is_none()).then(|| login.extension.clone())
     }
 
+    /// Turns events into frames for the connections monitoring each
+    /// extension, in event order.
     fn route(&self, events: Vec<MonitorEvent>) -> impl Iterator<Item = Outgoing> + '_ {
         events.into_iter().flat_map(move |monitored| {
             let text = monitored.event.encode();

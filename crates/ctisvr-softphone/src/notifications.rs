@@ -37,9 +37,9 @@ impl Notifier {
     /// Shows or withdraws what `order` says, for the element `host`.
     pub fn carry_out(&mut self, order: Attention, host: &HtmlElement) {
         match order {
-            Attention::Notify { call, title, body } => {
+            Attention::Notify { call, title, body, mark } => {
                 let shown = notification(call, &title, &body, host).unwrap_or_else(|| {
-                    self.mark_title(&format!("{title}: {body}"));
+                    self.mark_title(&mark);
                     Shown::Title
                 });
                 self.shown.push((call, shown));
@@ -68,13 +68,13 @@ impl Notifier {
         }
     }
 
-    fn mark_title(&mut self, text: &str) {
+    fn mark_title(&mut self, mark: &str) {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
         let original = match self.title.take() {
             Some((original, marked)) if document.title() == marked => original,
             _ => document.title(),
         };
-        let marked = if original.is_empty() { format!("☎ {text}") } else { format!("☎ {text} · {original}") };
+        let marked = if original.is_empty() { mark.to_owned() } else { format!("{mark} · {original}") };
         document.set_title(&marked);
         self.title = Some((original, marked));
     }

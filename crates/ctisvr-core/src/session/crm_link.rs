@@ -60,23 +60,6 @@ impl Session {
         }
     }
 
-    /// The settings went bad (the CRM refused the settings a reload
-    /// connected with, or the attributes lost their server): without a
-    /// call up, the socket closes and the softphone waits for settings like
-    /// a page the CRM never configured; with one, it stays, so the agent's
-    /// call is not dropped by us (the notice says the settings failed).
-    pub(super) fn withdraw_settings(&mut self) {
-        if !self.calls.list().is_empty() {
-            return;
-        }
-        if self.connection.stop() {
-            self.connection_lost();
-        }
-        self.settings = None;
-        // No server: no extension it confirmed either.
-        self.extension = None;
-    }
-
     /// What to keep of the CRM's settings for a reload (only the newest
     /// order counts): each answer of the CRM is written, a refusal removes
     /// it. Not secret: see [`crate::settings_memory`].
@@ -115,10 +98,8 @@ impl Session {
                     Some(memo) => StorageOrder::Write(memo.to_text()),
                     None => StorageOrder::Remove,
                 });
-                let was = std::mem::replace(&mut self.crm_settings, CrmSettings::Answered);
-                if was == CrmSettings::Remembered && settings.is_err() {
-                    self.withdraw_settings();
-                }
+                self.crm_settings = CrmSettings::Answered;
+                // A refusal withdraws remembered settings there (`configure`).
                 self.configure(now, settings)
             }
             // Without its library the settings fail too, and say it first: one notice.

@@ -476,6 +476,16 @@ fn settings_gone_bad_end_the_connection_unless_a_call_is_up() {
     assert!(!h.session.state().ready && h.session.state().extension.is_none());
     assert!(h.notice().contains("not configured"), "{}", h.notice());
 
+    // The same for an address that is there but is no WebSocket address.
+    for bad in ["http://a:9006", "ws://", "  "] {
+        let mut h = Harness::new();
+        h.start_logged_out();
+        let id = h.conn.as_ref().unwrap().id;
+        h.session.configure(h.now, Settings::from_attributes(|name| (name == "ws-uri-a").then(|| bad.to_owned())));
+        assert_eq!(h.session.poll_socket(), Some(SocketOrder::Close(id)), "{bad:?}");
+        assert_eq!(h.session.state().connection, ConnectionStatus::Unconfigured, "{bad:?}");
+    }
+
     // With a call up, the connection stays: we never drop the agent's call.
     let mut h = Harness::new();
     h.start_logged_out();

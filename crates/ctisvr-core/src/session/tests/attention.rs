@@ -19,10 +19,11 @@ fn a_call_ringing_in_a_hidden_page_is_notified_and_withdrawn_once_answered() {
     h.session.handle_page(h.now, PageEvent::Hidden);
     offer(&mut h);
     let notified = attention(&mut h);
-    let [Attention::Notify { call, title, body }] = notified.as_slice() else {
+    let [Attention::Notify { call, title, body, mark }] = notified.as_slice() else {
         panic!("one notification: {notified:?}")
     };
     assert_eq!((title.as_str(), body.as_str()), ("Incoming call", "4155550100"));
+    assert_eq!(mark, "☎ Incoming call: 4155550100");
     let call = *call;
     h.receive(json!({"msgtype": "event", "eventtype": "connect", "calling": "4155550100", "called": "2001"}));
     assert_eq!(attention(&mut h), vec![Attention::Withdraw { call }]);
