@@ -299,3 +299,29 @@ test('the demo page: its two softphones fit a narrow window', async ({ page }) =
   }
   await checkWidths(page, 'demo', ['#phone-a', '#phone-b']);
 });
+
+test('in French (longer words): two calls with the keypad open, and a reconnect, fit', async ({ page, request }) => {
+  await page.setViewportSize({ width: WIDTHS[0], height: HEIGHT });
+  const query = new URLSearchParams({ wsURIA: `${WS_A}?ext=2001`, wsURIB: `${WS_B}?ext=2001`, lang: 'fr' });
+  await page.goto(`/index.html?${query}`);
+  const phone = page.locator('ctisvr-softphone');
+  await expect(phone.getByRole('status', { name: 'Connexion' })).toContainText('Connecté à A');
+  await phone.getByRole('textbox', { name: 'ID agent' }).fill('1001');
+  await phone.getByLabel('Mot de passe').fill('1234');
+  await button(phone, 'Se connecter').click();
+  await expect(button(phone, 'Post-appel')).toBeEnabled();
+  await ring(request, CALLER, '2001');
+  await button(phone, 'Répondre').click();
+  await phone.getByRole('textbox', { name: 'Numéro', exact: true }).fill('2002');
+  await button(phone, 'Consulter').click();
+  await expect(button(phone, 'Revenir')).toBeEnabled();
+  await button(phone, 'Clavier').click();
+  await expect(phone.getByRole('group', { name: 'Clavier' })).toBeVisible();
+  await checkWidths(page, 'french-two-calls');
+  const [portA, portB] = [new URL(WS_A).port, new URL(WS_B).port];
+  for (const path of [`/api/endpoints/${portA}/refuse`, `/api/endpoints/${portB}/refuse`, `/api/endpoints/${portA}/close?frame=false`]) {
+    expect((await request.post(path)).ok(), path).toBeTruthy();
+  }
+  await expect(phone.getByRole('status', { name: 'Connexion' })).toContainText(/Reconnexion dans/);
+  await checkWidths(page, 'french-reconnecting');
+});

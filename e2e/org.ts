@@ -69,7 +69,8 @@ function unzipStored(zip: Buffer): Map<string, Buffer> {
 
 /** What Salesforce would render of our Visualforce page for `mode` (just the
  *  constructs the page uses: the apex:page wrapper, the two conditional
- *  library includes, URLFOR of the static resource). */
+ *  library includes, URLFOR of the static resource, the user's language:
+ *  this org's user is en_US). */
 function renderVisualforce(page: string, mode: string | null): string {
   const lightning = mode === 'Lightning';
   return (
@@ -79,6 +80,7 @@ function renderVisualforce(page: string, mode: string | null): string {
       .replace(/<apex:outputPanel layout="none" rendered="\{!\$CurrentPage\.parameters\.mode (==|!=) 'Lightning'\}">([\s\S]*?)<\/apex:outputPanel>/g,
         (_, op: string, body: string) => ((op === '==') === lightning ? body : ''))
       .replace(/\{!URLFOR\(\$Resource\.ctisvrsoftphone, '([^']+)'\)\}/g, '/resource/1700000000000/ctisvrsoftphone/$1')
+      .replace(/\{!SUBSTITUTE\(\$User\.LanguageLocaleKey, '_', '-'\)\}/g, 'en-US')
   );
 }
 

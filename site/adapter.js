@@ -13,7 +13,8 @@
 //
 // Without those parameters the page runs standalone, configured from the
 // query (?wsURIA=...&wsURIB=...&outsidePrefix=9&longDistPrefix=1&internationalPrefix=01,
-// and the options requestTimeout, livenessInterval, dialExtension, notifyCalls),
+// and the options requestTimeout, livenessInterval, dialExtension, notifyCalls;
+// ?lang=fr sets the language, else the browser's is used),
 // falling back to the CtiSVR ports of the vendor's sample (9006 for A, 9008
 // for B) on this host. If the library cannot be loaded, the page says why and
 // runs standalone too.
@@ -22,6 +23,9 @@ const LOAD_TIMEOUT_MS = 15000;
 
 const params = new URLSearchParams(location.search);
 const element = document.getElementById("softphone");
+// The agent's language (English or French): ?lang= in the call center's
+// adapter URL, else the browser's. The element falls back to English.
+element.lang = params.get("lang") || navigator.language || "en";
 
 /** `{crm, url}` of the Salesforce library to load, `{error}`, or null (no Salesforce). */
 export function salesforceLibrary(params) {

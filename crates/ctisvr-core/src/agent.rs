@@ -67,27 +67,6 @@ impl AgentStatus {
             }
         }
     }
-
-    /// One line for the status area: "Logged out", "1001 · AUX 3".
-    pub fn describe(&self) -> String {
-        match self {
-            AgentStatus::Unknown => "Agent state unknown".to_owned(),
-            AgentStatus::LoggedOut => "Logged out".to_owned(),
-            AgentStatus::LoggedIn { agent_id, mode, reason } => {
-                let mode = match mode {
-                    None => "state unknown".to_owned(),
-                    Some(SkillMode::Mode(WorkMode::Aux)) => match reason {
-                        Some(code) if code.value() > 0 => format!("AUX {code}"),
-                        _ => "AUX".to_owned(),
-                    },
-                    Some(SkillMode::Mode(mode)) => mode.label().to_owned(),
-                    Some(SkillMode::NotLoggedIn) => "not logged in".to_owned(),
-                    Some(SkillMode::Unknown(text)) => text.clone(),
-                };
-                format!("Agent {agent_id} · {mode}")
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -106,15 +85,5 @@ mod tests {
         assert!(
             !inn.allows(AgentAction::Login) && inn.allows(AgentAction::Logout) && inn.allows(AgentAction::SetState)
         );
-    }
-
-    #[test]
-    fn describe_shows_aux_reason_codes() {
-        let aux3 = AgentStatus::LoggedIn {
-            agent_id: "1001".into(),
-            mode: Some(SkillMode::Mode(WorkMode::Aux)),
-            reason: ReasonCode::new(3),
-        };
-        assert_eq!(aux3.describe(), "Agent 1001 · AUX 3");
     }
 }

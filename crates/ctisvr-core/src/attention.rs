@@ -10,6 +10,7 @@
 //! notification with the call's id, so the browser keeps one.
 
 use crate::calls::{Call, CallId, CallState};
+use crate::i18n::Catalogue;
 
 /// What the edge shows or takes back, from [`crate::Session::poll_attention`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,14 +39,20 @@ pub(crate) struct Notified {
 impl Notified {
     /// The next order that brings what is shown in line with `calls`, the
     /// page being `hidden` and notifications `enabled`; withdrawals first.
-    pub(crate) fn next(&mut self, calls: &[Call], hidden: bool, enabled: bool) -> Option<Attention> {
+    pub(crate) fn next(
+        &mut self,
+        calls: &[Call],
+        hidden: bool,
+        enabled: bool,
+        words: &dyn Catalogue,
+    ) -> Option<Attention> {
         let wanted = |call: &Call| hidden && enabled && call.state == CallState::RingingIn;
         if let Some(at) = self.calls.iter().position(|id| !calls.iter().any(|c| c.id == *id && wanted(c))) {
             return Some(Attention::Withdraw { call: self.calls.remove(at) });
         }
         let call = calls.iter().find(|c| wanted(c) && !self.calls.contains(&c.id))?;
         self.calls.push(call.id);
-        let (title, body) = ("Incoming call", call.caller_words());
+        let (title, body) = (words.incoming_call(), call.caller_known().unwrap_or(words.unknown_caller()));
         Some(Attention::Notify {
             call: call.id,
             title: title.to_owned(),
@@ -59,9 +66,10 @@ impl Notified {
 mod tests {
     use super::*;
     use crate::calls::test_call as call;
+    use crate::i18n::Lang;
 
     fn drain(notified: &mut Notified, calls: &[Call], hidden: bool, enabled: bool) -> Vec<Attention> {
-        std::iter::from_fn(|| notified.next(calls, hidden, enabled)).collect()
+        std::iter::from_fn(|| notified.next(calls, hidden, enabled, Lang::En.words())).collect()
     }
 
     fn notify(call: CallId, body: &str) -> Attention {
@@ -121,5 +129,20 @@ mod tests {
             drain(&mut notified, &blank, true, true),
             vec![Attention::Withdraw { call: 9 }, notify(10, "Unknown caller")]
         );
+    }
+
+    #[test]
+    fn the_notification_speaks_the_agent_language() {
+        let mut notified = Notified::default();
+        let mut withheld = call(7, CallState::RingingIn, "anonymous");
+        withheld.withheld = true;
+        let french = notified.next(&[withheld], true, true, Lang::Fr.words());
+        let expected = Attention::Notify {
+            call: 7,
+            title: "Appel entrant".into(),
+            body: "Appelant inconnu".into(),
+            mark: "☎ Appel entrant: Appelant inconnu".into(),
+        };
+        assert_eq!(french, Some(expected));
     }
 }

@@ -29,9 +29,6 @@ use crate::wire::{Event, EventKind};
 use crate::withheld::WithheldMarkers;
 use serde_json::Value;
 
-/// How a withheld caller is shown.
-pub const UNKNOWN_CALLER: &str = "Unknown caller";
-
 /// A call's number in this session (not the server's: it has none).
 pub type CallId = u32;
 
@@ -75,26 +72,6 @@ pub struct CallExtension {
     pub sent: bool,
 }
 
-impl CallExtension {
-    /// The call row's words for it: "Send ext. 123" (a button), then
-    /// "Ext. 123 sent".
-    ///
-    /// ```
-    /// use ctisvr_core::CallExtension;
-    /// let mut extension = CallExtension { digits: "123".into(), sent: false };
-    /// assert_eq!(extension.label(), "Send ext. 123");
-    /// extension.sent = true;
-    /// assert_eq!(extension.label(), "Ext. 123 sent");
-    /// ```
-    pub fn label(&self) -> String {
-        if self.sent {
-            format!("Ext. {} sent", self.digits)
-        } else {
-            format!("Send ext. {}", self.digits)
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CallState {
     /// Ringing at the agent's phone.
@@ -133,26 +110,6 @@ pub enum CallAction {
     SendExtension,
 }
 
-impl CallAction {
-    /// The action as the agent names it (its button): "Hang up", "Send ext.".
-    pub fn label(self) -> &'static str {
-        match self {
-            CallAction::Answer => "Answer",
-            CallAction::Dial => "Call",
-            CallAction::Hold => "Hold",
-            CallAction::Retrieve => "Retrieve",
-            CallAction::HangUp => "Hang up",
-            CallAction::DropParty => "Drop party",
-            CallAction::Consult => "Consult",
-            CallAction::Reconnect => "Reconnect",
-            CallAction::Transfer => "Transfer",
-            CallAction::Conference => "Conference",
-            CallAction::SendDtmf => "Keypad",
-            CallAction::SendExtension => "Send ext.",
-        }
-    }
-}
-
 /// How the calls changed, for DOM events and the CRM.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallChange {
@@ -162,51 +119,31 @@ pub enum CallChange {
 }
 
 impl Call {
-    /// The number(s) of the other side, as the agent would name them.
-    pub fn other_party(&self) -> String {
+    /// The number(s) of the other side, as the agent would name them;
+    /// `None` for a caller who withheld their number (shown as
+    /// [`crate::i18n::Catalogue::unknown_caller`]).
+    pub fn other_party(&self) -> Option<String> {
         match self.direction {
-            Direction::Inbound if self.withheld && self.parties.len() <= 1 => UNKNOWN_CALLER.to_owned(),
-            Direction::Inbound if self.parties.is_empty() => self.caller.clone(),
-            Direction::Outbound if self.parties.is_empty() => self.dialled.clone(),
-            _ => self.parties.join(", "),
+            Direction::Inbound if self.withheld && self.parties.len() <= 1 => None,
+            Direction::Inbound if self.parties.is_empty() => Some(self.caller.clone()),
+            Direction::Outbound if self.parties.is_empty() => Some(self.dialled.clone()),
+            _ => Some(self.parties.join(", ")),
         }
     }
 
-    /// The caller as the agent should read it: the number, or "Unknown caller".
-    pub fn caller_shown(&self) -> &str {
-        if self.withheld {
-            UNKNOWN_CALLER
-        } else {
-            &self.caller
-        }
+    /// The caller's number, `None` when withheld.
+    pub fn caller_shown(&self) -> Option<&str> {
+        (!self.withheld).then_some(self.caller.as_str())
     }
 
-    /// Who calls, in words: the number shown, or "Unknown caller" for a
-    /// withheld or blank one.
-    pub fn caller_words(&self) -> &str {
-        match self.caller_shown().trim() {
-            "" => UNKNOWN_CALLER,
-            caller => caller,
-        }
+    /// Who calls: the number shown, `None` for a withheld or blank one.
+    pub fn caller_known(&self) -> Option<&str> {
+        self.caller_shown().map(str::trim).filter(|caller| !caller.is_empty())
     }
 
     /// Seconds the call has been connected (or ringing, before that).
     pub fn age_seconds(&self, now: Millis) -> u64 {
         now.since(self.connected_at.unwrap_or(self.started_at)).as_secs()
-    }
-
-    /// "Ringing", "Calling…", "Connected", "On hold", "Failed"; "Conference" and
-    /// "Consultation" where they apply.
-    pub fn describe(&self) -> &'static str {
-        match self.state {
-            CallState::RingingIn => "Ringing",
-            CallState::RingingOut => "Calling…",
-            CallState::Connected if self.conference => "Conference",
-            CallState::Connected if self.consultation => "Consultation",
-            CallState::Connected => "Connected",
-            CallState::Held => "On hold",
-            CallState::Failed => "Failed",
-        }
     }
 
     /// Connected, with an extension not sent yet.
@@ -221,7 +158,7 @@ impl Call {
 
 /// Whether `action` makes sense with these calls (connection aside). The
 /// buttons ([`crate::State::allows_call`]) and the commands both ask it; a
-/// refused command says [`CallAction::refusal`].
+/// refused command says `Rejected::NotAllowed(action)`.
 ///
 /// ## Usage
 ///
@@ -233,7 +170,8 @@ impl Call {
 /// assert!(allows(&no_calls, CallAction::Dial));
 /// let hang_up = CallCommand::HangUp.action();
 /// assert!(!allows(&no_calls, hang_up));
-/// assert_eq!(hang_up.refusal(), "There is no call to hang up.");
+/// let refused = ctisvr_core::Rejected::NotAllowed(hang_up);
+/// assert_eq!(refused.to_string(), "There is no call to hang up.");
 /// ```
 pub fn allows(calls: &[Call], action: CallAction) -> bool {
     let active = calls.iter().find(|c| c.is_active());

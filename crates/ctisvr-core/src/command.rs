@@ -1,6 +1,6 @@
 //! What the agent (or the page's script) asks of the session, and why a
-//! request is refused: one variant per reason, worded once by `Display`
-//! (rustls' error enums); tests match the variants.
+//! request is refused: one variant per reason (rustls' error enums), worded
+//! in the agent's language by [`crate::i18n`]; tests match the variants.
 
 use crate::agent::AgentCommand;
 use crate::calls::{CallAction, CallCommand};
@@ -18,36 +18,37 @@ pub enum Command {
     RetryNow,
 }
 
-/// Why a command was not sent. The text is shown to the agent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a command was not sent. Shown to the agent
+/// ([`crate::i18n::Catalogue::rejected`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rejected {
-    #[error("The softphone is not connected to CtiSVR.")]
     NotConnected,
-    #[error("The softphone is still starting; try again in a moment.")]
     NotReady,
-    #[error("Waiting for CtiSVR to answer the previous request.")]
     Busy,
     /// The calls as they are do not allow this action.
-    #[error("{}", .0.refusal())]
     NotAllowed(CallAction),
-    #[error("The softphone is not waiting to reconnect.")]
     NotWaitingToReconnect,
-    #[error("An agent is already logged in at this extension.")]
     AgentLoggedIn,
-    #[error("No agent is logged in at this extension.")]
     NoAgent,
-    #[error("There is no conference party to drop.")]
     NoPartyToDrop,
-    #[error("Keypad digits are 1 to 100 of 0-9, *, # and A-D.")]
     BadDtmf,
-    #[error("That call has no extension to send.")]
     NoExtensionToSend,
-    #[error("Enter your agent ID.")]
     MissingAgentId,
-    #[error("Enter your password.")]
     MissingPassword,
-    #[error("{0}")]
-    Dial(#[from] DialError),
-    #[error("{0}")]
-    Repeated(#[from] DialRefusal),
+    Dial(DialError),
+    Repeated(DialRefusal),
+}
+
+impl std::error::Error for Rejected {}
+
+impl From<DialError> for Rejected {
+    fn from(error: DialError) -> Rejected {
+        Rejected::Dial(error)
+    }
+}
+
+impl From<DialRefusal> for Rejected {
+    fn from(refusal: DialRefusal) -> Rejected {
+        Rejected::Repeated(refusal)
+    }
 }

@@ -24,6 +24,7 @@
 
 use crate::settings::{Settings, WsUri};
 use crate::time::Millis;
+use crate::transport_advice::{Advice, SocketLoss};
 use std::time::Duration;
 
 /// A or B, as the call center file names them.
@@ -92,10 +93,14 @@ pub enum ConnectionStatus {
         role: ServerRole,
         uri: WsUri,
     },
-    /// Both servers failed; the next attempt is at `retry_at`.
+    /// Both servers failed; the next attempt is at `retry_at`. `reason` is
+    /// the last server's, with what the browser likely did (`advice`);
+    /// `offline` while the browser says it is offline.
     Waiting {
         retry_at: Millis,
-        reason: String,
+        reason: SocketLoss,
+        advice: Option<Advice>,
+        offline: bool,
     },
 }
 
@@ -120,22 +125,16 @@ impl ConnectionLevel {
 }
 
 impl ConnectionStatus {
-    /// One line for the status bar, with `ready` from [`crate::State`] and
-    /// the caller's `now` for the countdown: "Connected to A",
-    /// "Starting on B…", "Connecting to A…", "Reconnecting in 3 s" (whole
-    /// seconds, rounded up), "Not configured".
-    pub fn describe(&self, ready: bool, now: Millis) -> String {
+    /// Whole seconds until the next round while waiting, rounded up (the
+    /// countdown "Reconnecting in 3 s", with the caller's `now`).
+    pub fn seconds_to_retry(&self, now: Millis) -> Option<u64> {
         match self {
-            ConnectionStatus::Unconfigured => "Not configured".to_owned(),
-            ConnectionStatus::Connecting { role, .. } => format!("Connecting to {}…", role.letter()),
-            ConnectionStatus::Connected { role, .. } if ready => format!("Connected to {}", role.letter()),
-            ConnectionStatus::Connected { role, .. } => format!("Starting on {}…", role.letter()),
+            // In u64, not as_millis' u128: 128-bit division and printing
+            // would cost the wasm 1 KB (docs/benchmarks.md, row m).
             ConnectionStatus::Waiting { retry_at, .. } => {
-                // In u64, not as_millis' u128: 128-bit division and printing
-                // would cost the wasm 1 KB (docs/benchmarks.md, row m).
-                let seconds = u64::try_from(retry_at.since(now).as_millis()).unwrap_or(u64::MAX).div_ceil(1000);
-                format!("Reconnecting in {seconds} s")
+                Some(u64::try_from(retry_at.since(now).as_millis()).unwrap_or(u64::MAX).div_ceil(1000))
             }
+            _ => None,
         }
     }
 
@@ -154,14 +153,6 @@ impl ConnectionStatus {
     pub fn uri(&self) -> Option<&WsUri> {
         match self {
             ConnectionStatus::Connecting { uri, .. } | ConnectionStatus::Connected { uri, .. } => Some(uri),
-            _ => None,
-        }
-    }
-
-    /// Why both servers failed, while waiting to retry.
-    pub fn waiting_reason(&self) -> Option<&str> {
-        match self {
-            ConnectionStatus::Waiting { reason, .. } => Some(reason),
             _ => None,
         }
     }
@@ -237,8 +228,6 @@ pub(crate) struct Connection {
     to_close: Option<ConnId>,
     /// The browser said it is offline (and has not said online since).
     offline: bool,
-    /// Why the last round failed (the last server's reason).
-    failure: String,
 }
 
 impl Connection {
@@ -255,7 +244,6 @@ impl Connection {
             to_open: None,
             to_close: None,
             offline: false,
-            failure: String::new(),
         }
     }
 
@@ -316,7 +304,7 @@ impl Connection {
 
     /// The socket `id` failed or closed (or the session gave up on it).
     /// Returns false for a stale socket.
-    pub(crate) fn lost(&mut self, now: Millis, id: ConnId, reason: &str) -> bool {
+    pub(crate) fn lost(&mut self, now: Millis, id: ConnId, reason: &SocketLoss, advice: Option<Advice>) -> bool {
         if self.current != Some(id) {
             return false;
         }
@@ -333,8 +321,8 @@ impl Connection {
                 self.failed_this_round.clear();
                 self.failed_rounds = self.failed_rounds.saturating_add(1);
                 let wait = self.jitter.between(self.policy.min_backoff, self.policy.cap(self.failed_rounds));
-                self.failure = reason.to_owned();
-                self.status = ConnectionStatus::Waiting { retry_at: now + wait, reason: self.why(reason) };
+                let (reason, offline) = (reason.clone(), self.offline);
+                self.status = ConnectionStatus::Waiting { retry_at: now + wait, reason, advice, offline };
             }
         }
         true
@@ -343,10 +331,10 @@ impl Connection {
     /// The session gives up on the current socket for `reason`: it is
     /// closed ([`SocketOrder::Close`]) and counts as lost. Returns false
     /// without a current socket.
-    pub(crate) fn abandon(&mut self, now: Millis, reason: &str) -> bool {
+    pub(crate) fn abandon(&mut self, now: Millis, reason: &SocketLoss) -> bool {
         let Some(id) = self.current else { return false };
         self.to_close = Some(id);
-        self.lost(now, id, reason)
+        self.lost(now, id, reason, None)
     }
 
     /// The settings were withdrawn: the current socket, if any, is closed
@@ -389,18 +377,8 @@ impl Connection {
             return;
         }
         self.offline = offline;
-        let why = self.why(&self.failure);
-        if let ConnectionStatus::Waiting { reason, .. } = &mut self.status {
-            *reason = why;
-        }
-    }
-
-    /// Why the round failed, as the wait shows it.
-    fn why(&self, reason: &str) -> String {
-        if self.offline {
-            format!("Offline: waiting for the network; {reason}")
-        } else {
-            reason.to_owned()
+        if let ConnectionStatus::Waiting { offline: shown, .. } = &mut self.status {
+            *shown = offline;
         }
     }
 
@@ -455,27 +433,26 @@ mod tests {
         }
     }
 
+    fn refused() -> SocketLoss {
+        SocketLoss::Failed("refused".into())
+    }
+
     #[test]
-    fn the_status_in_words_and_level() {
+    fn the_status_level_and_countdown() {
         let uri = WsUri::parse("a", "ws://a:9006").unwrap();
         let connected = ConnectionStatus::Connected { role: ServerRole::Backup, uri: uri.clone() };
-        assert_eq!(connected.describe(true, Millis(0)), "Connected to B");
-        assert_eq!(connected.describe(false, Millis(0)), "Starting on B…");
         assert_eq!((connected.level(true), connected.level(false)), (ConnectionLevel::Ok, ConnectionLevel::Pending));
         let connecting = ConnectionStatus::Connecting { role: ServerRole::Primary, uri: uri.clone() };
-        assert_eq!(connecting.describe(true, Millis(0)), "Connecting to A…");
         assert_eq!(connecting.level(true), ConnectionLevel::Pending);
         assert_eq!(connecting.uri(), Some(&uri));
-        let waiting = ConnectionStatus::Waiting { retry_at: Millis(10_000), reason: "refused".into() };
+        assert_eq!(connecting.seconds_to_retry(Millis(0)), None);
+        let waiting =
+            ConnectionStatus::Waiting { retry_at: Millis(10_000), reason: refused(), advice: None, offline: false };
         // Whole seconds, rounded up; never negative.
-        assert_eq!(waiting.describe(false, Millis(7_001)), "Reconnecting in 3 s");
-        assert_eq!(waiting.describe(false, Millis(7_000)), "Reconnecting in 3 s");
-        assert_eq!(waiting.describe(false, Millis(20_000)), "Reconnecting in 0 s");
-        assert_eq!(
-            (waiting.level(true), waiting.waiting_reason(), waiting.uri()),
-            (ConnectionLevel::Down, Some("refused"), None)
-        );
-        assert_eq!(ConnectionStatus::Unconfigured.describe(false, Millis(0)), "Not configured");
+        assert_eq!(waiting.seconds_to_retry(Millis(7_001)), Some(3));
+        assert_eq!(waiting.seconds_to_retry(Millis(7_000)), Some(3));
+        assert_eq!(waiting.seconds_to_retry(Millis(20_000)), Some(0));
+        assert_eq!((waiting.level(true), waiting.uri()), (ConnectionLevel::Down, None));
         assert_eq!(ConnectionStatus::Unconfigured.level(false).as_str(), "down");
     }
 
@@ -485,10 +462,10 @@ mod tests {
         c.configure(&settings(true));
         let first = c.poll_connect().unwrap();
         assert_eq!((first.role, first.uri.as_str()), (ServerRole::Primary, "ws://a:9006"));
-        assert!(c.lost(Millis(10), first.id, "refused"));
+        assert!(c.lost(Millis(10), first.id, &refused(), None));
         let second = c.poll_connect().unwrap();
         assert_eq!(second.role, ServerRole::Backup);
-        c.lost(Millis(20), second.id, "refused");
+        c.lost(Millis(20), second.id, &refused(), None);
         assert_eq!(c.poll_connect(), None);
         let retry_at = c.deadline().unwrap();
         assert!(retry_at >= Millis(520) && retry_at <= Millis(2_020), "{retry_at:?}");
@@ -503,14 +480,14 @@ mod tests {
         let mut c = Connection::new(ConnectionPolicy::default(), 42);
         c.configure(&settings(false));
         let first = c.poll_connect().unwrap();
-        c.lost(Millis(0), first.id, "refused");
+        c.lost(Millis(0), first.id, &refused(), None);
         assert!(matches!(c.status(), ConnectionStatus::Waiting { .. }));
     }
 
     /// Fails a whole round (A, then B) at `now`; returns the wait chosen.
     fn fail_round(c: &mut Connection, now: Millis) -> u64 {
         while let Some(connect) = c.poll_connect() {
-            c.lost(now, connect.id, "refused");
+            c.lost(now, connect.id, &refused(), None);
         }
         c.deadline().unwrap().0 - now.0
     }
@@ -558,7 +535,7 @@ mod tests {
             // Each server accepts and drops at once.
             while let Some(connect) = c.poll_connect() {
                 assert!(c.opened(connect.id));
-                c.lost(Millis(0), connect.id, "dropped");
+                c.lost(Millis(0), connect.id, &refused(), None);
             }
             assert!(matches!(c.status(), ConnectionStatus::Waiting { .. }), "no hot loop");
             c.handle_timeout(c.deadline().unwrap());
@@ -586,22 +563,22 @@ mod tests {
         c.configure(&settings(true));
         fail_round(&mut c, Millis(0));
         let reason = |c: &Connection| match c.status() {
-            ConnectionStatus::Waiting { reason, .. } => reason.clone(),
+            ConnectionStatus::Waiting { reason, offline, .. } => (reason.clone(), *offline),
             other => panic!("{other:?}"),
         };
-        assert_eq!(reason(&c), "refused");
+        assert_eq!(reason(&c), (refused(), false));
         c.set_network(Network::Offline);
-        assert_eq!(reason(&c), "Offline: waiting for the network; refused");
+        assert_eq!(reason(&c), (refused(), true));
         c.set_network(Network::Offline);
-        assert_eq!(reason(&c), "Offline: waiting for the network; refused", "said twice, shown once");
+        assert_eq!(reason(&c), (refused(), true), "said twice");
         c.set_network(Network::Online);
-        assert_eq!(reason(&c), "refused");
+        assert_eq!(reason(&c), (refused(), false));
         // A round that fails while offline says so too, and still waits to retry.
         c.set_network(Network::Offline);
         c.retry_now();
         let wait = fail_round(&mut c, Millis(100));
         assert!(wait >= 500, "rounds go on while offline, backed off");
-        assert_eq!(reason(&c), "Offline: waiting for the network; refused");
+        assert_eq!(reason(&c), (refused(), true));
     }
 
     #[test]
@@ -609,10 +586,10 @@ mod tests {
         let mut c = Connection::new(ConnectionPolicy::default(), 42);
         c.configure(&settings(true));
         let first = c.poll_connect().unwrap();
-        c.lost(Millis(0), first.id, "refused");
+        c.lost(Millis(0), first.id, &refused(), None);
         let second = c.poll_connect().unwrap();
         assert!(!c.opened(first.id));
-        assert!(!c.lost(Millis(1), first.id, "late close"));
+        assert!(!c.lost(Millis(1), first.id, &refused(), None));
         assert!(c.opened(second.id));
         assert!(c.is_open());
     }

@@ -5,6 +5,7 @@
 //! `sforce.opencti` / `sforce.interaction`.
 
 use crate::calls::{Call, CallState, Direction};
+use crate::crm_fault::CrmFault;
 use crate::settings::{Settings, SettingsError};
 use crate::time::Millis;
 use serde_json::{json, Map, Value};
@@ -55,30 +56,30 @@ impl Crm {
     /// string, or a boolean for calls that only succeed or fail).
     ///
     /// ```
-    /// use ctisvr_core::Crm;
+    /// use ctisvr_core::{Crm, CrmFault};
     /// use serde_json::json;
     /// assert_eq!(Crm::Lightning.read_response(&json!({"success": true, "returnValue": {"recordId": "00T1"}})), Ok(json!({"recordId": "00T1"})));
-    /// assert_eq!(Crm::Classic.read_response(&json!({"result": false, "error": "no access"})), Err("no access".to_string()));
+    /// assert_eq!(Crm::Classic.read_response(&json!({"result": false, "error": "no access"})), Err(CrmFault::Said("no access".into())));
     /// ```
-    pub fn read_response(self, response: &Value) -> Result<Value, String> {
+    pub fn read_response(self, response: &Value) -> Result<Value, CrmFault> {
         match self {
             Crm::Lightning => {
                 if response.get("success").and_then(Value::as_bool) == Some(true) {
                     return Ok(response.get("returnValue").cloned().unwrap_or(Value::Null));
                 }
-                Err(lightning_errors(response.get("errors")).unwrap_or_else(|| "no reason given".to_owned()))
+                Err(lightning_errors(response.get("errors")).map_or(CrmFault::NoReason, CrmFault::Said))
             }
             Crm::Classic => {
                 if let Some(error) = response.get("error").and_then(Value::as_str).filter(|e| !e.trim().is_empty()) {
-                    return Err(clip(error));
+                    return Err(CrmFault::Said(clip(error)));
                 }
                 match response.get("result") {
-                    None | Some(Value::Null) => Err("Salesforce gave no result".to_owned()),
-                    Some(Value::Bool(false)) => Err("Salesforce answered false".to_owned()),
+                    None | Some(Value::Null) => Err(CrmFault::NoResult),
+                    Some(Value::Bool(false)) => Err(CrmFault::AnsweredFalse),
                     Some(value) => Ok(value.clone()),
                 }
             }
-            Crm::None => Err("there is no CRM".to_owned()),
+            Crm::None => Err(CrmFault::NoCrm),
         }
     }
 
@@ -153,13 +154,14 @@ pub struct DialRequest {
 }
 
 /// Why a CRM payload could not be used. Shown to the agent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CrmError {
-    #[error("the click-to-dial payload is not valid JSON: {0}")]
+    /// serde_json's reason.
     NotJson(String),
-    #[error("the click-to-dial payload has no number")]
     NoNumber,
 }
+
+impl std::error::Error for CrmError {}
 
 /// Reads an `onClickToDial` payload of either flavour: Classic gives a JSON
 /// string `{number, objectId, objectName, object, displayName}`, Lightning an
@@ -276,37 +278,59 @@ pub struct CallLog {
     pub description: String,
 }
 
+/// What a call log's subject says, worded in the agent's language
+/// ([`crate::i18n::Catalogue::log_subject`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogSubject {
+    /// An answered inbound call; `None` for a withheld caller.
+    CallFrom(Option<String>),
+    MissedCallFrom(Option<String>),
+    /// An outbound call the far end did not take (busy, unreachable).
+    FailedCallTo(String),
+    CallTo(String),
+    UnansweredCallTo(String),
+}
+
+impl LogSubject {
+    /// The subject of `call`'s log.
+    pub fn of(call: &Call) -> LogSubject {
+        let withheld = call.withheld && call.direction == Direction::Inbound;
+        let caller = (!withheld).then(|| call.caller.clone());
+        let dialled = call.dialled.clone();
+        match (call.direction, call.connected_at.is_some(), call.state) {
+            (Direction::Inbound, true, _) => LogSubject::CallFrom(caller),
+            (Direction::Inbound, false, _) => LogSubject::MissedCallFrom(caller),
+            (Direction::Outbound, _, CallState::Failed) => LogSubject::FailedCallTo(dialled),
+            (Direction::Outbound, true, _) => LogSubject::CallTo(dialled),
+            (Direction::Outbound, false, _) => LogSubject::UnansweredCallTo(dialled),
+        }
+    }
+}
+
 impl CallLog {
-    /// The log of `call`, ended at `ended_at`, for the agent at `extension`.
-    /// A withheld caller is logged as "an unknown caller" and linked to no
-    /// record (whatever `record` says: no search can have found it).
-    pub fn for_call(call: &Call, ended_at: Millis, extension: &str, record: Option<&Record>) -> CallLog {
+    /// The log of `call`, ended at `ended_at`, for the agent at `extension`,
+    /// with its `subject` and `description` worded in the agent's language
+    /// ([`crate::i18n::Catalogue::log_subject`], `log_description`). A
+    /// withheld caller is linked to no record (whatever `record` says: no
+    /// search can have found it).
+    pub fn for_call(
+        call: &Call,
+        ended_at: Millis,
+        extension: &str,
+        record: Option<&Record>,
+        (subject, description): (String, String),
+    ) -> CallLog {
         let call_type = CallType::of(call, extension);
-        let answered = call.connected_at.is_some();
         let duration_seconds = call.connected_at.map_or(0, |at| ended_at.since(at).as_secs());
         let withheld = call.withheld && call.direction == Direction::Inbound;
         let record = record.filter(|_| !withheld);
-        let caller = if withheld { "an unknown caller" } else { call.caller.as_str() };
-        let subject = match (call.direction, answered, call.state) {
-            (Direction::Inbound, true, _) => format!("Call from {caller}"),
-            (Direction::Inbound, false, _) => format!("Missed call from {caller}"),
-            (Direction::Outbound, _, CallState::Failed) => format!("Failed call to {}", call.dialled),
-            (Direction::Outbound, true, _) => format!("Call to {}", call.dialled),
-            (Direction::Outbound, false, _) => format!("Unanswered call to {}", call.dialled),
-        };
         let (who_id, what_id) = match record {
             Some(record) if is_person(record) => (Some(record.id.clone()), None),
             Some(record) => (None, Some(record.id.clone())),
             None => (None, None),
         };
         CallLog {
-            description: format!(
-                "{} call at extension {extension}; caller {}, dialled {}; parties {}.",
-                call_type.as_str(),
-                if withheld { "withheld" } else { call.caller.as_str() },
-                call.dialled,
-                call.parties.join(", ")
-            ),
+            description,
             subject,
             call_type,
             duration_seconds,
@@ -406,17 +430,20 @@ mod tests {
         let failed = json!({"success": false, "returnValue": null, "errors": [
             {"code": "GENERIC_ERROR", "description": "INSUFFICIENT_ACCESS", "details": null},
             {"code": "OTHER"}, "plain"]});
-        assert_eq!(Crm::Lightning.read_response(&failed), Err("INSUFFICIENT_ACCESS; OTHER; plain".into()));
-        assert_eq!(Crm::Lightning.read_response(&json!({})), Err("no reason given".into()));
-        assert_eq!(Crm::Lightning.read_response(&json!({"success": "true"})), Err("no reason given".into()));
+        assert_eq!(
+            Crm::Lightning.read_response(&failed),
+            Err(CrmFault::Said("INSUFFICIENT_ACCESS; OTHER; plain".into()))
+        );
+        assert_eq!(Crm::Lightning.read_response(&json!({})), Err(CrmFault::NoReason));
+        assert_eq!(Crm::Lightning.read_response(&json!({"success": "true"})), Err(CrmFault::NoReason));
         assert_eq!(Crm::Classic.read_response(&json!({"result": true})), Ok(json!(true)));
         assert_eq!(Crm::Classic.read_response(&json!({"result": "{}", "error": ""})), Ok(json!("{}")));
-        assert_eq!(Crm::Classic.read_response(&json!({"result": false})), Err("Salesforce answered false".into()));
-        assert_eq!(Crm::Classic.read_response(&json!(null)), Err("Salesforce gave no result".into()));
+        assert_eq!(Crm::Classic.read_response(&json!({"result": false})), Err(CrmFault::AnsweredFalse));
+        assert_eq!(Crm::Classic.read_response(&json!(null)), Err(CrmFault::NoResult));
         assert!(Crm::None.read_response(&ok).is_err());
         let long = "x".repeat(400);
-        let clipped = Crm::Classic.read_response(&json!({"error": long})).unwrap_err();
-        assert_eq!(clipped.chars().count(), 301);
+        let clipped = Crm::Classic.read_response(&json!({"error": long}));
+        assert!(matches!(clipped, Err(CrmFault::Said(text)) if text.chars().count() == 301));
     }
 
     #[test]
@@ -428,7 +455,7 @@ mod tests {
         assert_eq!(Crm::Lightning.settings(&lightning).unwrap().prefixes.outside, "9");
         let refused = json!({"success": false, "errors": [{"description": "not in a call center"}]});
         let err = Crm::Lightning.settings(&refused).unwrap_err();
-        assert_eq!(err, SettingsError::Crm("not in a call center".into()));
+        assert_eq!(err, SettingsError::Crm(CrmFault::Said("not in a call center".into())));
         assert_eq!(err.to_string(), "the CRM did not give the call center settings (not in a call center)");
         assert!(matches!(Crm::Classic.settings(&json!({"result": "{oops"})), Err(SettingsError::NotJson(_))));
     }
@@ -468,17 +495,27 @@ mod tests {
         assert_eq!(record_from_search(&json!({})), None);
     }
 
+    /// Words are the catalogue's business (`i18n` tests them).
+    fn words() -> (String, String) {
+        ("subject".into(), "description".into())
+    }
+
     #[test]
     fn call_types_and_durations() {
         let inbound = call(Direction::Inbound, "4155550100", "2001", Some(2_000));
-        let log = CallLog::for_call(&inbound, Millis(44_000), "2001", None);
+        let log = CallLog::for_call(&inbound, Millis(44_000), "2001", None, words());
         assert_eq!((log.call_type, log.duration_seconds), (CallType::Inbound, 42));
-        assert_eq!(log.subject, "Call from 4155550100");
+        assert_eq!(LogSubject::of(&inbound), LogSubject::CallFrom(Some("4155550100".into())));
         let internal = call(Direction::Outbound, "2001", "2002", Some(0));
         assert_eq!(CallType::of(&internal, "2001"), CallType::Internal);
         let missed = call(Direction::Inbound, "4155550100", "2001", None);
-        let log = CallLog::for_call(&missed, Millis(9_000), "2001", None);
-        assert_eq!((log.duration_seconds, log.subject.as_str()), (0, "Missed call from 4155550100"));
+        let log = CallLog::for_call(&missed, Millis(9_000), "2001", None, words());
+        assert_eq!(log.duration_seconds, 0);
+        assert_eq!(LogSubject::of(&missed), LogSubject::MissedCallFrom(Some("4155550100".into())));
+        let failed = Call { state: CallState::Failed, ..call(Direction::Outbound, "2001", "4155550100", None) };
+        assert_eq!(LogSubject::of(&failed), LogSubject::FailedCallTo("4155550100".into()));
+        let unanswered = call(Direction::Outbound, "2001", "4155550100", None);
+        assert_eq!(LogSubject::of(&unanswered), LogSubject::UnansweredCallTo("4155550100".into()));
     }
 
     #[test]
@@ -487,14 +524,13 @@ mod tests {
             let mut withheld = call(Direction::Inbound, raw, "2001", Some(2_000));
             withheld.withheld = true;
             let found = Record { id: "003A".into(), object_type: Some("Contact".into()), name: None };
-            let log = CallLog::for_call(&withheld, Millis(10_000), "2001", Some(&found));
-            assert_eq!(log.subject, "Call from an unknown caller", "{raw:?}");
+            let log = CallLog::for_call(&withheld, Millis(10_000), "2001", Some(&found), words());
+            assert_eq!(LogSubject::of(&withheld), LogSubject::CallFrom(None), "{raw:?}");
             assert_eq!(log.call_type, CallType::Inbound, "{raw:?}: a withheld caller is no extension");
             assert_eq!((log.who_id.as_deref(), log.what_id.as_deref()), (None, None), "{raw:?}");
             assert!(!log.lightning_value().as_object().is_some_and(|v| v.contains_key("WhoId")));
             withheld.connected_at = None;
-            let missed = CallLog::for_call(&withheld, Millis(10_000), "2001", None);
-            assert_eq!(missed.subject, "Missed call from an unknown caller");
+            assert_eq!(LogSubject::of(&withheld), LogSubject::MissedCallFrom(None));
         }
     }
 
@@ -502,7 +538,8 @@ mod tests {
     fn the_task_in_both_shapes_with_who_or_what() {
         let outbound = call(Direction::Outbound, "2001", "914155550100", Some(1_000));
         let contact = Record { id: "003A".into(), object_type: Some("Contact".into()), name: None };
-        let log = CallLog::for_call(&outbound, Millis(11_000), "2001", Some(&contact));
+        let subject = ("Call to 914155550100".to_owned(), String::new());
+        let log = CallLog::for_call(&outbound, Millis(11_000), "2001", Some(&contact), subject);
         let value = log.lightning_value();
         assert_eq!(value["entityApiName"], "Task");
         assert_eq!(value["CallType"], "Outbound");
@@ -517,7 +554,7 @@ mod tests {
         );
         let account = Record { id: "001B".into(), object_type: None, name: None };
         assert_eq!(
-            CallLog::for_call(&outbound, Millis(2_000), "2001", Some(&account)).what_id.as_deref(),
+            CallLog::for_call(&outbound, Millis(2_000), "2001", Some(&account), words()).what_id.as_deref(),
             Some("001B")
         );
     }

@@ -24,6 +24,8 @@
 
 use crate::calls::CallId;
 use crate::crm::{CallLog, Crm};
+use crate::crm_fault::CrmFault;
+use crate::problem::CrmTask;
 use crate::settings::{Settings, SettingsError};
 use serde_json::Value;
 use std::collections::VecDeque;
@@ -74,49 +76,15 @@ pub enum CrmInput {
     LogFailed {
         call_id: CallId,
         log: CallLog,
-        error: String,
+        error: CrmFault,
     },
-    /// A CRM call failed (threw, or answered an error): `what` names it for
-    /// the agent ("Screen pop"), `error` is the CRM's reason. Shown.
+    /// A CRM call failed (threw, or answered an error): `what` names it
+    /// (a screen pop), `error` says why. Shown.
     Failed {
-        what: String,
-        error: String,
+        what: CrmTask,
+        error: CrmFault,
     },
 }
-
-/// Why the edge could not call the CRM's library: the answer to the
-/// request is then this error ([`Session::handle_crm_answer`]). The edge
-/// names the library and the method; the core words it for the agent.
-///
-/// ```
-/// use ctisvr_core::crm_requests::CrmCallError;
-/// let missing = CrmCallError::NotLoaded { library: "sforce.opencti".into() };
-/// assert_eq!(missing.to_string(), "sforce.opencti is not loaded on this page");
-/// ```
-///
-/// [`Session::handle_crm_answer`]: crate::Session::handle_crm_answer
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CrmCallError {
-    /// The library object (`sforce.opencti`, `sforce.interaction.cti`) is
-    /// not on the page: the adapter page does not load Salesforce's script.
-    NotLoaded { library: String },
-    /// The library has no such method (an older or newer API version).
-    NoMethod { library: String, method: String },
-    /// The method threw; `message` is the exception's message.
-    Threw { library: String, method: String, message: String },
-}
-
-impl std::fmt::Display for CrmCallError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CrmCallError::NotLoaded { library } => write!(f, "{library} is not loaded on this page"),
-            CrmCallError::NoMethod { library, method } => write!(f, "{library}.{method} is not available on this page"),
-            CrmCallError::Threw { library, method, message } => write!(f, "{library}.{method}: {message}"),
-        }
-    }
-}
-
-impl std::error::Error for CrmCallError {}
 
 /// What one answer tells the session.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,24 +99,23 @@ pub enum CrmAnswer {
 
 /// What `crm`'s `response` to `request` means. `response` is the callback's
 /// argument as JSON, or `Err` with why the call threw or the method is
-/// missing. Failures are worded for the agent here ("Screen pop of 555
-/// failed: ..."); a settled call log is not a failure to show (the session
+/// missing. A failure names what failed ([`CrmTask`]) and why
+/// ([`CrmFault`]), worded when shown; a settled call log is not a failure to show (the session
 /// retries it).
-pub fn read_answer(crm: Crm, request: CrmRequest, response: Result<Value, CrmCallError>) -> CrmAnswer {
-    let response = response.map_err(|error| error.to_string());
-    let read = |response: Result<Value, String>| response.and_then(|r| crm.read_response(&r));
-    let failed = |what: String, error: String| CrmAnswer::Input(CrmInput::Failed { what, error });
+pub fn read_answer(crm: Crm, request: CrmRequest, response: Result<Value, CrmFault>) -> CrmAnswer {
+    let read = |response: Result<Value, CrmFault>| response.and_then(|r| crm.read_response(&r));
+    let failed = |what: CrmTask, error: CrmFault| CrmAnswer::Input(CrmInput::Failed { what, error });
     match request {
         CrmRequest::Settings => {
             CrmAnswer::Settings(response.map_err(SettingsError::Crm).and_then(|r| crm.settings(&r)))
         }
         CrmRequest::ListenClickToDial => match response {
             Ok(response) => CrmAnswer::Input(CrmInput::ClickToDial(crm.click_to_dial_payload(&response))),
-            Err(error) => failed("Listening for click-to-dial".to_owned(), error),
+            Err(error) => failed(CrmTask::ListenClickToDial, error),
         },
         CrmRequest::ScreenPop { call_id, number } => match read(response) {
             Ok(result) => CrmAnswer::Input(CrmInput::ScreenPopResult { call_id, result }),
-            Err(error) => failed(format!("Screen pop of {number}"), error),
+            Err(error) => failed(CrmTask::ScreenPop(number), error),
         },
         CrmRequest::SaveLog { call_id, log } => match read(response) {
             Ok(_) => CrmAnswer::Input(CrmInput::LogSaved { call_id }),
@@ -156,18 +123,15 @@ pub fn read_answer(crm: Crm, request: CrmRequest, response: Result<Value, CrmCal
         },
         CrmRequest::ClickToDial { enabled } => match read(response) {
             Ok(_) => CrmAnswer::Done,
-            Err(error) => {
-                let what = if enabled { "Turning click-to-dial on" } else { "Turning click-to-dial off" };
-                failed(what.to_owned(), error)
-            }
+            Err(error) => failed(CrmTask::ClickToDial { enabled }, error),
         },
         CrmRequest::ShowPanel => match read(response) {
             Ok(_) => CrmAnswer::Done,
-            Err(error) => failed("Showing the softphone panel".to_owned(), error),
+            Err(error) => failed(CrmTask::ShowPanel, error),
         },
         CrmRequest::InitializationComplete => match read(response) {
             Ok(_) => CrmAnswer::Done,
-            Err(error) => failed("Telling Salesforce the softphone is ready".to_owned(), error),
+            Err(error) => failed(CrmTask::InitializationComplete, error),
         },
     }
 }

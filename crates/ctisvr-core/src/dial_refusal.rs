@@ -20,16 +20,16 @@ use crate::dialing::dial_target;
 use crate::settings::DialingPrefixes;
 
 /// Why a number is not dialled: it is already being dialled or on the call.
-/// The text is shown to the agent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Shown to the agent ([`crate::i18n::Catalogue::dial_refusal`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DialRefusal {
     /// A repeated click: ignored, shown as information.
-    #[error("Already dialling {0}")]
     AlreadyDialling(String),
     /// A consultation, transfer or conference to a party of a call: refused.
-    #[error("Already on a call with {0}")]
     AlreadyOnCall(String),
 }
+
+impl std::error::Error for DialRefusal {}
 
 /// Checks the number `command` would dial (`Dial`, `Consult`, and
 /// single-step `Transfer`/`Conference` with a number) against `calls`.

@@ -56,16 +56,20 @@ pub struct DialTarget {
     pub extension: Option<String>,
 }
 
-/// Why a number cannot be dialled. The text is shown to the agent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a number cannot be dialled. Shown to the agent
+/// ([`crate::i18n::Catalogue::dial_error`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DialError {
-    #[error("Enter a number to dial.")]
     Empty,
-    #[error("\"{number}\" cannot be dialled: '{character}' is not allowed (use digits, spaces, + ( ) - . /, * and #; letters only after digits, as in 1-800-FLOWERS; an extension as x123).")]
-    Junk { number: String, character: char },
-    #[error("\"{0}\" has no digits to dial.")]
+    /// `character` is the first one the rules refuse.
+    Junk {
+        number: String,
+        character: char,
+    },
     NoDigits(String),
 }
+
+impl std::error::Error for DialError {}
 
 /// What to dial for `input`, given the call center's prefixes and the
 /// agent's extension (whose length tells internal numbers from outside ones).

@@ -29,13 +29,16 @@
 //! (which server to use and when), [`updates`] (the page's news),
 //! [`notice`] (messages for the agent and when they go), [`crm`] (Salesforce
 //! Open CTI payloads and call logs), [`crm_requests`] (what the session asks
-//! of the CRM, and what its answers mean), [`dialing`] (numbers as records
+//! of the CRM, and what its answers mean), [`crm_fault`] (why a CRM call
+//! failed), [`dialing`] (numbers as records
 //! hold them), [`numbers`] (when two numbers name the same party),
 //! [`dial_refusal`] (a number already being dialled or on the call),
-//! [`withheld`] (callers who withheld their number), [`call_memory`] (what a
+//! [`withheld`] (callers who withheld their number), [`i18n`] (every word
+//! the agent sees, English and French), [`call_memory`] (what a
 //! tab keeps about its calls for a reload), [`tabs`] (one pop and one log per
-//! call across the agent's tabs), [`transport_advice`] (close reports in
-//! words, why the browser refused a socket), [`time`] (the caller's clock).
+//! call across the agent's tabs), [`transport_advice`] (why a socket was
+//! lost, why the browser refused it), [`problem`] and [`request_name`] (what
+//! went wrong, as data), [`time`] (the caller's clock).
 
 pub mod agent;
 pub mod attention;
@@ -44,13 +47,16 @@ pub mod calls;
 pub mod command;
 pub mod connection;
 pub mod crm;
+pub mod crm_fault;
 pub mod crm_requests;
 pub mod dial_refusal;
 pub mod dialing;
 pub mod element_api;
+pub mod i18n;
 pub mod notice;
 pub mod numbers;
 pub mod problem;
+pub mod request_name;
 pub mod session;
 pub mod settings;
 pub mod settings_memory;
@@ -71,15 +77,18 @@ pub use command::{Command, Rejected};
 pub use connection::{
     ConnId, Connect, ConnectionLevel, ConnectionPolicy, ConnectionStatus, Network, ServerRole, SocketOrder,
 };
-pub use crm::{CallLog, CallType, Crm, Record};
-pub use crm_requests::{CrmCallError, CrmInput, CrmRequest};
+pub use crm::{CallLog, CallType, Crm, LogSubject, Record};
+pub use crm_fault::CrmFault;
+pub use crm_requests::{CrmInput, CrmRequest};
 pub use dialing::{DialError, DialTarget};
+pub use i18n::{Catalogue, Lang};
 pub use notice::{Notice, NoticeCause, NoticeLevel};
-pub use problem::Problem;
+pub use problem::{CrmTask, Problem};
+pub use request_name::RequestName;
 pub use session::{Session, SessionOptions, TransportEvent};
 pub use settings::{DialExtension, DialingPrefixes, Options, Settings, SettingsError, WsUri};
 pub use state::State;
 pub use time::Millis;
-pub use transport_advice::PageOrigin;
+pub use transport_advice::{Advice, PageOrigin, SocketLoss};
 pub use updates::Update;
 pub use withheld::WithheldMarkers;

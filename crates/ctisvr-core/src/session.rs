@@ -26,13 +26,15 @@ use crate::connection::{ConnId, Connection, ConnectionPolicy, ConnectionStatus, 
 use crate::crm_requests::{CrmRequest, CrmRequests};
 use crate::dial_refusal::DialRefusal;
 use crate::dialing::auto_send::{AutoSend, BUSY_RETRY};
+use crate::i18n::Lang;
 use crate::notice::{Notice, NoticeCause, Resolved};
 use crate::problem::Problem;
+use crate::request_name::RequestName;
 use crate::settings::{Settings, SettingsError};
 use crate::state::State;
 use crate::tabs::TabId;
 use crate::time::Millis;
-use crate::transport_advice::{advise, describe_close, PageOrigin};
+use crate::transport_advice::{advise, Advice, PageOrigin, SocketLoss};
 use crate::updates::Update;
 use crate::wire::{Password, Request, ServerFrame};
 use away::Away;
@@ -73,8 +75,8 @@ impl Default for SessionOptions {
     }
 }
 
-/// What happened to a socket the session asked for. The session words it
-/// for the agent ([`crate::transport_advice::describe_close`]).
+/// What happened to a socket the session asked for. The session keeps it
+/// as a [`SocketLoss`] for the wait, worded in the agent's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransportEvent {
     Opened(ConnId),
@@ -174,6 +176,8 @@ pub struct Session {
     away: Away,
     /// The ringing calls the agent was notified of (see [`crate::attention`]).
     notified: Notified,
+    /// The agent's language (see [`crate::i18n`]).
+    lang: Lang,
 }
 
 impl Default for Session {
@@ -209,6 +213,7 @@ impl Session {
             auto_send: AutoSend::default(),
             away: Away::default(),
             notified: Notified::default(),
+            lang: Lang::default(),
         }
     }
 
@@ -222,6 +227,19 @@ impl Session {
         self.page = Some(page);
     }
 
+    /// The agent's language: what the state, the notices, the page's events
+    /// and the CRM's call logs say from now on (the notice shown is worded
+    /// again). The edge chooses it ([`Lang::choose`]).
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+        self.notices.reword(lang.words());
+    }
+
+    /// The agent's language.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// Settings arrived (from the CRM or the attributes). Valid settings
     /// (re)start the connection at A; an error is shown to the agent and,
     /// unless a call is up, ends the connection (no server is configured
@@ -230,7 +248,7 @@ impl Session {
         match settings {
             Ok(settings) if self.settings.as_ref() == Some(&settings) => {}
             Ok(settings) => {
-                if self.connection.abandon(now, "settings changed") {
+                if self.connection.abandon(now, &SocketLoss::SettingsChanged) {
                     self.connection_lost();
                 }
                 self.connection.configure(&settings);
@@ -271,24 +289,20 @@ impl Session {
                 }
             }
             TransportEvent::Closed { id, code, reason, clean } => {
-                self.socket_lost(now, id, describe_close(code, &reason, clean))
+                self.socket_lost(now, id, SocketLoss::Closed { code, reason, clean })
             }
-            TransportEvent::Failed { id, error } => self.socket_lost(now, id, error),
+            TransportEvent::Failed { id, error } => self.socket_lost(now, id, SocketLoss::Failed(error)),
         }
     }
 
     /// Socket `id` closed or failed for `reason` (shown with any advice).
-    fn socket_lost(&mut self, now: Millis, id: ConnId, reason: String) {
+    fn socket_lost(&mut self, now: Millis, id: ConnId, reason: SocketLoss) {
         let advice = self.advice(id, &reason);
-        let reason = match &advice {
-            Some(advice) => format!("{reason}. {advice}"),
-            None => reason,
-        };
-        if self.connection.lost(now, id, &reason) {
+        if self.connection.lost(now, id, &reason, advice.clone()) {
             self.connection_lost();
-            let shown = self.notices.shown().map(|n| n.text.as_str());
-            if let Some(advice) = advice.filter(|advice| shown != Some(advice.as_str())) {
-                self.show(Notice::error(NoticeCause::Connection, Problem::SocketRefused(advice)));
+            let refused = advice.map(Problem::SocketRefused);
+            if let Some(problem) = refused.filter(|problem| self.notices.shown().map(|n| &n.problem) != Some(problem)) {
+                self.show(Notice::error(NoticeCause::Connection, problem));
             }
         }
     }
@@ -304,7 +318,7 @@ impl Session {
             Ok(ServerFrame::Event(event)) => self.on_event(now, event),
             // Another msgtype: nothing of ours, but not an error either.
             Ok(ServerFrame::Unknown(_)) => {}
-            Err(error) => self.show(Notice::error(NoticeCause::Event, Problem::Unreadable(error.to_string()))),
+            Err(error) => self.show(Notice::error(NoticeCause::Event, Problem::Unreadable(error))),
         }
     }
 
@@ -360,7 +374,7 @@ impl Session {
                     if let Some(overdue) = self.requests.overdue(now) {
                         // A server that does not answer is gone: leave it for a working one.
                         let seconds = self.request_timeout().as_secs();
-                        let reason = format!("CtiSVR did not answer {} within {seconds} s", overdue.describe());
+                        let reason = SocketLoss::NoAnswer { request: overdue.name(), seconds };
                         if self.connection.abandon(now, &reason) {
                             self.connection_lost();
                         }
@@ -410,7 +424,7 @@ impl Session {
     /// is covered.
     pub fn poll_attention(&mut self) -> Option<Attention> {
         let enabled = self.settings.as_ref().is_none_or(|s| s.options.notify_calls);
-        self.notified.next(self.calls.list(), self.away.hidden(), enabled)
+        self.notified.next(self.calls.list(), self.away.hidden(), enabled, self.lang.words())
     }
 
     /// What to keep of the live calls for a reload of the page (only the
@@ -447,6 +461,7 @@ impl Session {
             calls: self.calls.list().to_vec(),
             busy: self.requests.busy(),
             notice: self.notices.shown().cloned(),
+            lang: self.lang,
         }
     }
 
@@ -558,7 +573,7 @@ impl Session {
             Some(Purpose::Agent(_)) => NoticeCause::AgentRequest,
             _ => NoticeCause::CallRequest,
         };
-        let lost: Vec<String> = lost.iter().map(Purpose::describe).collect();
+        let lost: Vec<RequestName> = lost.iter().map(Purpose::name).collect();
         self.resolve(Resolved::NothingWaiting);
         if !lost.is_empty() {
             self.show(Notice::error(cause, Problem::NotConfirmed(lost)));
@@ -571,7 +586,7 @@ impl Session {
 
     /// Shows `notice` in place of any other.
     fn show(&mut self, notice: Notice) {
-        self.updates.extend(self.notices.show(notice));
+        self.updates.extend(self.notices.show(notice, self.lang.words()));
     }
 
     /// `what` happened: the notice shown goes if it ends its cause.
@@ -609,7 +624,7 @@ impl Session {
 
     /// What the browser likely did to socket `id` (the current one) that
     /// failed with `reason`, if the page is known.
-    fn advice(&self, id: ConnId, reason: &str) -> Option<String> {
+    fn advice(&self, id: ConnId, reason: &SocketLoss) -> Option<Advice> {
         let page = self.page.as_ref()?;
         if self.connection.current() != Some(id) {
             return None;

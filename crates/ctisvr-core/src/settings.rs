@@ -9,6 +9,7 @@
 //!
 //! Keys of the flat object are `/<section>/<item>`, e.g. `/ServerInfo/wsURIA`.
 
+use crate::crm_fault::CrmFault;
 use crate::withheld::WithheldMarkers;
 use serde_json::Value;
 use std::fmt;
@@ -119,20 +120,32 @@ pub struct WsUri {
     host: String,
 }
 
-/// Why settings could not be used. The text is shown to the agent as is.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why settings could not be used. Shown to the agent
+/// ([`crate::i18n::Catalogue::settings_error`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SettingsError {
-    #[error("no CtiSVR address is configured ({kind} {key})", kind = if .0.starts_with('/') { "call center item" } else { "attribute" }, key = .0)]
+    /// No primary address: the call center item or attribute it should be in.
     MissingPrimary(&'static str),
-    #[error("{key} is not a WebSocket address: \"{value}\" ({reason})")]
-    InvalidUri { key: &'static str, value: String, reason: &'static str },
-    #[error("the call center settings are not valid JSON: {0}")]
+    InvalidUri {
+        key: &'static str,
+        value: String,
+        reason: UriFault,
+    },
     NotJson(String),
-    #[error("the call center settings are not a JSON object")]
     NotAnObject,
     /// The CRM did not give the settings (its call failed, or no CRM library).
-    #[error("the CRM did not give the call center settings ({0})")]
-    Crm(String),
+    Crm(CrmFault),
+}
+
+impl std::error::Error for SettingsError {}
+
+/// What is wrong with a CtiSVR address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UriFault {
+    /// Not `ws://` or `wss://`.
+    Scheme,
+    WhiteSpace,
+    NoHost,
 }
 
 /// Call center item keys, as `getCallCenterSettings` returns them.
@@ -301,10 +314,10 @@ impl WsUri {
         let lower = text.to_ascii_lowercase();
         let (secure, rest) = match lower.strip_prefix("wss://") {
             Some(rest) => (true, rest),
-            None => (false, lower.strip_prefix("ws://").ok_or_else(|| invalid("it must start with ws:// or wss://"))?),
+            None => (false, lower.strip_prefix("ws://").ok_or_else(|| invalid(UriFault::Scheme))?),
         };
         if text.chars().any(char::is_whitespace) {
-            return Err(invalid("it contains white space"));
+            return Err(invalid(UriFault::WhiteSpace));
         }
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
         let authority = authority.rsplit('@').next().unwrap_or_default();
@@ -313,7 +326,7 @@ impl WsUri {
             None => authority.split(':').next().unwrap_or_default(),
         };
         if host.is_empty() {
-            return Err(invalid("it has no host"));
+            return Err(invalid(UriFault::NoHost));
         }
         Ok(WsUri { text: text.to_owned(), secure, host: host.to_owned() })
     }

@@ -3,7 +3,9 @@
 use crate::agent::{AgentAction, AgentStatus};
 use crate::calls::{self, Call, CallAction, CallId, CallState};
 use crate::connection::ConnectionStatus;
+use crate::i18n::{Catalogue, Lang};
 use crate::notice::Notice;
+use crate::time::Millis;
 
 /// What the softphone shows. Cheap to clone; the password is never in it.
 ///
@@ -34,15 +36,48 @@ pub struct State {
     pub calls: Vec<Call>,
     /// An agent request is waiting for its response (buttons wait too).
     pub busy: bool,
-    /// The last message for the agent.
+    /// The last message for the agent, worded in `lang`.
     pub notice: Option<Notice>,
+    /// The agent's language: every word shown comes from its catalogue.
+    pub lang: Lang,
 }
 
 impl State {
+    /// The catalogue of the agent's language.
+    pub fn words(&self) -> &'static dyn Catalogue {
+        self.lang.words()
+    }
+
     /// The status bar's words for the extension: "Ext 2001" (empty until
     /// the server has said it).
     pub fn extension_label(&self) -> String {
-        self.extension.as_ref().map(|extension| format!("Ext {extension}")).unwrap_or_default()
+        self.extension.as_deref().map(|extension| self.words().extension(extension)).unwrap_or_default()
+    }
+
+    /// The status bar's line: "Connected to A", "Reconnecting in 3 s"
+    /// (with the caller's `now` for the countdown).
+    pub fn connection_words(&self, now: Millis) -> String {
+        self.words().connection(&self.connection, self.ready, now)
+    }
+
+    /// Why the softphone waits to reconnect (empty unless it waits).
+    pub fn waiting_words(&self) -> String {
+        match &self.connection {
+            ConnectionStatus::Waiting { reason, advice, offline, .. } => {
+                self.words().waiting(reason, advice.as_ref(), *offline)
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The agent's line: "Logged out", "Agent 1001 · AUX 3".
+    pub fn agent_words(&self) -> String {
+        self.words().agent(&self.agent)
+    }
+
+    /// Who is on the other side of `call`: the numbers, or "Unknown caller".
+    pub fn party_words(&self, call: &Call) -> String {
+        call.other_party().unwrap_or_else(|| self.words().unknown_caller().to_owned())
     }
 
     /// Whether the view should enable the control for `action`.
@@ -75,10 +110,7 @@ impl State {
         self.calls
             .iter()
             .find(|call| call.state == CallState::RingingIn)
-            .map(|call| match call.caller_words() {
-                calls::UNKNOWN_CALLER => "Incoming call from an unknown caller".to_owned(),
-                caller => format!("Incoming call from {caller}"),
-            })
+            .map(|call| self.words().incoming_call_from(call.caller_known()))
             .unwrap_or_default()
     }
 
@@ -115,5 +147,8 @@ mod tests {
         }
         state.calls = vec![call(4, CallState::RingingOut, "4155550100", false)];
         assert_eq!(state.announcement(), "");
+        state.calls = vec![call(5, CallState::RingingIn, "4155550100", false)];
+        state.lang = Lang::Fr;
+        assert_eq!(state.announcement(), "Appel entrant de 4155550100");
     }
 }

@@ -12,27 +12,36 @@
 //!   the site. The page only sees the socket close with code 1006.
 //!
 //! The driver tells the session the page's protocol and host
-//! ([`crate::Session::set_page`]); the session adds the advice to the close
-//! reason ([`describe_close`]) and shows it.
+//! ([`crate::Session::set_page`]); when a socket is lost ([`SocketLoss`])
+//! the session asks [`advise`] and shows the [`Advice`]. Both are data,
+//! worded in the agent's language by [`crate::i18n`].
 
+use crate::request_name::RequestName;
 use crate::settings::WsUri;
 
-/// The browser's close report (`CloseEvent` `code`, `reason`, `wasClean`)
-/// in words for the agent and the `Waiting` status. 1006 means no close
-/// frame: the socket was refused or dropped (the browser gives no reason).
-///
-/// ```
-/// use ctisvr_core::transport_advice::describe_close;
-/// assert_eq!(describe_close(1006, "", false), "the connection failed or dropped (code 1006)");
-/// assert_eq!(describe_close(4000, "bye", true), "closed by the server: bye (code 4000)");
-/// ```
-pub fn describe_close(code: u16, reason: &str, clean: bool) -> String {
-    match (code, reason.is_empty(), clean) {
-        (1006, _, _) => "the connection failed or dropped (code 1006)".to_owned(),
-        (_, false, _) => format!("closed by the server: {reason} (code {code})"),
-        (_, true, true) => format!("closed by the server (code {code})"),
-        (_, true, false) => format!("the connection dropped (code {code})"),
-    }
+/// Why a socket was lost or given up: the wait before the next round says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SocketLoss {
+    /// The browser's `CloseEvent`: 1006 means no close frame (the socket was
+    /// refused or dropped; the browser gives no reason).
+    Closed { code: u16, reason: String, clean: bool },
+    /// The browser would not open the socket (`new WebSocket` threw): its words.
+    Failed(String),
+    /// CtiSVR did not answer `request` within `seconds`.
+    NoAnswer { request: RequestName, seconds: u64 },
+    /// New settings replaced the connection.
+    SettingsChanged,
+}
+
+/// Why the browser, rather than CtiSVR, likely refused a socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Advice {
+    /// An https page may not open this `ws://` address (at most 80 characters).
+    UseWss { uri: String },
+    /// Chromium's local network access blocks this more private address.
+    LocalNetwork { host: String },
+    /// This name may resolve to a local address that is blocked.
+    MaybeLocalNetwork { host: String },
 }
 
 /// The page the element runs in: `location.protocol` and `location.hostname`.
@@ -64,43 +73,41 @@ enum AddressSpace {
     Loopback,
 }
 
-/// The advice for a WebSocket to `uri` that failed with `failure`, if the
-/// browser rather than CtiSVR is the likely cause.
+/// The advice for a WebSocket to `uri` lost for `loss`, if the browser
+/// rather than CtiSVR is the likely cause.
 ///
 /// ```
-/// use ctisvr_core::transport_advice::{advise, PageOrigin};
+/// use ctisvr_core::transport_advice::{advise, Advice, PageOrigin, SocketLoss};
 /// use ctisvr_core::WsUri;
 /// let ws = |text| WsUri::parse("wsURIA", text).unwrap();
 /// let salesforce = PageOrigin::new("https:", "myorg.lightning.force.com");
-/// let advice = advise(&salesforce, &ws("ws://10.0.0.5:9006/"), "SecurityError").unwrap();
-/// assert!(advice.contains("wss://"));
-/// let advice = advise(&salesforce, &ws("wss://10.0.0.5:9006/"), "the connection failed or dropped (code 1006)").unwrap();
-/// assert!(advice.contains("local network"));
-/// assert_eq!(advise(&PageOrigin::new("http:", "127.0.0.1"), &ws("ws://127.0.0.1:9006/"), "code 1006"), None);
+/// let refused = SocketLoss::Failed("SecurityError".into());
+/// let dropped = SocketLoss::Closed { code: 1006, reason: String::new(), clean: false };
+/// assert_eq!(advise(&salesforce, &ws("ws://10.0.0.5:9006/"), &refused), Some(Advice::UseWss { uri: "ws://10.0.0.5:9006/".into() }));
+/// assert_eq!(advise(&salesforce, &ws("wss://10.0.0.5:9006/"), &dropped), Some(Advice::LocalNetwork { host: "10.0.0.5".into() }));
+/// assert_eq!(advise(&PageOrigin::new("http:", "127.0.0.1"), &ws("ws://127.0.0.1:9006/"), &dropped), None);
 /// ```
-pub fn advise(page: &PageOrigin, uri: &WsUri, failure: &str) -> Option<String> {
+pub fn advise(page: &PageOrigin, uri: &WsUri, loss: &SocketLoss) -> Option<Advice> {
     let (secure, host) = (uri.is_secure(), uri.host());
     let target = address_space(host);
-    let lower = failure.to_ascii_lowercase();
-    let said_insecure = lower.contains("insecure") || lower.contains("securityerror");
+    let said = match loss {
+        SocketLoss::Failed(text) => text.to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    let said_insecure = said.contains("insecure") || said.contains("securityerror");
     let public = matches!(target, None | Some(AddressSpace::Public));
     if page.is_https() && !secure && (said_insecure || public) {
-        let insecure: String = uri.as_str().chars().take(80).collect();
-        return Some(format!(
-            "This page is https, so the browser refuses {insecure}: ask your admin for a wss:// address (TLS in front of CtiSVR)."
-        ));
+        return Some(Advice::UseWss { uri: uri.as_str().chars().take(80).collect() });
     }
-    let dropped = failure.contains("1006") || lower.contains("local_network");
+    let dropped = matches!(loss, SocketLoss::Closed { code: 1006, .. }) || said.contains("local_network");
     let page_space = address_space(&page.host).unwrap_or(AddressSpace::Public);
     match target {
-        Some(target) if dropped && target > page_space => Some(format!(
-            "The browser may be blocking access to the local network address {host}: allow local network access for this site (or check that CtiSVR is running there)."
-        )),
+        Some(target) if dropped && target > page_space => Some(Advice::LocalNetwork { host: host.to_owned() }),
         // A name: Chromium decides by the address it resolves to, which the
         // page cannot see. Only a public https page is subject to the prompt.
-        None if dropped && page.is_https() && page_space == AddressSpace::Public => Some(format!(
-            "If {host} is on your local network, the browser may be blocking it: allow local network access for this site (or check that CtiSVR is running there)."
-        )),
+        None if dropped && page.is_https() && page_space == AddressSpace::Public => {
+            Some(Advice::MaybeLocalNetwork { host: host.to_owned() })
+        }
         _ => None,
     }
 }
@@ -344,8 +351,15 @@ mod tests {
         }
     }
 
-    const DROPPED: &str = "the connection failed or dropped (code 1006)";
-    const REFUSED: &str = "Failed to construct 'WebSocket': An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.";
+    const DROPPED: &SocketLoss = &SocketLoss::Closed { code: 1006, reason: String::new(), clean: false };
+
+    fn refused(text: &str) -> SocketLoss {
+        SocketLoss::Failed(text.into())
+    }
+
+    fn closed(code: u16, reason: &str, clean: bool) -> SocketLoss {
+        SocketLoss::Closed { code, reason: reason.into(), clean }
+    }
 
     fn ws(text: &str) -> WsUri {
         WsUri::parse("wsURIA", text).unwrap()
@@ -356,36 +370,36 @@ mod tests {
     }
 
     #[test]
-    fn close_codes_in_words() {
-        assert_eq!(describe_close(1000, "", true), "closed by the server (code 1000)");
-        assert_eq!(describe_close(1000, "logged off", true), "closed by the server: logged off (code 1000)");
-        // 1006 carries no reason worth showing: the browser writes none.
-        assert_eq!(describe_close(1006, "", false), DROPPED);
-        assert_eq!(describe_close(1006, "ignored", true), DROPPED);
-        assert_eq!(describe_close(1011, "", false), "the connection dropped (code 1011)");
-        assert_eq!(describe_close(4001, "overloaded", false), "closed by the server: overloaded (code 4001)");
-    }
-
-    #[test]
     fn an_https_page_refuses_ws() {
-        let advice = advise(&https("cti.example.com"), &ws("ws://10.0.0.5:9006/"), REFUSED).unwrap();
+        let chromium = refused("Failed to construct 'WebSocket': An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.");
+        let use_wss = |uri: &str| Some(Advice::UseWss { uri: uri.into() });
         assert_eq!(
-            advice,
-            "This page is https, so the browser refuses ws://10.0.0.5:9006/: ask your admin for a wss:// address (TLS in front of CtiSVR)."
+            advise(&https("cti.example.com"), &ws("ws://10.0.0.5:9006/"), &chromium),
+            use_wss("ws://10.0.0.5:9006/")
         );
         // Firefox's words.
-        assert!(advise(&https("x"), &ws("ws://10.0.0.5/"), "The operation is insecure.").unwrap().contains("wss://"));
-        // A name or a public address: refused whatever the text.
-        assert!(advise(&https("x"), &ws("WS://cti.example.com:9006"), "anything").unwrap().contains("wss://"));
-        assert!(advise(&https("x"), &ws("ws://8.8.8.8/"), DROPPED).unwrap().contains("wss://"));
-        // Chromium lets ws:// reach local addresses, behind local network access.
-        let advice = advise(&https("myorg.my.salesforce.com"), &ws("ws://10.0.0.5:9006/"), DROPPED).unwrap();
-        assert!(advice.contains("local network address 10.0.0.5"), "{advice}");
-        let advice = advise(&https("myorg.my.salesforce.com"), &ws("ws://127.0.0.1:9006/"), DROPPED).unwrap();
-        assert!(advice.contains("local network address 127.0.0.1"), "{advice}");
         assert_eq!(
-            advise(&https("myorg.my.salesforce.com"), &ws("ws://localhost:9006/"), "closed by the server (code 1000)"),
+            advise(&https("x"), &ws("ws://10.0.0.5/"), &refused("The operation is insecure.")),
+            use_wss("ws://10.0.0.5/")
+        );
+        // A name or a public address: refused whatever the text.
+        assert_eq!(
+            advise(&https("x"), &ws("WS://cti.example.com:9006"), &refused("anything")),
+            use_wss("WS://cti.example.com:9006")
+        );
+        assert_eq!(advise(&https("x"), &ws("ws://8.8.8.8/"), DROPPED), use_wss("ws://8.8.8.8/"));
+        // Chromium lets ws:// reach local addresses, behind local network access.
+        let local = |host: &str| Some(Advice::LocalNetwork { host: host.into() });
+        assert_eq!(advise(&https("myorg.my.salesforce.com"), &ws("ws://10.0.0.5:9006/"), DROPPED), local("10.0.0.5"));
+        assert_eq!(advise(&https("myorg.my.salesforce.com"), &ws("ws://127.0.0.1:9006/"), DROPPED), local("127.0.0.1"));
+        assert_eq!(
+            advise(&https("myorg.my.salesforce.com"), &ws("ws://localhost:9006/"), &closed(1000, "", true)),
             None
+        );
+        // A long address is cut for the notice.
+        let long = format!("ws://cti.example.com/{}", "p".repeat(200));
+        assert!(
+            matches!(advise(&https("x"), &ws(&long), DROPPED), Some(Advice::UseWss { uri }) if uri.chars().count() == 80)
         );
         // An http page may open ws://.
         assert_eq!(
@@ -404,17 +418,20 @@ mod tests {
             "wss://[fd00::1]:9006",
             "wss://pbx.local/",
         ] {
-            let advice = advise(&sf, &ws(uri), DROPPED).unwrap_or_else(|| panic!("{uri}"));
-            assert!(advice.starts_with("The browser may be blocking access to the local network address"), "{advice}");
-            assert!(advice.contains("allow local network access for this site"), "{advice}");
+            assert!(matches!(advise(&sf, &ws(uri), DROPPED), Some(Advice::LocalNetwork { .. })), "{uri}");
         }
         // Only a 1006 (or Chromium's own error name) suggests it.
-        assert_eq!(advise(&sf, &ws("wss://10.0.0.5/"), "closed by the server: bye (code 4000)"), None);
-        assert!(advise(&sf, &ws("wss://10.0.0.5/"), "net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS").is_some());
+        assert_eq!(advise(&sf, &ws("wss://10.0.0.5/"), &closed(4000, "bye", false)), None);
+        assert_eq!(advise(&sf, &ws("wss://10.0.0.5/"), &closed(1011, "", false)), None);
+        let blocked = refused("net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS");
+        assert_eq!(
+            advise(&sf, &ws("wss://10.0.0.5/"), &blocked),
+            Some(Advice::LocalNetwork { host: "10.0.0.5".into() })
+        );
         // A public target is not local network access; a name may be.
         assert_eq!(advise(&sf, &ws("wss://8.8.8.8/"), DROPPED), None);
-        let advice = advise(&sf, &ws("wss://cti.corp.example/"), DROPPED).unwrap();
-        assert!(advice.starts_with("If cti.corp.example is on your local network"), "{advice}");
+        let maybe = Some(Advice::MaybeLocalNetwork { host: "cti.corp.example".into() });
+        assert_eq!(advise(&sf, &ws("wss://cti.corp.example/"), DROPPED), maybe);
         assert_eq!(advise(&PageOrigin::new("http:", "example.com"), &ws("ws://cti.corp.example/"), DROPPED), None);
         assert_eq!(advise(&https("10.0.0.1"), &ws("wss://cti.corp.example/"), DROPPED), None);
     }

@@ -4,12 +4,12 @@
 //! docs/element.md and typed in the package's `ctisvr-softphone.d.ts`).
 
 use ctisvr_core::element_api::dom_event;
-use ctisvr_core::Update;
+use ctisvr_core::{Catalogue, Update};
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
-/// Dispatches the DOM event of `update`.
-pub fn dispatch(host: &HtmlElement, update: &Update) {
-    let (name, detail) = dom_event(update, crate::clock::now());
+/// Dispatches the DOM event of `update`, its texts in `words` (the agent's language).
+pub fn dispatch(host: &HtmlElement, update: &Update, words: &dyn Catalogue) {
+    let (name, detail) = dom_event(update, words, crate::clock::now());
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);

@@ -20,8 +20,8 @@ use crate::tab_locks::TabLocks;
 use crate::tabs::{random_id, TabChannel};
 use ctisvr_core::tabs::PageEvent;
 use ctisvr_core::{
-    Attention, Command, ConnId, Crm, CrmRequest, Network, Rejected, Session, SessionOptions, Settings, SettingsError,
-    SocketOrder, State, TransportEvent, Update,
+    Attention, Catalogue, Command, ConnId, Crm, CrmRequest, Lang, Network, Rejected, Session, SessionOptions, Settings,
+    SettingsError, SocketOrder, State, TransportEvent, Update,
 };
 use gloo_timers::callback::Timeout;
 use leptos::prelude::{RwSignal, Set, WithUntracked};
@@ -75,12 +75,14 @@ enum PageInput {
 }
 
 impl Driver {
-    /// A driver rendering into `state` and dispatching DOM events on `host`.
-    pub fn new(host: HtmlElement, state: RwSignal<State>) -> Driver {
+    /// A driver rendering into `state` and dispatching DOM events on `host`,
+    /// speaking `lang` until told otherwise.
+    pub fn new(host: HtmlElement, state: RwSignal<State>, lang: Lang) -> Driver {
         // Jitter seed and tab id: the core has no randomness of its own.
         let options = SessionOptions { seed: random_id(), tab: Some(random_id()), ..SessionOptions::default() };
         let mut session = Session::new(options);
         session.set_page(page_origin());
+        session.set_lang(lang);
         // A page loaded offline hears no `offline` event.
         if !navigator_online() {
             session.handle_network(now(), Network::Offline);
@@ -294,6 +296,20 @@ impl Driver {
         result
     }
 
+    /// The agent's language changed (the element's `lang`, or on connect).
+    pub fn set_lang(&self, lang: Lang) {
+        if self.inner.session.borrow().lang() == lang {
+            return;
+        }
+        self.inner.session.borrow_mut().set_lang(lang);
+        self.pump();
+    }
+
+    /// The words of the agent's language (a script method's refusal).
+    pub fn words(&self) -> &'static dyn Catalogue {
+        self.inner.session.borrow().lang().words()
+    }
+
     /// Closes the socket and stops the timer: the element is gone.
     pub fn shut_down(&self) {
         self.leave_tabs();
@@ -338,7 +354,7 @@ impl Driver {
                 self.inner.notifier.borrow_mut().carry_out(order, &self.inner.host);
             }
             for update in &updates {
-                dom_events::dispatch(&self.inner.host, update);
+                dom_events::dispatch(&self.inner.host, update, state.words());
             }
             // Without a CRM on the page, its requests have nowhere to go.
             let bridge = self.inner.bridge.borrow().clone();

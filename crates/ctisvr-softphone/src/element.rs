@@ -17,7 +17,7 @@ use crate::driver::Driver;
 use crate::view::Softphone;
 use ctisvr_core::element_api;
 use ctisvr_core::settings::attributes;
-use ctisvr_core::{Settings, State};
+use ctisvr_core::{Lang, Settings, State};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
@@ -89,7 +89,8 @@ thread_local! {
 
 /// Registers `<ctisvr-softphone>` (once; later calls do nothing).
 pub fn register() {
-    let observed: js_sys::Array = attributes::ALL.iter().map(|name| JsValue::from_str(name)).collect();
+    let observed: js_sys::Array =
+        attributes::ALL.iter().chain([&element_api::attributes::LANG]).map(|name| JsValue::from_str(name)).collect();
     let methods: js_sys::Array = element_api::methods::NAMES.iter().map(|name| JsValue::from_str(name)).collect();
     let connected = Closure::<dyn Fn(HtmlElement)>::new(connected);
     let disconnected = Closure::<dyn Fn(HtmlElement)>::new(disconnected);
@@ -119,7 +120,8 @@ fn connected(host: HtmlElement) {
         let slot = driver_slot.clone();
         mount_to(container, move || {
             let state = RwSignal::new(State::default());
-            let driver = Driver::new(host, state);
+            let lang = lang_of(&host);
+            let driver = Driver::new(host, state, lang);
             *slot.borrow_mut() = Some(driver.clone());
             // A refusal is already shown by the core; only the script API needs it.
             let on_command = UnsyncCallback::new(move |command| {
@@ -171,6 +173,9 @@ fn disconnected(host: HtmlElement) {
 fn attributes_changed(host: HtmlElement) {
     // Not connected yet: the attributes are read on connect.
     let driver = driver_of(&host);
+    if let Some(driver) = &driver {
+        driver.set_lang(lang_of(&host));
+    }
     // With a CRM the settings are the call center's, not the attributes'.
     if let Some(driver) = driver.filter(|driver| !driver.has_crm()) {
         driver.configure(read_settings(&host));
@@ -184,7 +189,7 @@ fn script_command(host: HtmlElement, name: String, argument: Option<String>) -> 
         return Some(format!("{TAG} has no method {name}"));
     };
     match driver_of(&host) {
-        Some(driver) => driver.command(command).err().map(|rejected| rejected.to_string()),
+        Some(driver) => driver.command(command).err().map(|rejected| driver.words().rejected(&rejected)),
         None => Some(format!("{TAG} is not on the page")),
     }
 }
@@ -205,6 +210,16 @@ fn remove_instance(instances: &mut Vec<(u32, Instance)>, id: u32) -> Option<Inst
 
 fn instance_id(host: &HtmlElement) -> Option<u32> {
     js_sys::Reflect::get(host, &JsValue::from_str(INSTANCE_KEY)).ok()?.as_f64().map(|id| id as u32)
+}
+
+/// The agent's language: the element's `lang` or its nearest ancestor's
+/// (up to `<html lang>`), then the browser's languages, else English.
+fn lang_of(host: &HtmlElement) -> Lang {
+    let declared = host.closest("[lang]").ok().flatten().and_then(|element| element.get_attribute("lang"));
+    let browser: Vec<String> = web_sys::window()
+        .map(|window| window.navigator().languages().iter().filter_map(|tag| tag.as_string()).collect())
+        .unwrap_or_default();
+    Lang::choose(declared.iter().chain(&browser).map(String::as_str))
 }
 
 /// Settings from the element's attributes (the page has no CRM).

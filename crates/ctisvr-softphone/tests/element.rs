@@ -88,6 +88,41 @@ async fn without_ws_uri_a_it_says_it_is_not_configured() {
 }
 
 #[wasm_bindgen_test]
+async fn lang_fr_speaks_french_and_a_new_lang_rewords_everything_at_once() {
+    let element = add_element(&[("lang", "fr")]);
+    settle(10).await;
+    let body = text(&element);
+    let notice = "Softphone non configuré : aucune adresse CtiSVR n'est configurée (attribut ws-uri-a).";
+    for words in ["Non configuré", notice, "Se connecter", "Numéro composé", "Post-appel", "Raccrocher"] {
+        assert!(body.contains(words), "missing {words}: {body}");
+    }
+    element.set_attribute("lang", "en-GB").unwrap();
+    settle(10).await;
+    let body = text(&element);
+    for words in ["Not configured", "Softphone not configured: no CtiSVR address", "Dialled number", "Hang up"] {
+        assert!(body.contains(words), "missing {words}: {body}");
+    }
+    assert!(!body.contains("Raccrocher"), "{body}");
+    element.remove();
+    settle(10).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_element_without_lang_speaks_its_nearest_ancestor_s_language() {
+    register();
+    let section = document().create_element("section").unwrap();
+    section.set_attribute("lang", "fr-CA").unwrap();
+    let element: HtmlElement = document().create_element(TAG).unwrap().dyn_into().unwrap();
+    section.append_child(&element).unwrap();
+    document().body().unwrap().append_child(&section).unwrap();
+    settle(10).await;
+    let body = text(&element);
+    assert!(body.contains("Non configuré") && body.contains("Appelant"), "{body}");
+    section.remove();
+    settle(10).await;
+}
+
+#[wasm_bindgen_test]
 async fn an_unreachable_server_is_shown_as_not_connected_and_login_stays_disabled() {
     let element = add_element(&[("ws-uri-a", DEAD)]);
     settle(1500).await;

@@ -40,8 +40,9 @@ const CSS: &str = "styles/softphone.css";
 /// margin absorbs another toolchain's few KB) and lowered with each cut,
 /// down to the target. Raised only for a feature, with its cost written in
 /// docs/benchmarks.md: 200 KB for the 195.6 KB bundle of 2026-12-01, 205 KB
-/// the same day for issue 12's features (200.2 KB).
-const TOTAL_GZIP_BUDGET_KB: f64 = 205.0;
+/// the same day for issue 12's features (200.2 KB), 212 KB for English and
+/// French (210.0 KB).
+const TOTAL_GZIP_BUDGET_KB: f64 = 212.0;
 /// Issue 11's target for the same total, in KiB: printed until met, then
 /// the budget.
 const TOTAL_GZIP_TARGET_KB: f64 = 100.0;

@@ -59,23 +59,3 @@ impl CallCommand {
         }
     }
 }
-
-impl CallAction {
-    /// Why the calls as they are do not allow this action (shown to the agent).
-    pub fn refusal(self) -> &'static str {
-        match self {
-            CallAction::Answer => "There is no ringing call to answer.",
-            CallAction::Dial => "Finish the current calls before dialling another.",
-            CallAction::Hold => "There is no connected call to hold.",
-            CallAction::Retrieve => "There is no held call to retrieve.",
-            CallAction::HangUp => "There is no call to hang up.",
-            CallAction::DropParty => "There is no conference to drop a party from.",
-            CallAction::Consult => "Consult needs one connected call.",
-            CallAction::Reconnect => "Reconnect needs a held call and a consultation.",
-            CallAction::Transfer => "Transfer needs a connected call, or a held call and a consultation.",
-            CallAction::Conference => "Conference needs a held call and an answered consultation.",
-            CallAction::SendDtmf => "The keypad needs a connected call.",
-            CallAction::SendExtension => "The extension is sent on a connected call.",
-        }
-    }
-}

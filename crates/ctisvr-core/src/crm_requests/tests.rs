@@ -3,21 +3,22 @@
 use super::*;
 use crate::call_memory::StorageOrder;
 use crate::crm::CallType;
+use crate::i18n::Lang;
 use crate::notice::NoticeCause;
 use crate::time::Millis;
 use crate::Session;
 use serde_json::json;
 
-fn ok_lightning(value: Value) -> Result<Value, CrmCallError> {
+fn ok_lightning(value: Value) -> Result<Value, CrmFault> {
     Ok(json!({"success": true, "returnValue": value, "errors": null}))
 }
 
-fn err_lightning(description: &str) -> Result<Value, CrmCallError> {
+fn err_lightning(description: &str) -> Result<Value, CrmFault> {
     Ok(json!({"success": false, "returnValue": null, "errors": [{"description": description}]}))
 }
 
-fn threw(method: &str, message: &str) -> CrmCallError {
-    CrmCallError::Threw { library: "sforce.opencti".into(), method: method.into(), message: message.into() }
+fn threw(method: &str, message: &str) -> CrmFault {
+    CrmFault::Threw { library: "sforce.opencti".into(), method: method.into(), message: message.into() }
 }
 
 fn log() -> CallLog {
@@ -35,7 +36,7 @@ fn log() -> CallLog {
 
 fn failure(answer: CrmAnswer) -> (String, String) {
     match answer {
-        CrmAnswer::Input(CrmInput::Failed { what, error }) => (what, error),
+        CrmAnswer::Input(CrmInput::Failed { what, error }) => (Lang::En.words().crm_task(&what), error.to_string()),
         other => panic!("{other:?}"),
     }
 }
@@ -52,14 +53,14 @@ fn settings_come_from_either_flavour_or_say_why_not() {
         CrmAnswer::Settings(Ok(settings)) => assert_eq!(settings.ws_uri_a.as_str(), "ws://c:9006/"),
         other => panic!("{other:?}"),
     }
-    let missing = Err(CrmCallError::NotLoaded { library: "sforce.opencti".into() });
+    let missing = Err(CrmFault::NotLoaded { library: "sforce.opencti".into() });
     assert_eq!(
         read_answer(Crm::Lightning, CrmRequest::Settings, missing),
-        CrmAnswer::Settings(Err(SettingsError::Crm("sforce.opencti is not loaded on this page".into())))
+        CrmAnswer::Settings(Err(SettingsError::Crm(CrmFault::NotLoaded { library: "sforce.opencti".into() })))
     );
     assert!(matches!(
         read_answer(Crm::Lightning, CrmRequest::Settings, err_lightning("no call center")),
-        CrmAnswer::Settings(Err(SettingsError::Crm(reason))) if reason == "no call center"
+        CrmAnswer::Settings(Err(SettingsError::Crm(CrmFault::Said(reason)))) if reason == "no call center"
     ));
 }
 
@@ -103,7 +104,11 @@ fn a_log_is_saved_or_failed_with_its_log_for_the_retry() {
     );
     assert_eq!(
         read_answer(Crm::Lightning, request, err_lightning("INSUFFICIENT_ACCESS")),
-        CrmAnswer::Input(CrmInput::LogFailed { call_id: 4, log: log(), error: "INSUFFICIENT_ACCESS".into() })
+        CrmAnswer::Input(CrmInput::LogFailed {
+            call_id: 4,
+            log: log(),
+            error: CrmFault::Said("INSUFFICIENT_ACCESS".into())
+        })
     );
 }
 
@@ -122,7 +127,7 @@ fn instructions_answer_nothing_unless_they_fail() {
         let (said, error) = failure(read_answer(
             Crm::Classic,
             request,
-            Err(CrmCallError::NoMethod { library: "sforce.x".into(), method: "y".into() }),
+            Err(CrmFault::NoMethod { library: "sforce.x".into(), method: "y".into() }),
         ));
         assert_eq!((said.as_str(), error.as_str()), (what, "sforce.x.y is not available on this page"));
     }
@@ -165,7 +170,7 @@ fn without_its_library_the_crm_says_so_once() {
     session.attach_crm(Crm::Classic);
     let missing = "sforce.interaction.cti is not loaded on this page";
     while let Some(request) = session.poll_crm() {
-        let error = CrmCallError::NotLoaded { library: "sforce.interaction.cti".into() };
+        let error = CrmFault::NotLoaded { library: "sforce.interaction.cti".into() };
         session.handle_crm_answer(Millis(0), request, Err(error));
     }
     assert_eq!(

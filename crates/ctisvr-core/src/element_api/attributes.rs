@@ -19,9 +19,12 @@ const SWITCH: &str = r#""true" | "false" | "1" | "0" | "yes" | "no" | "on" | "of
 /// Forces the light or the dark scheme (styles only: the core never reads it).
 pub const COLOR_SCHEME: &str = "color-scheme";
 
-/// Every attribute, in the order of [`names::SETTINGS`], then `crm`, then
-/// [`COLOR_SCHEME`].
-pub const ATTRIBUTES: [AttributeDoc; 14] = [
+/// HTML's global `lang`: the agent's language ([`crate::i18n::Lang::choose`]).
+pub const LANG: &str = "lang";
+
+/// Every attribute, in the order of [`names::SETTINGS`], then `crm`,
+/// [`COLOR_SCHEME`] and [`LANG`].
+pub const ATTRIBUTES: [AttributeDoc; 15] = [
     AttributeDoc {
         name: names::WS_URI_A,
         type_text: "string",
@@ -106,6 +109,12 @@ pub const ATTRIBUTES: [AttributeDoc; 14] = [
         default: None,
         description: "Forces the light or the dark scheme. Without it the element follows the system's preference (`prefers-color-scheme`).",
     },
+    AttributeDoc {
+        name: LANG,
+        type_text: r#""en" | "fr" | (string & {})"#,
+        default: None,
+        description: "The agent's language, English or French (`fr`, `fr-CA`...): every word the element shows, the texts of its events and the CRM's call logs. Without it the nearest `lang` of an ancestor (up to `<html lang>`) is used, then the browser's languages; English when none is one of these. Read when the element connects and whenever its own `lang` changes.",
+    },
 ];
 
 #[cfg(test)]
@@ -116,7 +125,7 @@ mod tests {
     fn every_attribute_the_settings_read_is_documented_once_in_their_order() {
         let documented: Vec<&str> = ATTRIBUTES.iter().map(|a| a.name).collect();
         let mut read: Vec<&str> = names::SETTINGS.to_vec();
-        read.extend([names::CRM, COLOR_SCHEME]);
+        read.extend([names::CRM, COLOR_SCHEME, LANG]);
         assert_eq!(documented, read);
     }
 

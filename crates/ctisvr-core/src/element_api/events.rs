@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use crate::agent::AgentStatus;
 use crate::calls::{Call, CallChange, CallState, Direction};
 use crate::connection::ConnectionStatus;
+use crate::i18n::Catalogue;
 use crate::notice::{Notice, NoticeLevel};
 use crate::time::Millis;
 use crate::updates::Update;
@@ -128,11 +129,12 @@ pub const EVENTS: [EventDoc; 7] = [
 ];
 
 /// The event name and `detail` of `update` at `now` (a waiting
-/// connection's `retryInMs` counts from it).
-pub fn dom_event(update: &Update, now: Millis) -> (&'static str, Value) {
+/// connection's `retryInMs` counts from it); texts (a wait's `reason`) in
+/// `words`, the agent's language (a notice is worded when shown).
+pub fn dom_event(update: &Update, words: &dyn Catalogue, now: Millis) -> (&'static str, Value) {
     match update {
         Update::Ready(ready) => (READY, json!({ "ready": ready })),
-        Update::ConnectionChanged(status) => (CONNECTION, connection_detail(status, now)),
+        Update::ConnectionChanged(status) => (CONNECTION, connection_detail(status, words, now)),
         Update::AgentChanged(agent) => (AGENT, agent_detail(agent)),
         Update::Call(change) => {
             let (change, call) = match change {
@@ -148,7 +150,7 @@ pub fn dom_event(update: &Update, now: Millis) -> (&'static str, Value) {
     }
 }
 
-fn connection_detail(status: &ConnectionStatus, now: Millis) -> Value {
+fn connection_detail(status: &ConnectionStatus, words: &dyn Catalogue, now: Millis) -> Value {
     match status {
         ConnectionStatus::Unconfigured => json!({ "status": "unconfigured" }),
         ConnectionStatus::Connecting { role, uri } => {
@@ -157,10 +159,10 @@ fn connection_detail(status: &ConnectionStatus, now: Millis) -> Value {
         ConnectionStatus::Connected { role, uri } => {
             json!({ "status": "connected", "server": role.letter(), "uri": uri.as_str() })
         }
-        ConnectionStatus::Waiting { retry_at, reason } => json!({
+        ConnectionStatus::Waiting { retry_at, reason, advice, offline } => json!({
             "status": "waiting",
             "retryInMs": u64::try_from(retry_at.since(now).as_millis()).unwrap_or(u64::MAX),
-            "reason": reason,
+            "reason": words.waiting(reason, advice.as_ref(), *offline),
         }),
     }
 }

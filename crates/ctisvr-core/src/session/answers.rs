@@ -180,7 +180,7 @@ impl Session {
             _ if purpose.is_read() => NoticeCause::Reading,
             _ => self.startup_cause(),
         };
-        self.show(Notice::error(cause, Problem::RequestFailed { what: purpose.describe(), reason }));
+        self.show(Notice::error(cause, Problem::RequestFailed { what: purpose.name(), reason }));
         if let Purpose::Call { action, number } = &purpose {
             if let (CallAction::Dial | CallAction::Consult, Some(destination)) = (action, number) {
                 self.calls.not_placed(destination);

@@ -8,7 +8,8 @@ use crate::call_memory::StorageOrder;
 use crate::calls::CallCommand;
 use crate::command::Command;
 use crate::crm::{parse_click_to_dial, Crm};
-use crate::crm_requests::{read_answer, CrmAnswer, CrmCallError, CrmInput, CrmRequest};
+use crate::crm_fault::CrmFault;
+use crate::crm_requests::{read_answer, CrmAnswer, CrmInput, CrmRequest};
 use crate::notice::{Notice, NoticeCause};
 use crate::problem::Problem;
 use crate::settings_memory::SettingsMemo;
@@ -81,7 +82,7 @@ impl Session {
         &mut self,
         now: Millis,
         request: CrmRequest,
-        response: Result<serde_json::Value, CrmCallError>,
+        response: Result<serde_json::Value, CrmFault>,
     ) {
         let listening = request == CrmRequest::ListenClickToDial;
         let crm = self.crm_requests.crm();

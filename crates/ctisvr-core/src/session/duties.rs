@@ -11,8 +11,10 @@
 
 use crate::call_memory::{CallMemo, CallMemory, StorageOrder};
 use crate::calls::{Call, CallChange, CallId, Direction};
-use crate::crm::{record_from_search, CallLog, Record};
+use crate::crm::{record_from_search, CallLog, LogSubject, Record};
+use crate::crm_fault::CrmFault;
 use crate::crm_requests::CrmRequest;
+use crate::i18n::Catalogue;
 use crate::notice::{Notice, NoticeCause, Resolved};
 use crate::problem::Problem;
 use crate::settings::Options;
@@ -199,7 +201,7 @@ impl Duties {
 
     /// The CRM refused the log of `call_id`: tried again later, given up
     /// after [`LOG_ATTEMPTS`].
-    pub(crate) fn log_failed(&mut self, now: Millis, call_id: CallId, log: &CallLog, error: &str) {
+    pub(crate) fn log_failed(&mut self, now: Millis, call_id: CallId, log: &CallLog, error: &CrmFault) {
         let Some(task) = self.log_task(call_id) else { return };
         let attempt = self.pending_logs.get_mut(&task.call).map_or(1, |p| {
             p.attempts += 1;
@@ -209,11 +211,11 @@ impl Duties {
             self.tabs.done(now, &task);
             self.forget_log(&task);
             let given_up =
-                Problem::LogGivenUp { subject: log.subject.clone(), attempts: LOG_ATTEMPTS, error: error.to_owned() };
+                Problem::LogGivenUp { subject: log.subject.clone(), attempts: LOG_ATTEMPTS, error: error.clone() };
             self.out.push_back(Output::Notice(Notice::error(NoticeCause::Event, given_up)));
         } else {
             let delay = LOG_RETRY * attempt;
-            let retry = Problem::LogRetry { error: error.to_owned(), seconds: delay.as_secs() };
+            let retry = Problem::LogRetry { error: error.clone(), seconds: delay.as_secs() };
             self.out.push_back(Output::Notice(Notice::error(NoticeCause::LogRetry(task.call.clone()), retry)));
             self.tabs.retry(now, &task, now + delay);
         }
@@ -312,8 +314,9 @@ impl Duties {
 
     // ----- the tabs -----------------------------------------------------
 
-    /// Carries out what the tabs decided: the pops and logs this tab won.
-    pub(crate) fn run(&mut self, now: Millis, extension: &str) {
+    /// Carries out what the tabs decided: the pops and logs this tab won
+    /// (a log worded by `words`, the agent's language).
+    pub(crate) fn run(&mut self, now: Millis, extension: &str, words: &dyn Catalogue) {
         while let Some(outcome) = self.tabs.poll_agreed() {
             match outcome {
                 Agreed::Perform(task) if task.duty == Duty::Pop => {
@@ -335,7 +338,9 @@ impl Duties {
                         continue;
                     };
                     let record = self.records.get(&pending.call.id).or_else(|| self.tabs.record(&task.call)).cloned();
-                    let log = CallLog::for_call(&pending.call, pending.ended_at, extension, record.as_ref());
+                    let call = &pending.call;
+                    let text = (words.log_subject(&LogSubject::of(call)), words.log_description(call, extension));
+                    let log = CallLog::for_call(call, pending.ended_at, extension, record.as_ref(), text);
                     self.out.push_back(Output::Crm(CrmRequest::SaveLog { call_id: pending.call.id, log }));
                 }
                 Agreed::Settled(task) if task.duty == Duty::Pop => {

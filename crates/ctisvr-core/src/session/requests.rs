@@ -8,6 +8,7 @@
 
 use crate::agent::AgentCommand;
 use crate::calls::{CallAction, CallId};
+use crate::request_name::RequestName;
 use crate::sorted_map::SortedMap;
 use crate::time::Millis;
 use crate::wire::{Request, RequestFrame, RequestId, UserDataKind};
@@ -66,23 +67,18 @@ impl Purpose {
         })
     }
 
-    /// How the agent would name it: "Login", "Change to AUX", "Hang up".
-    pub(crate) fn describe(&self) -> String {
+    /// How the agent would name it ("Login", "Change to AUX", "Hang up").
+    pub(crate) fn name(&self) -> RequestName {
         match self {
-            Purpose::MyExtension => "Finding this workstation's extension".into(),
-            Purpose::StartMonitor => "Monitoring the extension".into(),
-            Purpose::QueryDeviceInfo => "Reading the extension's agent".into(),
-            Purpose::QueryAgentState => "Reading the agent state".into(),
-            Purpose::Snapshot => "Reading the extension's calls".into(),
-            Purpose::UserData => "Reading the call's numbers".into(),
-            Purpose::Agent(AgentCommand::Login { .. }) => "Login".into(),
-            Purpose::Agent(AgentCommand::Logout) => "Logout".into(),
-            Purpose::Agent(AgentCommand::SetState { mode, .. }) => format!("Change to {}", mode.label()),
-            Purpose::Extension { digits, .. } => format!("Send ext. {digits}"),
-            Purpose::Call { action, number } => match number {
-                Some(number) => format!("{} {number}", action.label()),
-                None => action.label().to_owned(),
-            },
+            Purpose::MyExtension => RequestName::FindExtension,
+            Purpose::StartMonitor => RequestName::Monitor,
+            Purpose::QueryDeviceInfo => RequestName::ReadAgent,
+            Purpose::QueryAgentState => RequestName::ReadAgentState,
+            Purpose::Snapshot => RequestName::ReadCalls,
+            Purpose::UserData => RequestName::ReadNumbers,
+            Purpose::Agent(command) => RequestName::of_agent(command),
+            Purpose::Extension { digits, .. } => RequestName::SendExtension(digits.clone()),
+            Purpose::Call { action, number } => RequestName::Call { action: *action, number: number.clone() },
         }
     }
 }

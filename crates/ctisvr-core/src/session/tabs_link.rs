@@ -40,7 +40,7 @@ impl Session {
     /// Carries out what the tabs decided, and passes on what the duties ask.
     pub(super) fn run_duties(&mut self, now: Millis) {
         let extension = self.extension.clone().unwrap_or_default();
-        self.duties.run(now, &extension);
+        self.duties.run(now, &extension, self.lang.words());
         while let Some(output) = self.duties.poll_output() {
             match output {
                 DutyOutput::Store(order) => self.storage = Some(order),

@@ -4,10 +4,12 @@ use super::*;
 use crate::agent::AgentAction;
 use crate::calls::CallAction;
 use crate::calls::CallState;
-use crate::calls::{Call, CallId, Direction};
+use crate::calls::{CallId, Direction};
 use crate::connection::{ConnectionStatus, ServerRole};
+use crate::crm_fault::CrmFault;
 use crate::crm_requests::CrmInput;
 use crate::dialing::DialError;
+use crate::problem::CrmTask;
 use crate::settings::{DialingPrefixes, WsUri};
 use crate::tabs::TabMessage;
 use crate::wire::{EventKind, ReasonCode, SkillMode, WorkMode};
@@ -281,7 +283,7 @@ fn login_then_work_modes_send_agent_id_password_and_reason() {
     let (id, frame) = h.sent("setstate");
     assert_eq!(frame["reasoncode"], "3");
     h.reply(id, json!({}));
-    assert_eq!(h.session.state().agent.describe(), "Agent 1001 · AUX 3");
+    assert_eq!(h.session.state().agent_words(), "Agent 1001 · AUX 3");
 
     h.command(AgentCommand::Logout).unwrap();
     let (id, frame) = h.sent("logout");
@@ -519,7 +521,7 @@ impl Harness {
     }
 
     fn call_states(&self) -> Vec<(CallState, String)> {
-        self.session.state().calls.iter().map(|c| (c.state, c.other_party())).collect()
+        self.session.state().calls.iter().map(|c| (c.state, c.other_party().unwrap_or_default())).collect()
     }
 }
 
@@ -763,7 +765,10 @@ fn a_failed_call_log_is_shown_and_retried_until_saved() {
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
     let log = logs(&h.outputs()).remove(0);
     let call_id = 1;
-    h.session.handle_crm(h.now, CrmInput::LogFailed { call_id, log: log.clone(), error: "INSUFFICIENT_ACCESS".into() });
+    h.session.handle_crm(
+        h.now,
+        CrmInput::LogFailed { call_id, log: log.clone(), error: CrmFault::Said("INSUFFICIENT_ACCESS".into()) },
+    );
     assert!(h.notice().contains("not saved (INSUFFICIENT_ACCESS); trying again in 10 s"), "{}", h.notice());
     assert_eq!(h.session.poll_timeout(), Some(Millis(10_000)));
     h.now = Millis(10_000);
@@ -815,15 +820,8 @@ fn a_socket_the_browser_refuses_is_explained_once_the_page_is_known() {
     h.session
         .handle_transport(h.now, TransportEvent::Closed { id: b.id, code: 1006, reason: String::new(), clean: false });
     assert!(h.notice().contains("local network address 10.0.0.6"), "{}", h.notice());
-    match h.session.state().connection {
-        ConnectionStatus::Waiting { reason, .. } => {
-            assert!(
-                reason.starts_with("the connection failed or dropped (code 1006). The browser may be blocking"),
-                "{reason}"
-            )
-        }
-        other => panic!("{other:?}"),
-    }
+    let why = h.session.state().waiting_words();
+    assert!(why.starts_with("the connection failed or dropped (code 1006). The browser may be blocking"), "{why}");
 }
 
 #[test]
@@ -855,10 +853,8 @@ fn close_reports_are_worded_by_the_session() {
         // B goes too: the session waits and says why.
         let b = h.session.poll_connect().unwrap();
         h.session.handle_transport(h.now, TransportEvent::Closed { id: b.id, code, reason: reason.into(), clean });
-        match h.session.state().connection {
-            ConnectionStatus::Waiting { reason, .. } => assert!(reason.contains(worded), "{reason}"),
-            other => panic!("{other:?}"),
-        }
+        let why = h.session.state().waiting_words();
+        assert!(why.contains(worded), "{why}");
     }
 }
 
@@ -881,8 +877,13 @@ fn a_binary_frame_is_shown_not_fatal() {
 #[test]
 fn a_failed_crm_call_is_shown() {
     let mut h = Harness::new();
-    h.session.handle_crm(h.now, CrmInput::Failed { what: "Screen pop".into(), error: "not allowed".into() });
-    assert_eq!(h.notice(), "Screen pop failed: not allowed");
+    h.session.handle_crm(
+        h.now,
+        CrmInput::Failed { what: CrmTask::ScreenPop("555".into()), error: CrmFault::Said("not allowed".into()) },
+    );
+    assert_eq!(h.notice(), "Screen pop of 555 failed: not allowed");
+    h.session.set_lang(Lang::Fr);
+    assert_eq!(h.notice(), "Affichage de la fiche de 555 : échec (not allowed)", "worded again in French");
 }
 
 #[test]

@@ -9,19 +9,22 @@
 use serde_json::{Map, Value};
 
 /// Why a frame could not be decoded at all.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Worded by [`crate::i18n`] (`Display` is the English, for logs).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
-    #[error("not JSON: {0}")]
+    /// serde_json's reason.
     NotJson(String),
-    #[error("not a JSON object")]
     NotAnObject,
-    #[error("no numeric id")]
     MissingId,
-    #[error("missing field `{0}`")]
     MissingField(&'static str),
-    #[error("request `{name}` has bad fields: {reason}")]
-    BadFields { name: String, reason: String },
+    /// serde_json's reason for the request's fields.
+    BadFields {
+        name: String,
+        reason: String,
+    },
 }
+
+impl std::error::Error for DecodeError {}
 
 /// Removes `id` when it is a non-negative integer (or such a number in a string).
 pub(crate) fn take_id(object: &mut Map<String, Value>) -> Option<u64> {

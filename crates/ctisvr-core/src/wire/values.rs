@@ -37,16 +37,6 @@ impl WorkMode {
         }
     }
 
-    /// The label an agent sees on the button.
-    pub fn label(self) -> &'static str {
-        match self {
-            WorkMode::Auto => "Auto",
-            WorkMode::Manual => "Manual",
-            WorkMode::Acw => "ACW",
-            WorkMode::Aux => "AUX",
-        }
-    }
-
     /// Parses the wire spelling; anything else is `None`.
     pub fn from_wire(text: &str) -> Option<WorkMode> {
         WorkMode::ALL.into_iter().find(|mode| mode.as_wire() == text)
@@ -197,16 +187,27 @@ impl<'de> Deserialize<'de> for ReasonCode {
 pub struct Dtmf(String);
 
 /// Why text is not [`Dtmf`] digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DtmfError {
-    #[error("no DTMF digits")]
     Empty,
     /// The number of digits given (chars), above [`Dtmf::MAX_LEN`].
-    #[error("{0} DTMF digits, at most {max} in one request", max = Dtmf::MAX_LEN)]
     TooLong(usize),
     /// The first character that is not one of `0-9 * # A B C D`.
-    #[error("{0:?} is not a DTMF digit (0-9 * # A B C D)")]
     NotADigit(char),
+}
+
+impl std::error::Error for DtmfError {}
+
+/// The mock's words for a refused `dtmf` request (the softphone checks the
+/// digits first and says [`crate::Rejected::BadDtmf`]).
+impl fmt::Display for DtmfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DtmfError::Empty => f.write_str("no DTMF digits"),
+            DtmfError::TooLong(count) => write!(f, "{count} DTMF digits, at most {} in one request", Dtmf::MAX_LEN),
+            DtmfError::NotADigit(character) => write!(f, "{character:?} is not a DTMF digit (0-9 * # A B C D)"),
+        }
+    }
 }
 
 impl Dtmf {

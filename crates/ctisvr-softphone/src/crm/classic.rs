@@ -3,7 +3,7 @@
 //! arguments and a callback answering `{result, error}`.
 
 use super::{call, library};
-use ctisvr_core::{CrmCallError, CrmRequest};
+use ctisvr_core::{CrmFault, CrmRequest};
 use wasm_bindgen::JsValue;
 
 const INTERACTION: &str = "sforce.interaction";
@@ -11,7 +11,7 @@ const CTI: &str = "sforce.interaction.cti";
 
 /// Calls the method for `request`; `callback` receives the answer (Classic's
 /// `notifyInitializationComplete` takes none and never answers).
-pub fn send(request: &CrmRequest, callback: JsValue) -> Result<(), CrmCallError> {
+pub fn send(request: &CrmRequest, callback: JsValue) -> Result<(), CrmFault> {
     let interaction = || library(&["sforce", "interaction"], INTERACTION);
     let cti = || library(&["sforce", "interaction", "cti"], CTI);
     match request {

@@ -5,13 +5,13 @@
 
 use super::{call, library};
 use crate::js::{get, lookup, object, to_js};
-use ctisvr_core::{CrmCallError, CrmRequest};
+use ctisvr_core::{CrmFault, CrmRequest};
 use wasm_bindgen::JsValue;
 
 const NAME: &str = "sforce.opencti";
 
 /// Calls the method for `request`; `callback` receives the answer.
-pub fn send(request: &CrmRequest, callback: JsValue) -> Result<(), CrmCallError> {
+pub fn send(request: &CrmRequest, callback: JsValue) -> Result<(), CrmFault> {
     let opencti = library(&["sforce", "opencti"], NAME)?;
     let (method, argument) = match request {
         CrmRequest::Settings => ("getCallCenterSettings", object(&[("callback", callback)])),

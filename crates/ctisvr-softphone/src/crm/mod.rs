@@ -13,7 +13,7 @@ pub mod classic;
 pub mod lightning;
 
 use crate::js::{describe_js_error, get, lookup, to_json};
-use ctisvr_core::{Crm, CrmCallError, CrmRequest};
+use ctisvr_core::{Crm, CrmFault, CrmRequest};
 use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -28,7 +28,7 @@ pub fn detect(attribute: Option<String>) -> Crm {
 
 /// Where the answers go: the request and the library's answer as JSON
 /// (`Err`: the library or the method is missing, or it threw).
-type OnAnswer = Rc<dyn Fn(CrmRequest, Result<Value, CrmCallError>)>;
+type OnAnswer = Rc<dyn Fn(CrmRequest, Result<Value, CrmFault>)>;
 
 /// One element's link to the CRM.
 pub struct Bridge {
@@ -40,7 +40,7 @@ impl Bridge {
     /// A bridge to Lightning or Classic (`None` for no CRM) whose answers
     /// go to `on_answer`, later or (for a call that fails at once) during
     /// [`Bridge::send`].
-    pub fn new(crm: Crm, on_answer: impl Fn(CrmRequest, Result<Value, CrmCallError>) + 'static) -> Option<Bridge> {
+    pub fn new(crm: Crm, on_answer: impl Fn(CrmRequest, Result<Value, CrmFault>) + 'static) -> Option<Bridge> {
         (crm != Crm::None).then(|| Bridge { crm, on_answer: Rc::new(on_answer) })
     }
 
@@ -64,17 +64,17 @@ impl Bridge {
 }
 
 /// The library object at `path`, named `library` (`sforce.opencti`).
-fn library(path: &[&str], library: &str) -> Result<JsValue, CrmCallError> {
-    lookup(path).ok_or_else(|| CrmCallError::NotLoaded { library: library.to_owned() })
+fn library(path: &[&str], library: &str) -> Result<JsValue, CrmFault> {
+    lookup(path).ok_or_else(|| CrmFault::NotLoaded { library: library.to_owned() })
 }
 
 /// `target[method](...args)` on the library named `library`.
-fn call(target: &JsValue, library: &str, method: &str, args: &[JsValue]) -> Result<(), CrmCallError> {
+fn call(target: &JsValue, library: &str, method: &str, args: &[JsValue]) -> Result<(), CrmFault> {
     let function = get(target, method)
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or_else(|| CrmCallError::NoMethod { library: library.to_owned(), method: method.to_owned() })?;
+        .ok_or_else(|| CrmFault::NoMethod { library: library.to_owned(), method: method.to_owned() })?;
     let args: js_sys::Array = args.iter().collect();
-    function.apply(target, &args).map(drop).map_err(|error| CrmCallError::Threw {
+    function.apply(target, &args).map(drop).map_err(|error| CrmFault::Threw {
         library: library.to_owned(),
         method: method.to_owned(),
         message: describe_js_error(error),

@@ -1,7 +1,9 @@
 //! Agent login/logout and work modes (Auto, Manual, ACW, AUX + reason code).
 
+use super::{word, words};
 use ctisvr_core::agent::AgentAction;
 use ctisvr_core::element_api::styling;
+use ctisvr_core::i18n::Label;
 use ctisvr_core::wire::{Password, ReasonCode, WorkMode};
 use ctisvr_core::{AgentCommand, Command, State};
 use leptos::prelude::*;
@@ -51,7 +53,7 @@ pub fn AgentPanel(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -
                 disabled=move || !allows(AgentAction::SetState)
                 on:click=on_click
             >
-                {mode.label()}
+                {word(state, mode)}
             </button>
         }
     };
@@ -60,7 +62,7 @@ pub fn AgentPanel(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -
         <form class="agent" part=styling::PART_AGENT on:submit=login>
             <div class="row">
                 <label class="field">
-                    <span>"Agent ID"</span>
+                    <span>{word(state, Label::AgentId)}</span>
                     <input
                         type="text"
                         inputmode="numeric"
@@ -71,13 +73,13 @@ pub fn AgentPanel(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -
                     />
                 </label>
                 <label class="field">
-                    <span>"Password"</span>
+                    <span>{word(state, Label::Password)}</span>
                     <input
                         type="password"
                         autocomplete="current-password"
                         placeholder=move || {
                             let ask = logged_in_id().is_some() && state.with(|s| s.password_needed());
-                            if ask { "needed to change state" } else { "" }
+                            if ask { words(state).label(Label::PasswordToChangeState) } else { "" }
                         }
                         prop:value=move || password.get()
                         disabled=move || !state.with(|s| s.password_needed())
@@ -87,19 +89,19 @@ pub fn AgentPanel(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -
             </div>
             <div class="row buttons">
                 <button type="submit" class="primary" disabled=move || !allows(AgentAction::Login)>
-                    "Login"
+                    {word(state, Label::Login)}
                 </button>
                 <button type="button" on:click=logout disabled=move || !allows(AgentAction::Logout)>
-                    "Logout"
+                    {word(state, Label::Logout)}
                 </button>
-                <span class="agent-state" role="status" aria-label="Agent state">
-                    {move || state.with(|s| s.agent.describe())}
+                <span class="agent-state" role="status" aria-label=word(state, Label::AgentState)>
+                    {move || state.with(State::agent_words)}
                 </span>
             </div>
-            <div class="row modes" role="group" aria-label="Work mode">
+            <div class="row modes" role="group" aria-label=word(state, Label::WorkMode)>
                 {WorkMode::ALL.into_iter().map(mode_button).collect_view()}
                 <label class="field reason">
-                    <span>"Reason code"</span>
+                    <span>{word(state, Label::ReasonCode)}</span>
                     <select
                         disabled=move || !allows(AgentAction::SetState)
                         on:change=move |ev| reason.set(event_target_value(&ev).parse().unwrap_or(0))

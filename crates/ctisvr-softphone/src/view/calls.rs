@@ -4,28 +4,32 @@
 //! call dialled with an extension (`415-555-0100 x123`) has a "Send ext. 123"
 //! button, enabled once connected, and shows "Ext. 123 sent" after.
 
-use super::ticking_clock;
+use super::{ticking_clock, word};
 use crate::clock::now;
 use ctisvr_core::element_api::styling;
+use ctisvr_core::i18n::Label;
 use ctisvr_core::{Call, CallCommand, CallState, Command, State};
 use leptos::prelude::*;
 
 #[component]
 pub fn CallsPanel(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> impl IntoView {
     let clock = ticking_clock();
-    let caller = move || state.with(|s| s.current_call().map(|c| c.caller_shown().to_owned()).unwrap_or_default());
+    let caller = move || {
+        let caller = |s: &State, call: &Call| call.caller_shown().map_or(s.words().unknown_caller(), |c| c).to_owned();
+        state.with(|s| s.current_call().map(|call| caller(s, call)).unwrap_or_default())
+    };
     let dialled = move || state.with(|s| s.current_call().map(|c| c.dialled.clone()).unwrap_or_default());
     let calls = move || state.with(|s| s.calls.clone());
     let announcement = move || state.with(State::announcement);
     view! {
-        <section class="calls" part=styling::PART_CALLS aria-label="Calls">
+        <section class="calls" part=styling::PART_CALLS aria-label=word(state, Label::Calls)>
             // Read out at once by screen readers; not shown (the list shows it).
             <p class="announce" aria-live="assertive" aria-atomic="true">{announcement}</p>
             <ul class="call-list">
                 {move || {
                     let calls = calls();
                     if calls.is_empty() {
-                        view! { <li class="no-call">"No call"</li> }.into_any()
+                        view! { <li class="no-call">{word(state, Label::NoCall)}</li> }.into_any()
                     } else {
                         calls
                             .into_iter()
@@ -37,11 +41,11 @@ pub fn CallsPanel(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -
             </ul>
             <div class="row">
                 <label class="field">
-                    <span>"Caller"</span>
+                    <span>{word(state, Label::Caller)}</span>
                     <input type="text" readonly prop:value=caller placeholder="—" />
                 </label>
                 <label class="field">
-                    <span>"Dialled number"</span>
+                    <span>{word(state, Label::DialledNumber)}</span>
                     <input type="text" readonly prop:value=dialled placeholder="—" />
                 </label>
             </div>
@@ -61,12 +65,12 @@ fn call_row(
         CallState::Held => "call held",
         CallState::Failed => "call failed",
     };
-    let label = call.describe();
-    let party = call.other_party();
+    let (label, party) = state.with_untracked(|s| (s.words().call_state(&call), s.party_words(&call)));
+    let words = state.with_untracked(State::words);
     let extension = call.extension.clone().map(|extension| {
         let id = call.id;
         if extension.sent {
-            view! { <span class="call-extension sent">{extension.label()}</span> }.into_any()
+            view! { <span class="call-extension sent">{words.call_extension(&extension)}</span> }.into_any()
         } else {
             view! {
                 <button
@@ -75,7 +79,7 @@ fn call_row(
                     disabled=move || !state.with(|s| s.allows_extension(id))
                     on:click=move |_| on_command.run(Command::Call(CallCommand::SendExtension { call: id }))
                 >
-                    {extension.label()}
+                    {words.call_extension(&extension)}
                 </button>
             }
             .into_any()

@@ -2,7 +2,9 @@
 //! enabled exactly when the core allows its action; the keypad sends DTMF on
 //! a connected call and otherwise types into the number field.
 
+use super::{word, words};
 use ctisvr_core::element_api::styling;
+use ctisvr_core::i18n::Label;
 use ctisvr_core::{CallAction, CallCommand, Command, State};
 use leptos::prelude::*;
 
@@ -15,16 +17,17 @@ pub fn Dialer(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> im
     let tones_sent = RwSignal::new(String::new());
     let typed = move || Some(number.get_untracked()).filter(|n| !n.trim().is_empty());
 
-    // One button: its label, the action that enables it, and the command it sends.
-    let button = move |label: &'static str, action: CallAction, command: fn(Option<String>) -> CallCommand| {
+    // One button: its class (stable, whatever the language), the action
+    // that enables and names it, and the command it sends.
+    let button = move |class: &'static str, action: CallAction, command: fn(Option<String>) -> CallCommand| {
         view! {
             <button
                 type="button"
-                class=format!("call-button {}", label.to_ascii_lowercase().replace(' ', "-"))
+                class=format!("call-button {class}")
                 disabled=move || !state.with(|s| s.allows_call(action))
                 on:click=move |_| on_command.run(Command::Call(command(typed())))
             >
-                {label}
+                {word(state, action)}
             </button>
         }
     };
@@ -53,7 +56,7 @@ pub fn Dialer(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> im
         <form class="dialer" part=styling::PART_DIALER on:submit=dial>
             <div class="row">
                 <label class="field number">
-                    <span>"Number"</span>
+                    <span>{word(state, Label::Number)}</span>
                     <input
                         type="tel"
                         autocomplete="off"
@@ -66,29 +69,29 @@ pub fn Dialer(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> im
                     class="primary call"
                     disabled=move || !state.with(|s| s.allows_call(CallAction::Dial))
                 >
-                    "Call"
+                    {word(state, CallAction::Dial)}
                 </button>
             </div>
             <div class="call-buttons">
-                {button("Answer", CallAction::Answer, |_| CallCommand::Answer)}
-                {button("Hang up", CallAction::HangUp, |_| CallCommand::HangUp)}
-                {button("Hold", CallAction::Hold, |_| CallCommand::Hold)}
-                {button("Retrieve", CallAction::Retrieve, |_| CallCommand::Retrieve)}
-                {button("Consult", CallAction::Consult, |n| CallCommand::Consult { number: n.unwrap_or_default() })}
-                {button("Reconnect", CallAction::Reconnect, |_| CallCommand::Reconnect)}
-                {button("Transfer", CallAction::Transfer, |n| CallCommand::Transfer { number: n })}
-                {button("Conference", CallAction::Conference, |n| CallCommand::Conference { number: n })}
-                {button("Drop party", CallAction::DropParty, |_| CallCommand::DropParty { party: None })}
+                {button("answer", CallAction::Answer, |_| CallCommand::Answer)}
+                {button("hang-up", CallAction::HangUp, |_| CallCommand::HangUp)}
+                {button("hold", CallAction::Hold, |_| CallCommand::Hold)}
+                {button("retrieve", CallAction::Retrieve, |_| CallCommand::Retrieve)}
+                {button("consult", CallAction::Consult, |n| CallCommand::Consult { number: n.unwrap_or_default() })}
+                {button("reconnect", CallAction::Reconnect, |_| CallCommand::Reconnect)}
+                {button("transfer", CallAction::Transfer, |n| CallCommand::Transfer { number: n })}
+                {button("conference", CallAction::Conference, |n| CallCommand::Conference { number: n })}
+                {button("drop-party", CallAction::DropParty, |_| CallCommand::DropParty { party: None })}
                 <button
                     type="button"
                     class="call-button keypad"
                     aria-expanded=move || if keypad_open.get() { "true" } else { "false" }
                     on:click=move |_| keypad_open.update(|open| *open = !*open)
                 >
-                    "Keypad"
+                    {word(state, CallAction::SendDtmf)}
                 </button>
             </div>
-            <div class="keypad-grid" part=styling::PART_KEYPAD role="group" aria-label="Keypad" hidden=move || !keypad_open.get()>
+            <div class="keypad-grid" part=styling::PART_KEYPAD role="group" aria-label=word(state, Label::Keypad) hidden=move || !keypad_open.get()>
                 {KEYS
                     .into_iter()
                     .map(|key| {
@@ -98,7 +101,7 @@ pub fn Dialer(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> im
                 <p class="tones" aria-live="polite">
                     {move || {
                         let sent = tones_sent.get();
-                        if sent.is_empty() { String::new() } else { format!("Tones sent: {sent}") }
+                        if sent.is_empty() { String::new() } else { words(state).tones_sent(&sent) }
                     }}
                 </p>
             </div>

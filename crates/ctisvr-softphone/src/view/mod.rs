@@ -10,7 +10,9 @@ mod dialer;
 mod notice;
 mod status;
 
-use ctisvr_core::{Command, State};
+use ctisvr_core::i18n::Label;
+use ctisvr_core::wire::WorkMode;
+use ctisvr_core::{CallAction, Catalogue, Command, State};
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -21,13 +23,59 @@ use send_wrapper::SendWrapper;
 #[component]
 pub fn Softphone(on_command: UnsyncCallback<Command>, state: RwSignal<State>) -> impl IntoView {
     view! {
-        <section class="softphone" aria-label="CtiSVR softphone">
+        <section class="softphone" aria-label=word(state, Label::Softphone) lang=move || state.with(|s| s.lang.tag())>
             <status::StatusBar on_command=on_command state=state />
             <notice::NoticeBar on_command=on_command state=state />
             <agent::AgentPanel on_command=on_command state=state />
             <calls::CallsPanel on_command=on_command state=state />
             <dialer::Dialer on_command=on_command state=state />
         </section>
+    }
+}
+
+/// The catalogue of the agent's language, as of the last state.
+fn words(state: RwSignal<State>) -> &'static dyn Catalogue {
+    state.with(State::words)
+}
+
+/// A fixed word of the view: a label, a call button, a work mode.
+#[derive(Debug, Clone, Copy)]
+enum Word {
+    Label(Label),
+    Action(CallAction),
+    Mode(WorkMode),
+}
+
+impl From<Label> for Word {
+    fn from(label: Label) -> Word {
+        Word::Label(label)
+    }
+}
+
+impl From<CallAction> for Word {
+    fn from(action: CallAction) -> Word {
+        Word::Action(action)
+    }
+}
+
+impl From<WorkMode> for Word {
+    fn from(mode: WorkMode) -> Word {
+        Word::Mode(mode)
+    }
+}
+
+/// A fixed word of the view in the agent's language. One closure type for
+/// all of them: each closure type the view renders is its own copy of
+/// Leptos' rendering code (docs/benchmarks.md).
+fn word(state: RwSignal<State>, word: impl Into<Word>) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let word = word.into();
+    move || {
+        let words = words(state);
+        match word {
+            Word::Label(label) => words.label(label),
+            Word::Action(action) => words.call_action(action),
+            Word::Mode(mode) => words.work_mode(mode),
+        }
     }
 }
 

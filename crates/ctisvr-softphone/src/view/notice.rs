@@ -1,6 +1,8 @@
 //! The message area: errors and information from the core, never `alert()`.
 
+use super::word;
 use ctisvr_core::element_api::styling;
+use ctisvr_core::i18n::Label;
 use ctisvr_core::{Command, NoticeLevel, State};
 use leptos::prelude::*;
 
@@ -20,7 +22,7 @@ pub fn NoticeBar(on_command: UnsyncCallback<Command>, state: RwSignal<State>) ->
                 hidden=move || notice().is_none()
             >
                 <span class="notice-text">{move || notice().map(|n| n.text).unwrap_or_default()}</span>
-                <button type="button" class="dismiss" aria-label="Dismiss" on:click=dismiss>
+                <button type="button" class="dismiss" aria-label=word(state, Label::Dismiss) on:click=dismiss>
                     "×"
                 </button>
             </div>

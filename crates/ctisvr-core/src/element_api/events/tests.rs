@@ -1,9 +1,18 @@
 use super::*;
 use crate::connection::ServerRole;
+use crate::i18n::Lang;
 use crate::notice::NoticeCause;
 use crate::problem::Problem;
 use crate::settings::WsUri;
+use crate::transport_advice::SocketLoss;
 use crate::wire::{Event, EventKind, ReasonCode, SkillMode, WorkMode};
+
+const EN: &dyn Catalogue = Lang::En.words();
+
+fn waiting() -> ConnectionStatus {
+    let reason = SocketLoss::Closed { code: 1011, reason: String::new(), clean: false };
+    ConnectionStatus::Waiting { retry_at: Millis(6_000), reason, advice: None, offline: false }
+}
 
 fn call(state: CallState, direction: Direction) -> Call {
     Call { direction, ..crate::calls::test_call(7, state, "4155550100") }
@@ -19,7 +28,7 @@ fn every_update() -> Vec<Update> {
         Update::ConnectionChanged(ConnectionStatus::Unconfigured),
         Update::ConnectionChanged(ConnectionStatus::Connecting { role: ServerRole::Primary, uri: uri.clone() }),
         Update::ConnectionChanged(ConnectionStatus::Connected { role: ServerRole::Backup, uri }),
-        Update::ConnectionChanged(ConnectionStatus::Waiting { retry_at: Millis(6_000), reason: "refused".into() }),
+        Update::ConnectionChanged(waiting()),
         Update::AgentChanged(AgentStatus::Unknown),
         Update::AgentChanged(AgentStatus::LoggedOut),
         Update::AgentChanged(AgentStatus::LoggedIn {
@@ -80,7 +89,7 @@ fn keys(value: &Value) -> Vec<String> {
 
 #[test]
 fn every_update_becomes_a_documented_event_and_every_documented_event_is_sent() {
-    let sent: Vec<&str> = every_update().iter().map(|u| dom_event(u, Millis(1_000)).0).collect();
+    let sent: Vec<&str> = every_update().iter().map(|u| dom_event(u, EN, Millis(1_000)).0).collect();
     for name in &sent {
         assert!(EVENTS.iter().any(|e| e.name == *name), "{name} is not documented");
     }
@@ -93,7 +102,7 @@ fn every_update_becomes_a_documented_event_and_every_documented_event_is_sent() 
 fn every_detail_key_is_declared_and_every_declared_key_is_sent() {
     let mut sent: Vec<(String, String)> = Vec::new(); // (type, key)
     for update in every_update() {
-        let (name, detail) = dom_event(&update, Millis(1_000));
+        let (name, detail) = dom_event(&update, EN, Millis(1_000));
         let Some(doc) = EVENTS.iter().find(|e| e.name == name) else { panic!("{name}") };
         let mut check = |type_name: &str, value: &Value| {
             let declared = declared_keys(&declaration(type_name));
@@ -118,9 +127,12 @@ fn every_detail_key_is_declared_and_every_declared_key_is_sent() {
 
 #[test]
 fn a_waiting_connection_says_how_long_from_now() {
-    let waiting = Update::ConnectionChanged(ConnectionStatus::Waiting { retry_at: Millis(6_000), reason: "x".into() });
-    assert_eq!(dom_event(&waiting, Millis(1_500)).1["retryInMs"], 4_500);
-    assert_eq!(dom_event(&waiting, Millis(9_000)).1["retryInMs"], 0);
+    let waiting = Update::ConnectionChanged(waiting());
+    assert_eq!(dom_event(&waiting, EN, Millis(1_500)).1["retryInMs"], 4_500);
+    assert_eq!(dom_event(&waiting, EN, Millis(9_000)).1["retryInMs"], 0);
+    assert_eq!(dom_event(&waiting, EN, Millis(0)).1["reason"], "the connection dropped (code 1011)");
+    let french = Lang::Fr.words();
+    assert_eq!(dom_event(&waiting, french, Millis(0)).1["reason"], "la connexion a été coupée (code 1011)");
 }
 
 #[test]
@@ -131,6 +143,7 @@ fn the_agent_s_mode_is_the_server_s_text_and_null_until_known() {
             mode: Some(SkillMode::Unknown("break".into())),
             reason: None,
         }),
+        EN,
         Millis(0),
     );
     assert_eq!(detail, json!({"status": "logged-in", "agentId": "1001", "mode": "break", "reasonCode": null}));

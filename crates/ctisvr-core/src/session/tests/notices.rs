@@ -205,7 +205,8 @@ fn a_call_log_being_retried_is_shown_until_saved_and_a_given_up_log_stays() {
     h.receive(json!({"msgtype": "event", "eventtype": "idle"}));
     let log = logs(&h.outputs()).remove(0);
     let failed = |h: &mut Harness| {
-        let input = CrmInput::LogFailed { call_id: 1, log: log.clone(), error: "INSUFFICIENT_ACCESS".into() };
+        let input =
+            CrmInput::LogFailed { call_id: 1, log: log.clone(), error: CrmFault::Said("INSUFFICIENT_ACCESS".into()) };
         h.session.handle_crm(h.now, input);
     };
     failed(&mut h);
@@ -241,13 +242,14 @@ fn a_call_log_being_retried_is_shown_until_saved_and_a_given_up_log_stays() {
 fn a_failed_crm_call_or_an_unreadable_frame_stays_until_dismissed() {
     let mut h = Harness::new();
     h.start_logged_out();
-    h.session.handle_crm(h.now, CrmInput::Failed { what: "Screen pop".into(), error: "not allowed".into() });
+    h.session
+        .handle_crm(h.now, CrmInput::Failed { what: CrmTask::ShowPanel, error: CrmFault::Said("not allowed".into()) });
     h.login();
     h.event("offer", "5551234", "2001");
     h.close("dropped");
     h.open();
     h.answer_start_up();
-    assert_eq!(h.notice(), "Screen pop failed: not allowed");
+    assert_eq!(h.notice(), "Showing the softphone panel failed: not allowed");
     h.receive(json!("not a frame"));
     assert!(h.notice().contains("cannot read"), "a newer notice takes its place");
     h.event("offer", "5559999", "2001");
@@ -293,9 +295,9 @@ fn each_notice_names_its_problem() {
     h.fail(id, "invalid state");
     assert_eq!(
         problem(&h),
-        Some(Problem::RequestFailed { what: "Change to Manual".into(), reason: "invalid state".into() })
+        Some(Problem::RequestFailed { what: RequestName::ChangeTo(WorkMode::Manual), reason: "invalid state".into() })
     );
     h.command(AgentCommand::Logout).unwrap();
     h.close("dropped");
-    assert_eq!(problem(&h), Some(Problem::NotConfirmed(vec!["Logout".into()])));
+    assert_eq!(problem(&h), Some(Problem::NotConfirmed(vec![RequestName::Logout])));
 }

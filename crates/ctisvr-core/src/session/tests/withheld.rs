@@ -12,7 +12,8 @@ fn withheld_call(h: &mut Harness, calling: Option<&str>) -> (Vec<String>, bool, 
         offer["origcalling"] = json!(calling);
     }
     h.receive(offer);
-    let shown = h.session.state().calls.first().map(Call::other_party).unwrap_or_default();
+    let state = h.session.state();
+    let shown = state.calls.first().map(|call| state.party_words(call)).unwrap_or_default();
     let call_id = h.session.state().calls.first().map(|c| c.id).unwrap_or_default();
     // Whatever a search would have found is not linked.
     let found = json!({"003A": {"Id": "003A", "Name": "Anon Y. Mous", "RecordType": "Contact"}});
