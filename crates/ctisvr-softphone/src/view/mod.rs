@@ -1,8 +1,9 @@
 //! The view: Leptos components rendering the core's [`State`]. Components
 //! read the state signal and turn clicks into [`Command`]s for a callback;
 //! what is enabled and every word shown come from the core (`State::allows`,
-//! `Call::describe`, `ConnectionStatus::describe`...), never from rules
-//! written here. The view depends on the core alone, not on the driver.
+//! `State::connection_words`, the agent's language's catalogue through
+//! `word`...), never from rules or texts written here. The view depends on
+//! the core alone, not on the driver.
 
 mod agent;
 mod calls;
