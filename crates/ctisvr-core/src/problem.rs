@@ -27,7 +27,8 @@ pub enum Problem {
     Rejected(Rejected),
     /// `myextension` answered without an extension.
     NoExtension,
-    /// The server refused a request: `what` names it, `reason` is the server's.
+    /// The server refused a request: `what` names it, `reason` is the
+    /// server's (empty when it gave none).
     RequestFailed { what: RequestName, reason: String },
     /// The agent's requests in flight when the connection was lost.
     NotConfirmed(Vec<RequestName>),

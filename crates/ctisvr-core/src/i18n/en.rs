@@ -33,6 +33,9 @@ impl Catalogue for English {
             Problem::SocketRefused(advice) => self.advice(advice),
             Problem::Rejected(rejected) => self.rejected(rejected),
             Problem::NoExtension => "CtiSVR did not say which extension this workstation uses.".to_owned(),
+            Problem::RequestFailed { what, reason } if reason.is_empty() => {
+                format!("{} failed: {}", self.request(what), self.crm_fault(&CrmFault::NoReason))
+            }
             Problem::RequestFailed { what, reason } => format!("{} failed: {reason}", self.request(what)),
             Problem::NotConfirmed(requests) => format!(
                 "{} was not confirmed: the connection to CtiSVR was lost. Check the state and try again.",

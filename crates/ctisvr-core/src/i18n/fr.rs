@@ -33,6 +33,9 @@ impl Catalogue for French {
             Problem::SocketRefused(advice) => self.advice(advice),
             Problem::Rejected(rejected) => self.rejected(rejected),
             Problem::NoExtension => "CtiSVR n'a pas indiqué le poste de cette station de travail.".to_owned(),
+            Problem::RequestFailed { what, reason } if reason.is_empty() => {
+                format!("{} : échec ({})", self.request(what), self.crm_fault(&CrmFault::NoReason))
+            }
             Problem::RequestFailed { what, reason } => format!("{} : échec ({reason})", self.request(what)),
             Problem::NotConfirmed(requests) => format!(
                 "Non confirmé : {}. La connexion à CtiSVR a été perdue ; vérifiez l'état et réessayez.",

@@ -26,6 +26,7 @@ fn every_text() -> Vec<(String, Text)> {
         Problem::Rejected(Rejected::Busy),
         Problem::NoExtension,
         Problem::RequestFailed { what: RequestName::Login, reason: "bad password".into() },
+        Problem::RequestFailed { what: RequestName::Logout, reason: String::new() },
         Problem::NotConfirmed(vec![RequestName::Login, call_hang_up.clone()]),
         Problem::ClickToDial(CrmError::NoNumber),
         Problem::CrmFailed { what: CrmTask::ShowPanel, error: CrmFault::NoReason },

@@ -173,7 +173,8 @@ impl Session {
     }
 
     pub(super) fn on_error(&mut self, now: Millis, purpose: Purpose, response: Response) {
-        let reason = response.error.filter(|e| !e.trim().is_empty()).unwrap_or_else(|| "no reason given".to_owned());
+        // An empty reason is worded "no reason given" when shown.
+        let reason = response.error.filter(|e| !e.trim().is_empty()).unwrap_or_default();
         let cause = match &purpose {
             Purpose::Agent(_) => NoticeCause::AgentRequest,
             Purpose::Call { .. } | Purpose::Extension { .. } => NoticeCause::CallRequest,
