@@ -17,6 +17,11 @@
 //! nothing: a `disconnect` with no call left is simply late; otherwise the
 //! model is in doubt ([`Calls::take_doubt`]) and the session asks the server
 //! (`snapshot`, then `userdata`) what calls there are.
+//!
+//! A station has a few call appearances; the model keeps at most
+//! [`MAX_CALLS`]. A call beyond them (a server offering call after call, an
+//! event storm) is not shown and puts the model in doubt, so the server is
+//! asked what calls there really are.
 
 mod command;
 
@@ -28,6 +33,10 @@ use crate::time::Millis;
 use crate::wire::{Event, EventKind};
 use crate::withheld::WithheldMarkers;
 use serde_json::Value;
+
+/// The most calls the model keeps at one extension (an Avaya station's
+/// call appearances are fewer; the view shows every one).
+pub const MAX_CALLS: usize = 8;
 
 /// A call's number in this session (not the server's: it has none).
 pub type CallId = u32;
@@ -506,6 +515,10 @@ impl Calls {
     }
 
     fn add(&mut self, call: Call, changes: &mut Vec<CallChange>) {
+        if self.calls.len() >= MAX_CALLS {
+            self.doubt = true;
+            return;
+        }
         changes.push(CallChange::Appeared(call.clone()));
         self.calls.push(call);
     }

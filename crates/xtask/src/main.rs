@@ -11,6 +11,7 @@
 //! - [`demo`]: `dist`, then run the mock CtiSVR serving it
 //! - [`package`]: `dist`, then the Salesforce static resource and SFDX project
 //! - [`bench`]: start-up and failover timings in Chromium, printed
+//! - [`fuzz`]: the fuzz targets of `ctisvr-fuzz` for a given time
 //! - [`test`]: every test (native, wasm in Chromium, Playwright end to end)
 
 mod bench;
@@ -22,6 +23,7 @@ mod declarations;
 mod demo;
 mod dist;
 mod files;
+mod fuzz;
 mod npm_package;
 mod package;
 mod setup;
@@ -47,6 +49,9 @@ commands:
   bench   setup, dist, mock build, then the benchmarks in bench/ (start-up,
           reload, failover timings and round trips; our adapter page side by
           side with the plain-JS reference client), printed as BENCH lines
+  fuzz    the fuzz targets of ctisvr-fuzz (frames, settings, click_to_dial,
+          dialing, session) for a while: `cargo xtask fuzz -- --seconds 600`
+          (also --target NAME, --seed N); prints cases run per target
   help    this text";
 
 fn main() -> ExitCode {
@@ -64,7 +69,7 @@ fn main() -> ExitCode {
         Some((sep, tail)) if sep == "--" => tail,
         _ => rest,
     };
-    let takes_args = command == "demo";
+    let takes_args = command == "demo" || command == "fuzz";
     if !rest.is_empty() && !takes_args {
         eprintln!("error: `{command}` takes no arguments (got {rest:?})\n\n{USAGE}");
         return ExitCode::from(2);
@@ -75,6 +80,7 @@ fn main() -> ExitCode {
         "dist" => setup::run().and_then(|()| dist::run()),
         "package" => setup::run().and_then(|()| package::run()),
         "bench" => setup::run().and_then(|()| bench::run()),
+        "fuzz" => fuzz::run(rest),
         "demo" => setup::run().and_then(|()| dist::run()).and_then(|()| demo::run(rest)),
         "test" => {
             // Prints its own FAILED line and summary.

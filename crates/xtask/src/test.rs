@@ -3,7 +3,8 @@
 //! | stage   | what runs                                                         |
 //! |---------|-------------------------------------------------------------------|
 //! | setup   | `cargo xtask setup` (installs what is missing)                    |
-//! | native  | `cargo test --workspace --exclude ctisvr-softphone`               |
+//! | native  | `cargo test --workspace --exclude ctisvr-softphone` (the fuzz targets for fixed cases among them) |
+//! | fuzz    | `cargo run -p ctisvr-fuzz -- --seconds 30`: every fuzz target, fresh seeds (printed) |
 //! | lint    | `cargo fmt --check`; `cargo clippy -D warnings` on the native crates and on the element for wasm32 (the crates deny unwrap/expect/indexing/panic outside tests) |
 //! | wasm    | `cargo test -p ctisvr-softphone --target wasm32-unknown-unknown` in headless Chromium (`CHROMEDRIVER=/usr/bin/chromedriver`, runner from `.cargo/config.toml`) |
 //! | dist    | `cargo xtask dist`                                                |
@@ -19,13 +20,14 @@ use std::time::{Duration, Instant};
 
 use crate::cmd::{cargo, root, Cmd, Result};
 use crate::setup::{CHROMEDRIVER, WASM_TARGET};
-use crate::{demo, dist, package, setup};
+use crate::{demo, dist, fuzz, package, setup};
 
 type Stage = (&'static str, fn() -> Result<()>);
 
 const STAGES: &[Stage] = &[
     ("setup", setup::run),
     ("native", native),
+    ("fuzz", fuzz::stage),
     ("lint", lint),
     ("wasm", wasm),
     ("dist", dist::run),

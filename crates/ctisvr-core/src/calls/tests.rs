@@ -432,3 +432,16 @@ fn a_late_event_of_the_last_call_is_not_the_call_being_dialled() {
     calls.apply(Millis(11), E, &ev(EventKind::Alert, E, "94155550199"));
     assert_eq!(states(&calls), vec![(CallState::RingingOut, "94155550199".into())]);
 }
+
+#[test]
+fn a_storm_of_offers_keeps_at_most_max_calls_and_asks_the_server() {
+    let mut calls = Calls::default();
+    for n in 0..50 {
+        calls.apply(Millis(n), "2001", &ev(EventKind::Offer, &format!("41555501{n:02}"), "2001"));
+    }
+    assert_eq!(calls.list().len(), MAX_CALLS);
+    assert!(calls.take_doubt(), "the calls not shown make the model doubt");
+    // The calls kept are the first offered, and go as usual.
+    calls.apply(Millis(60), "2001", &ev(EventKind::Idle, "", ""));
+    assert!(calls.list().is_empty());
+}
