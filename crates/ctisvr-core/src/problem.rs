@@ -21,6 +21,11 @@ pub enum Problem {
     BinaryFrame,
     /// A frame that is not the protocol's JSON; the decoder's reason.
     Unreadable(DecodeError),
+    /// A text frame over [`crate::wire::MAX_FRAME_BYTES`]: `size` as measured.
+    FrameTooLarge { size: usize },
+    /// A response no request waits for: a duplicate, an id never sent
+    /// (`id`), or no id at all. Ignored.
+    StrayAnswer { id: Option<u64> },
     /// What the browser likely did to a socket it refused (see `transport_advice`).
     SocketRefused(Advice),
     /// The agent's request was not sent.

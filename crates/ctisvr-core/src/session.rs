@@ -36,7 +36,7 @@ use crate::tabs::TabId;
 use crate::time::Millis;
 use crate::transport_advice::{advise, Advice, PageOrigin, SocketLoss};
 use crate::updates::Update;
-use crate::wire::{Password, Request, ServerFrame};
+use crate::wire::{Password, Request, ServerFrame, MAX_FRAME_BYTES};
 use away::Away;
 use duties::{Duties, Output as DutyOutput};
 use notices::NoticeBar;
@@ -98,6 +98,12 @@ pub enum TransportEvent {
     },
     /// A frame that is not text arrived (CtiSVR speaks JSON text only).
     NotText(ConnId),
+    /// A text frame of `size` (the browser's length) over
+    /// [`crate::wire::MAX_FRAME_BYTES`] arrived: the edge did not copy it.
+    TooLarge {
+        id: ConnId,
+        size: usize,
+    },
 }
 
 /// The softphone's session with CtiSVR. See the module docs.
@@ -288,6 +294,12 @@ impl Session {
                     self.show(Notice::error(NoticeCause::Event, Problem::BinaryFrame));
                 }
             }
+            TransportEvent::TooLarge { id, size } => {
+                if self.connection.current() == Some(id) {
+                    self.last_heard = now;
+                    self.show(Notice::error(NoticeCause::Event, Problem::FrameTooLarge { size }));
+                }
+            }
             TransportEvent::Closed { id, code, reason, clean } => {
                 self.socket_lost(now, id, SocketLoss::Closed { code, reason, clean })
             }
@@ -313,6 +325,10 @@ impl Session {
             return; // a late frame of a socket we already left
         }
         self.last_heard = now;
+        if text.len() > MAX_FRAME_BYTES {
+            self.show(Notice::error(NoticeCause::Event, Problem::FrameTooLarge { size: text.len() }));
+            return;
+        }
         match ServerFrame::decode(text) {
             Ok(ServerFrame::Response(response)) => self.on_response(now, response),
             Ok(ServerFrame::Event(event)) => self.on_event(now, event),

@@ -310,26 +310,62 @@ fn parse_delay(body: &[u8]) -> Result<u64, String> {
         .ok_or_else(|| format!("`ms` must be a whole number of milliseconds from 0 to {MAX_DELAY_MS}, not {ms}"))
 }
 
-/// The body is the frame's text; a JSON object with only a string `text`
-/// sends that string instead.
+/// The frames of one `send`: `text`, `count` times (an event storm), with
+/// `pad` bytes of filler added to it (a frame too large).
+#[derive(Debug, PartialEq)]
+struct RawFrames {
+    text: String,
+    count: u32,
+}
+
+/// The most frames one `send` sends.
+const MAX_RAW_COUNT: u64 = 10_000;
+/// The most filler one frame may get: 32 MiB.
+const MAX_RAW_PAD: u64 = 32 << 20;
+
+/// The body is the frame's text; a JSON object with a string `text` and
+/// nothing else but `count` (1 to 10,000) and `pad` (bytes) sends that
+/// string instead: `count` times, and with `pad` a field `"pad"` of that
+/// many `x` added to it (`text` must then be a JSON object).
 async fn send_raw(State(hub): State<Arc<Hub>>, Path(id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
     let no_connection = || ApiError::not_found(format!("no open connection {id}"));
     let conn: SocketId = id.trim().parse().map_err(|_| no_connection())?;
-    let text = raw_frame_text(&body).map_err(ApiError::bad_request)?;
-    if !hub.send_raw(conn, &text) {
-        return Err(no_connection());
-    }
-    Ok(Json(json!({"connection": conn, "text": text})).into_response())
-}
-
-fn raw_frame_text(body: &[u8]) -> Result<String, String> {
-    let text = std::str::from_utf8(body).map_err(|e| format!("the body must be UTF-8 text (a text frame): {e}"))?;
-    if let Ok(Value::Object(object)) = serde_json::from_str::<Value>(text) {
-        if let (1, Some(Value::String(inner))) = (object.len(), object.get("text")) {
-            return Ok(inner.clone());
+    let frames = raw_frames(&body).map_err(ApiError::bad_request)?;
+    for _ in 0..frames.count {
+        if !hub.send_raw(conn, &frames.text) {
+            return Err(no_connection());
         }
     }
-    Ok(text.to_owned())
+    let bytes = frames.text.len();
+    let answer = match bytes <= 4096 {
+        true => json!({"connection": conn, "count": frames.count, "bytes": bytes, "text": frames.text}),
+        false => json!({"connection": conn, "count": frames.count, "bytes": bytes}),
+    };
+    Ok(Json(answer).into_response())
+}
+
+fn raw_frames(body: &[u8]) -> Result<RawFrames, String> {
+    let text = std::str::from_utf8(body).map_err(|e| format!("the body must be UTF-8 text (a text frame): {e}"))?;
+    let verbatim = || Ok(RawFrames { text: text.to_owned(), count: 1 });
+    let Ok(Value::Object(object)) = serde_json::from_str::<Value>(text) else { return verbatim() };
+    let options = object.keys().all(|k| matches!(k.as_str(), "text" | "count" | "pad"));
+    let (true, Some(Value::String(inner))) = (options, object.get("text")) else { return verbatim() };
+    let number = |name: &str, range: std::ops::RangeInclusive<u64>| match object.get(name) {
+        None => Ok(None),
+        Some(value) => value.as_u64().filter(|n| range.contains(n)).map(Some).ok_or_else(|| {
+            format!("`{name}` must be a whole number from {} to {}, not {value}", range.start(), range.end())
+        }),
+    };
+    let count = number("count", 1..=MAX_RAW_COUNT)?.unwrap_or(1);
+    let mut text = inner.clone();
+    if let Some(pad) = number("pad", 0..=MAX_RAW_PAD)? {
+        let Ok(Value::Object(mut frame)) = serde_json::from_str::<Value>(inner) else {
+            return Err("`pad` needs `text` to be a JSON object (the filler is its field \"pad\")".to_owned());
+        };
+        frame.insert("pad".into(), Value::String("x".repeat(usize::try_from(pad).unwrap_or(0))));
+        text = Value::Object(frame).to_string();
+    }
+    Ok(RawFrames { text, count: u32::try_from(count).unwrap_or(1) })
 }
 
 /// Which endpoint `name` means: its index (`0`, in the order of the `--ws`
@@ -505,14 +541,34 @@ mod tests {
 
     #[test]
     fn a_raw_frame_is_the_body_or_its_text_field() {
-        assert_eq!(raw_frame_text(b"not json {").unwrap(), "not json {");
-        assert_eq!(raw_frame_text(br#"{"text": "{\"msgtype\":\"event\"}"}"#).unwrap(), r#"{"msgtype":"event"}"#);
+        let text = |body: &[u8]| raw_frames(body).map(|frames| frames.text);
+        assert_eq!(text(b"not json {").unwrap(), "not json {");
+        assert_eq!(text(br#"{"text": "{\"msgtype\":\"event\"}"}"#).unwrap(), r#"{"msgtype":"event"}"#);
         let other = r#"{"msgtype": "event", "eventtype": "bogus"}"#;
-        assert_eq!(raw_frame_text(other.as_bytes()).unwrap(), other);
+        assert_eq!(text(other.as_bytes()).unwrap(), other);
         let two_fields = r#"{"text": "x", "id": 1}"#;
-        assert_eq!(raw_frame_text(two_fields.as_bytes()).unwrap(), two_fields);
-        assert_eq!(raw_frame_text(b"").unwrap(), "");
-        assert!(raw_frame_text(&[0xff, 0xfe]).unwrap_err().starts_with("the body must be UTF-8"));
+        assert_eq!(text(two_fields.as_bytes()).unwrap(), two_fields);
+        assert_eq!(text(b"").unwrap(), "");
+        assert!(text(&[0xff, 0xfe]).unwrap_err().starts_with("the body must be UTF-8"));
+    }
+
+    #[test]
+    fn a_raw_frame_may_be_repeated_and_padded() {
+        let storm =
+            raw_frames(br#"{"text": "{\"msgtype\":\"event\",\"eventtype\":\"hold\"}", "count": 1000}"#).unwrap();
+        assert_eq!((storm.count, storm.text.as_str()), (1000, r#"{"msgtype":"event","eventtype":"hold"}"#));
+        let big = raw_frames(br#"{"text": "{\"msgtype\":\"event\"}", "pad": 1048576}"#).unwrap();
+        let frame: Value = serde_json::from_str(&big.text).unwrap();
+        assert_eq!((frame["msgtype"].as_str(), frame["pad"].as_str().map(str::len)), (Some("event"), Some(1 << 20)));
+        for (body, error) in [
+            (&br#"{"text": "x", "count": 0}"#[..], "`count` must be a whole number from 1 to 10000, not 0"),
+            (br#"{"text": "x", "count": "3"}"#, "`count` must be a whole number"),
+            (br#"{"text": "x", "pad": 33554433}"#, "`pad` must be a whole number from 0 to 33554432"),
+            (br#"{"text": "not an object", "pad": 10}"#, "`pad` needs `text` to be a JSON object"),
+        ] {
+            let found = raw_frames(body).unwrap_err();
+            assert!(found.starts_with(error), "{found}");
+        }
     }
 
     #[test]

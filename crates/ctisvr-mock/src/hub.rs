@@ -392,7 +392,14 @@ impl Hub {
         if connection.sender.send(Outbound::Text(text.to_owned())).is_err() {
             return false;
         }
-        inner.log.record(conn, LogDirection::Out, text);
+        // A frame of megabytes is logged by its start and its size.
+        const LOGGED: usize = 1024;
+        if text.len() > 64 * LOGGED {
+            let start: String = text.chars().take(LOGGED).collect();
+            inner.log.record(conn, LogDirection::Out, &format!("{start}… ({} bytes)", text.len()));
+        } else {
+            inner.log.record(conn, LogDirection::Out, text);
+        }
         true
     }
 

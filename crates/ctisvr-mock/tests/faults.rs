@@ -194,7 +194,7 @@ async fn a_raw_frame_reaches_the_client_verbatim() {
 
     let malformed = "{\"msgtype\": \"event\", \"eventtype\": \"bogus\"  not json";
     let sent = post_ok(&mock, &format!("/api/connections/{id}/send"), malformed).await;
-    assert_eq!(sent, json!({"connection": id, "text": malformed}));
+    assert_eq!(sent, json!({"connection": id, "count": 1, "bytes": malformed.len(), "text": malformed}));
     let unknown_event = r#"{"msgtype":"event","eventtype":"frobnicate"}"#;
     post_ok(&mock, &format!("/api/connections/{id}/send"), &json!({"text": unknown_event}).to_string()).await;
     for expected in [malformed, unknown_event] {
@@ -220,6 +220,34 @@ async fn a_raw_frame_reaches_the_client_verbatim() {
     // A closed connection is 404.
     let gone = http(&mock, "POST", &format!("/api/connections/{id}/send"), &[], "x").await;
     assert_eq!(gone.status, 404, "{}", gone.body);
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_raw_frame_may_go_as_a_storm_or_padded_to_megabytes() {
+    let mock = start_with_endpoints(1).await;
+    let mut ws = connect_to(&mock, 0, "?ext=2001").await;
+    let id = only_connection(&mock, 0).await;
+    let hold = r#"{"msgtype":"event","eventtype":"hold"}"#;
+    let sent =
+        post_ok(&mock, &format!("/api/connections/{id}/send"), &json!({"text": hold, "count": 3}).to_string()).await;
+    assert_eq!(sent["count"], 3);
+    for _ in 0..3 {
+        assert!(matches!(next_message(&mut ws).await, Some(Ok(Message::Text(text))) if text.as_str() == hold));
+    }
+    let body = json!({"text": hold, "pad": 2 << 20}).to_string();
+    let sent = post_ok(&mock, &format!("/api/connections/{id}/send"), &body).await;
+    assert!(sent.get("text").is_none(), "a big frame is not echoed");
+    let bytes = sent["bytes"].as_u64().unwrap_or_default();
+    assert!(bytes > 2 << 20, "{sent}");
+    match next_message(&mut ws).await {
+        Some(Ok(Message::Text(text))) => assert_eq!(text.len() as u64, bytes),
+        other => panic!("expected the padded frame, got {other:?}"),
+    }
+    // The log keeps its start and its size, not megabytes.
+    let log = http(&mock, "GET", "/api/log", &[], "").await.json();
+    let logged = log["connections"][0]["frames"][3]["text"].as_str().unwrap_or_default().to_owned();
+    assert!(logged.len() < 2048 && logged.ends_with(&format!("({bytes} bytes)")), "{logged}");
     mock.shutdown().await;
 }
 

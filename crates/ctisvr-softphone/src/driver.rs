@@ -446,6 +446,9 @@ impl Driver {
                 SocketEvent::Opened => session.handle_transport(now(), TransportEvent::Opened(id)),
                 SocketEvent::Text(text) => session.handle_frame(now(), id, &text),
                 SocketEvent::NotText => session.handle_transport(now(), TransportEvent::NotText(id)),
+                SocketEvent::TooLarge { size } => {
+                    session.handle_transport(now(), TransportEvent::TooLarge { id, size })
+                }
                 SocketEvent::Closed { code, reason, clean } => {
                     session.handle_transport(now(), TransportEvent::Closed { id, code, reason, clean })
                 }

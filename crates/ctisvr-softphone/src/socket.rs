@@ -3,6 +3,7 @@
 //! so a replaced socket can never feed the session again.
 
 use crate::js::describe_js_error;
+use ctisvr_core::wire::MAX_FRAME_BYTES;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
@@ -13,6 +14,11 @@ pub enum SocketEvent {
     Text(String),
     /// A frame that is not text: CtiSVR speaks JSON text only.
     NotText,
+    /// A text frame longer than the core reads (`wire::MAX_FRAME_BYTES`),
+    /// left in the browser: `size` is its length in UTF-16 units.
+    TooLarge {
+        size: usize,
+    },
     Closed {
         code: u16,
         reason: String,
@@ -40,9 +46,16 @@ impl Socket {
         };
         let on_message = {
             let on_event = on_event.clone();
-            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| match event.data().as_string() {
-                Some(text) => on_event(SocketEvent::Text(text)),
-                None => on_event(SocketEvent::NotText),
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let data = event.data();
+                let Some(text) = data.dyn_ref::<js_sys::JsString>() else { return on_event(SocketEvent::NotText) };
+                // Measured before it is copied into wasm memory (which never shrinks).
+                let size = text.length() as usize;
+                if size > MAX_FRAME_BYTES {
+                    on_event(SocketEvent::TooLarge { size })
+                } else {
+                    on_event(SocketEvent::Text(String::from(text)))
+                }
             })
         };
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {

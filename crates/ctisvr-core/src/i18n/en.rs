@@ -15,7 +15,7 @@ use crate::request_name::RequestName;
 use crate::settings::{SettingsError, UriFault};
 use crate::time::Millis;
 use crate::transport_advice::{Advice, SocketLoss};
-use crate::wire::{DecodeError, SkillMode, WorkMode};
+use crate::wire::{DecodeError, SkillMode, WorkMode, MAX_FRAME_BYTES};
 use std::fmt;
 
 pub(crate) struct English;
@@ -29,6 +29,15 @@ impl Catalogue for English {
             }
             Problem::Unreadable(error) => {
                 format!("CtiSVR sent a message the softphone cannot read ({}).", self.decode_error(error))
+            }
+            Problem::FrameTooLarge { size } => format!(
+                "CtiSVR sent a message too large to read ({size} bytes; at most {MAX_FRAME_BYTES}). It was ignored."
+            ),
+            Problem::StrayAnswer { id: Some(id) } => {
+                format!("CtiSVR sent an answer to no request waiting (id {id}); it was ignored.")
+            }
+            Problem::StrayAnswer { id: None } => {
+                "CtiSVR sent an answer without a request id; it was ignored.".to_owned()
             }
             Problem::SocketRefused(advice) => self.advice(advice),
             Problem::Rejected(rejected) => self.rejected(rejected),

@@ -15,7 +15,7 @@ use crate::request_name::RequestName;
 use crate::settings::{SettingsError, UriFault};
 use crate::time::Millis;
 use crate::transport_advice::{Advice, SocketLoss};
-use crate::wire::{DecodeError, SkillMode, WorkMode};
+use crate::wire::{DecodeError, SkillMode, WorkMode, MAX_FRAME_BYTES};
 
 pub(crate) struct French;
 
@@ -29,6 +29,15 @@ impl Catalogue for French {
             }
             Problem::Unreadable(error) => {
                 format!("CtiSVR a envoyé un message que le softphone ne sait pas lire ({}).", self.decode_error(error))
+            }
+            Problem::FrameTooLarge { size } => format!(
+                "CtiSVR a envoyé un message trop gros pour être lu ({size} octets ; au plus {MAX_FRAME_BYTES}). Il a été ignoré."
+            ),
+            Problem::StrayAnswer { id: Some(id) } => {
+                format!("CtiSVR a envoyé une réponse qu'aucune demande n'attend (id {id}) ; elle a été ignorée.")
+            }
+            Problem::StrayAnswer { id: None } => {
+                "CtiSVR a envoyé une réponse sans id de demande ; elle a été ignorée.".to_owned()
             }
             Problem::SocketRefused(advice) => self.advice(advice),
             Problem::Rejected(rejected) => self.rejected(rejected),

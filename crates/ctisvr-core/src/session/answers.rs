@@ -18,7 +18,9 @@ use crate::wire::{Event, EventKind, ReasonCode, Response, SkillMode, TalkState};
 impl Session {
     pub(super) fn on_response(&mut self, now: Millis, response: Response) {
         let Some(purpose) = response.id.and_then(|id| self.requests.answered(id)) else {
-            // Unknown id: the answer to a request that already timed out.
+            // No request of this socket waits for it: a duplicate, an id never
+            // sent, or none (a request that timed out left with its socket).
+            self.show(Notice::info(NoticeCause::Event, Problem::StrayAnswer { id: response.id }));
             return;
         };
         if purpose.is_user_request() && !self.requests.busy() {

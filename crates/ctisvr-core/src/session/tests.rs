@@ -1043,6 +1043,7 @@ fn a_caller_who_calls_back_at_once_is_popped_and_logged_again() {
 
 mod attention;
 mod extension;
+mod hostile;
 mod late_events;
 mod network;
 mod notices;

@@ -20,7 +20,7 @@ pub use event::{shown_caller, Event, EventKind};
 pub use lenient::DecodeError;
 pub use request::{Request, RequestFrame, RequestId, UserDataKind, KNOWN_REQUESTS};
 pub use response::{Outcome, Response};
-pub use server_frame::ServerFrame;
+pub use server_frame::{ServerFrame, MAX_FRAME_BYTES};
 pub use values::{Dtmf, DtmfError, Password, ReasonCode, SkillMode, TalkState, WorkMode};
 
 #[cfg(test)]

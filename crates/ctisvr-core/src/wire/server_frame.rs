@@ -5,6 +5,11 @@ use super::lenient::DecodeError;
 use super::response::Response;
 use serde_json::{Map, Value};
 
+/// The longest text frame the softphone reads: 1 MiB, in UTF-8 bytes (the
+/// edge checks the browser's length first, without copying). Protocol frames
+/// are a few hundred bytes; a larger one is refused and shown, not parsed.
+pub const MAX_FRAME_BYTES: usize = 1 << 20;
+
 /// One frame from the server.
 ///
 /// ```
