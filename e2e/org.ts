@@ -84,19 +84,32 @@ function renderVisualforce(page: string, mode: string | null): string {
   );
 }
 
+/** The policy this org serves its Visualforce page with: strict, no
+ *  'unsafe-inline' (docs/security.md); the softphone must run under it. */
+export const VF_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "connect-src 'self' ws://127.0.0.1:*",
+  "style-src 'self'",
+  "img-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+].join('; ');
+
 /** Serves the Visualforce page and its static resource, like an org does
  *  (the wasm as application/octet-stream, as zip resources may be). */
 function visualforce(url: URL, res: http.ServerResponse): boolean {
   if (!fs.existsSync(VF_PAGE) || !fs.existsSync(VF_RESOURCE)) return false;
   if (url.pathname === '/apex/CtisvrSoftphone') {
     const html = renderVisualforce(fs.readFileSync(VF_PAGE, 'utf8'), url.searchParams.get('mode'));
-    res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': VF_CSP }).end(html);
     return true;
   }
   const match = url.pathname.match(/^\/resource\/\d+\/ctisvrsoftphone\/(.+)$/);
   const data = match && unzipStored(fs.readFileSync(VF_RESOURCE)).get(match[1]);
   if (!match || !data) return false;
-  res.writeHead(200, { 'content-type': match[1].endsWith('.js') ? 'text/javascript' : 'application/octet-stream' });
+  const type = match[1].endsWith('.js') ? 'text/javascript' : match[1].endsWith('.css') ? 'text/css' : 'application/octet-stream';
+  res.writeHead(200, { 'content-type': type });
   res.end(data);
   return true;
 }

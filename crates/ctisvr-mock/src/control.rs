@@ -34,7 +34,7 @@ use crate::hub::{Ending, EndpointId, EndpointView, Hub, MAX_DELAY_MS};
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::handler::HandlerWithoutStateExt;
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -58,7 +58,7 @@ const ENDPOINTS: &str = "GET /api/state, GET /api/log, POST /api/calls, POST /ap
                          POST /api/connections/{id}/send";
 
 /// The router of the HTTP listener.
-pub fn router(hub: Arc<Hub>, dist: PathBuf) -> Router {
+pub fn router(hub: Arc<Hub>, dist: PathBuf, csp: Option<HeaderValue>) -> Router {
     let api = Router::new()
         .route("/state", get(state))
         .route("/log", get(log))
@@ -80,7 +80,7 @@ pub fn router(hub: Arc<Hub>, dist: PathBuf) -> Router {
         .method_not_allowed_fallback(wrong_method)
         .layer(CorsLayer::permissive())
         .with_state(hub);
-    Router::new().nest("/api", api).merge(static_files(dist))
+    Router::new().nest("/api", api).merge(static_files(dist, csp))
 }
 
 /// An API error: a status and `{"error": text}`.
@@ -440,7 +440,7 @@ fn number_field(object: &Map<String, Value>, key: &str) -> Result<Option<String>
 /// `--dist` at `/`, with `index.html` for directories. When the directory
 /// does not exist (yet), every miss says how to build it; checked per
 /// request, because `cargo xtask dist` may run while the mock is up.
-fn static_files(dist: PathBuf) -> Router {
+fn static_files(dist: PathBuf, csp: Option<HeaderValue>) -> Router {
     let missing_dir = dist.clone();
     let not_found = move || {
         let dist = missing_dir.clone();
@@ -457,7 +457,17 @@ fn static_files(dist: PathBuf) -> Router {
             }
         }
     };
-    Router::new().fallback_service(ServeDir::new(dist).not_found_service(not_found.into_service()))
+    let files = Router::new().fallback_service(ServeDir::new(dist).not_found_service(not_found.into_service()));
+    match csp {
+        Some(policy) => files.layer(axum::middleware::map_response(move |mut response: Response| {
+            let policy = policy.clone();
+            async move {
+                response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+                response
+            }
+        })),
+        None => files,
+    }
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub use acd::{Acd, AcdError, Client, NewCall, Outgoing, SocketId};
 pub use scenario::{AgentConfig, Scenario, ScenarioError};
 
 use axum::extract::connect_info::Connected;
+use axum::http::HeaderValue;
 use axum::serve::{IncomingStream, Listener, ListenerExt};
 use hub::Hub;
 use std::future::Future;
@@ -53,6 +54,9 @@ pub struct Options {
     /// Served at `/`.
     pub dist: PathBuf,
     pub scenario: Scenario,
+    /// A `Content-Security-Policy` header for every static file (`--csp`),
+    /// to test a page under the policy a site would serve it with.
+    pub csp: Option<HeaderValue>,
 }
 
 /// Why the mock could not start.
@@ -81,6 +85,7 @@ impl Default for Options {
             http: DEFAULT_HTTP,
             dist: PathBuf::from("dist"),
             scenario: Scenario::default(),
+            csp: None,
         }
     }
 }
@@ -111,8 +116,10 @@ impl Mock {
         let (stop, stopped) = watch::channel(false);
         let timers = tokio::spawn(hub::run_timers(Arc::clone(&hub), stopped.clone()));
 
-        let mut servers =
-            vec![timers, serve(http_listener, control::router(Arc::clone(&hub), options.dist), stopped.clone())];
+        let mut servers = vec![
+            timers,
+            serve(http_listener, control::router(Arc::clone(&hub), options.dist, options.csp), stopped.clone()),
+        ];
         for (id, (listener, addr)) in ws_listeners.into_iter().zip(&ws).enumerate() {
             let Some(gate) = hub.gate(id) else { continue };
             // The tap lets axum's ConnectInfo<SocketAddr> work on our

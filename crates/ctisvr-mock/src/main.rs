@@ -39,6 +39,12 @@ struct Cli {
     /// crates/ctisvr-mock/scenarios/default.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+
+    /// A Content-Security-Policy header sent with every static file, e.g.
+    /// "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src ws://127.0.0.1:9006 ws://127.0.0.1:9008"
+    /// to check a page runs under the policy a site would serve (docs/security.md).
+    #[arg(long, value_name = "POLICY")]
+    csp: Option<String>,
 }
 
 #[tokio::main]
@@ -60,11 +66,19 @@ async fn main() -> ExitCode {
         },
         None => Scenario::default(),
     };
+    let csp = match cli.csp.as_deref().map(axum::http::HeaderValue::from_str).transpose() {
+        Ok(csp) => csp,
+        Err(_) => {
+            eprintln!("ctisvr-mock: --csp is not a valid header value (visible ASCII only)");
+            return ExitCode::from(2);
+        }
+    };
     let options = Options {
         ws: if cli.ws.is_empty() { DEFAULT_WS.to_vec() } else { cli.ws },
         http: cli.http,
         dist: cli.dist,
         scenario,
+        csp,
     };
     let shutdown = match shutdown_signal() {
         Ok(shutdown) => shutdown,

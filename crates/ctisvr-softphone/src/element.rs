@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, HtmlElement, ShadowRootInit, ShadowRootMode};
 
 /// The tag name.
 pub const TAG: &str = element_api::TAG;
@@ -31,6 +31,15 @@ pub const TAG: &str = element_api::TAG;
 /// The element's stylesheet (`styles/softphone.css`, minified by `build.rs`),
 /// injected into each shadow root.
 const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/softphone.css"));
+
+/// The element's stylesheet as a `CSSStyleSheet`, made once per page
+/// (`None` where the browser cannot construct one).
+fn shared_stylesheet() -> Option<CssStyleSheet> {
+    thread_local! {
+        static SHEET: Option<CssStyleSheet> = CssStyleSheet::new().ok().filter(|sheet| sheet.replace_sync(CSS).is_ok());
+    }
+    SHEET.with(Clone::clone)
+}
 
 /// Property on the host element holding its instance number.
 const INSTANCE_KEY: &str = "__ctisvrInstance";
@@ -235,9 +244,18 @@ fn prepare_shadow_root(host: &HtmlElement) -> Option<HtmlElement> {
     };
     root.set_inner_html("");
     let document = host.owner_document()?;
-    let style = document.create_element("style").ok()?;
-    style.set_text_content(Some(CSS));
-    root.append_child(&style).ok()?;
+    // A constructed stylesheet, shared by every element: a strict Content
+    // Security Policy (no 'unsafe-inline' in style-src) blocks a <style>
+    // element, not this. Browsers without constructable stylesheets get
+    // the <style> element.
+    match shared_stylesheet() {
+        Some(sheet) => root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet)),
+        None => {
+            let style = document.create_element("style").ok()?;
+            style.set_text_content(Some(CSS));
+            root.append_child(&style).ok()?;
+        }
+    }
     let container: HtmlElement = document.create_element("div").ok()?.dyn_into().ok()?;
     container.set_class_name("root");
     root.append_child(&container).ok()?;

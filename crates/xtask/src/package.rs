@@ -32,8 +32,11 @@ pub const RESOURCE: &str = "ctisvrsoftphone";
 const RESOURCE_LIMIT: usize = 5 * 1024 * 1024;
 const DEFAULT_DIR: &str = "force-app/main/default";
 const LOADER: &str = "site/visualforce/resource/loader.js";
+/// The adapter page's own styles, shared with `site/index.html`.
+const ADAPTER_CSS: &str = "site/adapter.css";
 /// Entries the zip must have (besides the glue's snippets).
-const REQUIRED_ENTRIES: [&str; 3] = ["loader.js", "pkg/ctisvr_softphone.js", "pkg/ctisvr_softphone_bg.wasm"];
+const REQUIRED_ENTRIES: [&str; 4] =
+    ["loader.js", "adapter.css", "pkg/ctisvr_softphone.js", "pkg/ctisvr_softphone_bg.wasm"];
 const CALL_CENTER_FILE: &str = "callcenter/ctisvr-softphone.xml";
 const SFDX_CALL_CENTER: &str = "force-app/main/default/callCenters/CtisvrSoftphone.callCenter-meta.xml";
 
@@ -55,7 +58,10 @@ pub fn assemble() -> Result<()> {
     if !pkg.join("ctisvr_softphone_bg.wasm").is_file() {
         return fail(format!("{}/ctisvr_softphone_bg.wasm is missing: run `cargo xtask dist` first", rel(&pkg)));
     }
-    let mut entries = vec![("loader.js".to_string(), fs::read(root.join(LOADER)).ctx(|| format!("reading {LOADER}"))?)];
+    let mut entries = vec![
+        ("loader.js".to_string(), fs::read(root.join(LOADER)).ctx(|| format!("reading {LOADER}"))?),
+        ("adapter.css".to_string(), fs::read(root.join(ADAPTER_CSS)).ctx(|| format!("reading {ADAPTER_CSS}"))?),
+    ];
     for path in files_under(&pkg)? {
         let relative = path.strip_prefix(&pkg).unwrap_or(&path);
         let name = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
@@ -181,7 +187,7 @@ fn check_zip(zip: &[u8]) -> Vec<String> {
         }
     }
     for (name, data) in &entries {
-        if !(name == "loader.js" || name.starts_with("pkg/")) {
+        if !(name == "loader.js" || name == "adapter.css" || name.starts_with("pkg/")) {
             problems.push(format!("{name} does not belong in the static resource"));
         }
         if name.ends_with(".wasm") && !data.starts_with(b"\0asm") {
@@ -395,6 +401,7 @@ mod tests {
             ),
             ("pkg/ctisvr_softphone_bg.wasm".into(), b"\0asm\x01\0\0\0".to_vec()),
             ("pkg/snippets/x-1/inline0.js".into(), b"export function define_element() {}\n".to_vec()),
+            ("adapter.css".into(), b"body { margin: 0; }\n".to_vec()),
         ];
         let zip_bytes = zip::write(&entries).unwrap();
         let zip_path = dir.join("r.zip");
@@ -440,5 +447,7 @@ mod tests {
         let root = xml::parse(&page).unwrap();
         assert_eq!(root.name, "apex:page");
         assert!(page.contains("{!URLFOR($Resource.ctisvrsoftphone, 'loader.js')}"));
+        assert!(page.contains("{!URLFOR($Resource.ctisvrsoftphone, 'adapter.css')}"));
+        assert!(!page.contains("<style") && !page.contains("style="), "no inline style (a strict CSP)");
     }
 }
