@@ -23,6 +23,7 @@ use crate::command::{Command, Rejected};
 #[cfg(test)]
 use crate::connection::Connect;
 use crate::connection::{ConnId, Connection, ConnectionPolicy, ConnectionStatus, SocketOrder};
+use crate::crm::Crm;
 use crate::crm_requests::{CrmRequest, CrmRequests};
 use crate::dial_refusal::DialRefusal;
 use crate::dialing::auto_send::{AutoSend, BUSY_RETRY};
@@ -626,7 +627,13 @@ impl Session {
     /// Queues the call changes, with the CRM work they bring (see
     /// [`Duties::calls_changed`]): pops, the record dialled from, logs.
     fn emit_calls(&mut self, now: Millis, changes: Vec<CallChange>) {
-        let options = self.settings.as_ref().map(|s| s.options.clone()).unwrap_or_default();
+        let mut options = self.settings.as_ref().map(|s| s.options.clone()).unwrap_or_default();
+        // No CRM, nothing to pop or log with: a log wanted without one would
+        // wait for its CRM forever, one per call (found by the leak bench).
+        if self.crm_requests.crm() == Crm::None {
+            options.screen_pop = false;
+            options.log_calls = false;
+        }
         self.auto_send.track(now, &changes, options.dial_extension);
         self.duties.calls_changed(now, &changes, &options);
         for change in changes {

@@ -3,7 +3,9 @@
 //! copies the plain-JavaScript reference client (`bench/reference/`) to
 //! `dist/reference/` so that the mock serves it beside our adapter page,
 //! then runs `bench/*.bench.ts` with `playwright.bench.config.ts`; each
-//! figure is a line starting with `BENCH`. `BENCH_RUNS` sets the runs (7).
+//! figure is a line starting with `BENCH`. `BENCH_RUNS` sets the runs (7);
+//! `BENCH_LEAK_CYCLES` the reconnects and calls of `bench/leaks.bench.ts`
+//! (500).
 //! docs/benchmarks.md has the figures and how each is measured.
 
 use crate::cmd::{root, Cmd, Result};

@@ -41,6 +41,10 @@ impl Harness {
             options: Default::default(),
         };
         session.configure(Millis(0), Ok(settings));
+        // A CRM whose settings never come: the session pops and logs with it
+        // (without a CRM it does neither), the attributes' settings stay.
+        session.attach_crm(Crm::Lightning);
+        while session.poll_crm().is_some() {}
         Harness { session, now: Millis(0), conn: None }
     }
 
@@ -681,7 +685,11 @@ fn logs(effects: &[Out]) -> Vec<crate::crm::CallLog> {
 
 #[test]
 fn initialization_is_reported_once() {
-    let mut h = Harness::new();
+    let mut session = Session::default();
+    session.attach_crm(Crm::Lightning);
+    let settings = Settings::from_attributes(|name| (name == "ws-uri-a").then(|| "ws://a:9006".to_owned()));
+    session.configure(Millis(0), settings);
+    let mut h = Harness { session, now: Millis(0), conn: None };
     let effects = h.outputs();
     assert_eq!(effects.iter().filter(|e| **e == Out::Crm(CrmRequest::InitializationComplete)).count(), 1);
     h.start_logged_out();
@@ -934,6 +942,8 @@ fn tab_harness() -> Harness {
     let settings = h.session.settings().cloned().unwrap();
     let mut session = Session::new(SessionOptions { tab: Some(20), ..SessionOptions::default() });
     session.configure(Millis(0), Ok(settings));
+    session.attach_crm(Crm::Lightning);
+    while session.poll_crm().is_some() {}
     session.join_tabs(Millis(0));
     h.session = session;
     h
