@@ -6,7 +6,7 @@
 // (it grows and never shrinks, so its growth is the high-water mark).
 // Run with `cargo xtask bench`; docs/benchmarks.md.
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
-import { resetMock, WS_A, WS_B } from '../e2e/mock';
+import { login, openSoftphone, resetMock } from '../e2e/mock';
 
 const CYCLES = Number(process.env.BENCH_LEAK_CYCLES ?? 500);
 
@@ -38,14 +38,8 @@ function report(name: string, after1: Memory, afterN: Memory) {
 }
 
 async function openLoggedIn(page: Page) {
-  const query = new URLSearchParams({ wsURIA: `${WS_A}?ext=2001`, wsURIB: `${WS_B}?ext=2001` });
-  await page.goto(`/index.html?${query}`);
-  const phone = page.locator('ctisvr-softphone');
-  await expect(phone.getByRole('status', { name: 'Connection' })).toContainText('Connected to A');
-  await phone.getByRole('textbox', { name: 'Agent ID' }).fill('1001');
-  await phone.getByLabel('Password').fill('1234');
-  await phone.getByRole('button', { name: 'Login', exact: true }).click();
-  await expect(phone.getByRole('button', { name: 'Auto', exact: true })).toBeEnabled();
+  const phone = await openSoftphone(page, '2001');
+  await login(page);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   return { phone, cdp };

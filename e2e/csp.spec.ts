@@ -5,6 +5,7 @@
 // the element's styles are a constructed stylesheet, the pages' are files.
 import { test as base, expect, type Page } from '@playwright/test';
 import { withCtisvrMock } from './fixtures/ctisvr-mock';
+import { login } from './mock';
 import fs from 'node:fs';
 import { button, callRows, EXT, openOrg, orgOrigin, useOrg, VF_CSP, VF_RESOURCE, type Flavour } from './org';
 
@@ -40,10 +41,7 @@ test('the adapter page and the element run under the policy, with no violation',
   expect(response?.headers()['content-security-policy']).toBe(POLICY);
   const phone = page.locator('ctisvr-softphone');
   await expect(phone.getByRole('status', { name: 'Connection' })).toContainText('Connected to A');
-  await phone.getByRole('textbox', { name: 'Agent ID' }).fill('1001');
-  await phone.getByLabel('Password').fill('1234');
-  await button(phone, 'Login').click();
-  await expect(button(phone, 'Auto')).toBeEnabled();
+  await login(page);
   await mock.ring('4155550100', '2001');
   await button(phone, 'Answer').click();
   await expect(callRows(phone)).toHaveText([/Connected\s*4155550100/]);

@@ -6,6 +6,7 @@
 // and the agent's call is never lost.
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { withCtisvrMock, type CtisvrMock } from './fixtures/ctisvr-mock';
+import { login } from './mock';
 
 const test = withCtisvrMock(base);
 const CALLER = '4155550100';
@@ -16,10 +17,7 @@ async function onACall(page: Page, mock: CtisvrMock, extra: Record<string, strin
   await page.goto(`${mock.http}/index.html?${query}`);
   const phone = page.locator('ctisvr-softphone');
   await expect(phone.getByRole('status', { name: 'Connection' })).toContainText('Connected to A');
-  await phone.getByRole('textbox', { name: 'Agent ID' }).fill('1001');
-  await phone.getByLabel('Password').fill('1234');
-  await phone.getByRole('button', { name: 'Login', exact: true }).click();
-  await expect(phone.getByRole('button', { name: 'Auto', exact: true })).toBeEnabled();
+  await login(page);
   const call = await mock.ring(CALLER, '2001');
   await phone.getByRole('button', { name: 'Answer', exact: true }).click();
   await expect(rows(phone)).toHaveText([new RegExp(`Connected\\s*${CALLER}`)]);
