@@ -3,6 +3,11 @@
 //! Policy, for as long as the page lives:
 //!
 //! - A round tries A, then B (when configured) at once.
+//! - When a working connection goes, the softphone first waits a moment
+//!   drawn uniformly between zero and `first_spread`, then goes on with the
+//!   round (B when it was on A). Softphones dropped together by a server's
+//!   restart or crash thus come back spread over that time instead of in
+//!   the same instant (measured with `cargo xtask load`, docs/benchmarks.md).
 //! - When every server of a round failed, wait, then start the next round at
 //!   A. The wait grows exponentially with the rounds that failed in a row
 //!   (`initial_backoff` * 2^(n-1), capped at `max_backoff`) and is drawn
@@ -167,6 +172,9 @@ pub struct ConnectionPolicy {
     pub initial_backoff: Duration,
     /// The largest cap.
     pub max_backoff: Duration,
+    /// The longest wait before the first attempt after a working connection
+    /// went (drawn uniformly from zero); zero: at once.
+    pub first_spread: Duration,
 }
 
 impl Default for ConnectionPolicy {
@@ -175,6 +183,7 @@ impl Default for ConnectionPolicy {
             min_backoff: Duration::from_millis(500),
             initial_backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(30),
+            first_spread: Duration::from_secs(1),
         }
     }
 }
@@ -228,6 +237,10 @@ pub(crate) struct Connection {
     to_close: Option<ConnId>,
     /// The browser said it is offline (and has not said online since).
     offline: bool,
+    /// The current connection works (the session was ready on it).
+    working: bool,
+    /// The server the wait ends with: A, or B after the first spread.
+    resume: ServerRole,
 }
 
 impl Connection {
@@ -244,6 +257,8 @@ impl Connection {
             to_open: None,
             to_close: None,
             offline: false,
+            working: false,
+            resume: ServerRole::Primary,
         }
     }
 
@@ -268,6 +283,7 @@ impl Connection {
             .collect();
         self.failed_this_round.clear();
         self.failed_rounds = 0;
+        self.working = false;
         self.open(ServerRole::Primary);
     }
 
@@ -300,6 +316,7 @@ impl Connection {
     pub(crate) fn established(&mut self) {
         self.failed_this_round.clear();
         self.failed_rounds = 0;
+        self.working = true;
     }
 
     /// The socket `id` failed or closed (or the session gave up on it).
@@ -309,6 +326,7 @@ impl Connection {
             return false;
         }
         self.current = None;
+        let was_working = std::mem::take(&mut self.working);
         let role = match &self.status {
             ConnectionStatus::Connecting { role, .. } | ConnectionStatus::Connected { role, .. } => *role,
             _ => return true,
@@ -316,6 +334,12 @@ impl Connection {
         self.failed_this_round.push(role);
         let untried = self.servers.iter().map(|(r, _)| *r).find(|r| !self.failed_this_round.contains(r));
         match untried {
+            Some(next) if was_working && !self.policy.first_spread.is_zero() => {
+                let wait = self.jitter.between(Duration::ZERO, self.policy.first_spread);
+                self.resume = next;
+                let (reason, offline) = (reason.clone(), self.offline);
+                self.status = ConnectionStatus::Waiting { retry_at: now + wait, reason, advice, offline };
+            }
             Some(next) => self.open(next),
             None => {
                 self.failed_this_round.clear();
@@ -350,6 +374,7 @@ impl Connection {
         self.servers.clear();
         self.failed_this_round.clear();
         self.failed_rounds = 0;
+        self.working = false;
         self.status = ConnectionStatus::Unconfigured;
         current.is_some()
     }
@@ -365,6 +390,7 @@ impl Connection {
             _ => return false,
         };
         self.to_close = Some(id);
+        self.working = false;
         self.open(role);
         true
     }
@@ -386,7 +412,8 @@ impl Connection {
     pub(crate) fn retry_now(&mut self) -> bool {
         let waiting = matches!(self.status, ConnectionStatus::Waiting { .. });
         if waiting {
-            self.open(ServerRole::Primary);
+            let role = std::mem::replace(&mut self.resume, ServerRole::Primary);
+            self.open(role);
         }
         waiting
     }
@@ -404,7 +431,8 @@ impl Connection {
 
     pub(crate) fn handle_timeout(&mut self, now: Millis) {
         if matches!(self.status, ConnectionStatus::Waiting { retry_at, .. } if retry_at <= now) {
-            self.open(ServerRole::Primary);
+            let role = std::mem::replace(&mut self.resume, ServerRole::Primary);
+            self.open(role);
         }
     }
 
@@ -525,6 +553,71 @@ mod tests {
             })
             .collect();
         assert!(firsts.len() > 150, "200 softphones picked only {} distinct waits", firsts.len());
+    }
+
+    /// A softphone working on A when A goes.
+    fn working_on_a(seed: u64, b: bool) -> (Connection, ConnId) {
+        let mut c = Connection::new(ConnectionPolicy::default(), seed);
+        c.configure(&settings(b));
+        let a = c.poll_connect().unwrap();
+        assert!(c.opened(a.id));
+        c.established();
+        (c, a.id)
+    }
+
+    #[test]
+    fn a_working_connection_lost_waits_at_most_the_first_spread_then_goes_on_to_b() {
+        let (mut c, a) = working_on_a(7, true);
+        assert!(c.lost(Millis(1_000), a, &refused(), None));
+        assert_eq!(c.poll_connect(), None, "not at once");
+        let retry_at = c.deadline().unwrap();
+        assert!(retry_at >= Millis(1_000) && retry_at <= Millis(2_000), "{retry_at:?}");
+        c.handle_timeout(retry_at);
+        let b = c.poll_connect().unwrap();
+        assert_eq!(b.role, ServerRole::Backup, "the round goes on where it was");
+        // B refuses too: the usual wait, then A.
+        c.lost(retry_at, b.id, &refused(), None);
+        let next = c.deadline().unwrap();
+        assert!(next >= retry_at + Duration::from_millis(500) && next <= retry_at + Duration::from_secs(2), "{next:?}");
+        c.handle_timeout(next);
+        assert_eq!(c.poll_connect().map(|c| c.role), Some(ServerRole::Primary));
+
+        // "Retry now" during the spread goes on to B at once.
+        let (mut c, a) = working_on_a(7, true);
+        c.lost(Millis(0), a, &refused(), None);
+        assert!(c.retry_now());
+        assert_eq!(c.poll_connect().map(|c| c.role), Some(ServerRole::Backup));
+
+        // With A alone the usual wait applies (it is already spread).
+        let (mut c, a) = working_on_a(7, false);
+        c.lost(Millis(0), a, &refused(), None);
+        let retry_at = c.deadline().unwrap();
+        assert!(retry_at >= Millis(500) && retry_at <= Millis(2_000), "{retry_at:?}");
+
+        // No spread: on to B at once, as before.
+        let mut c =
+            Connection::new(ConnectionPolicy { first_spread: Duration::ZERO, ..ConnectionPolicy::default() }, 7);
+        c.configure(&settings(true));
+        let a = c.poll_connect().unwrap();
+        c.opened(a.id);
+        c.established();
+        c.lost(Millis(0), a.id, &refused(), None);
+        assert_eq!(c.poll_connect().map(|c| c.role), Some(ServerRole::Backup));
+    }
+
+    #[test]
+    fn a_crowd_dropped_at_once_comes_back_spread_over_the_first_spread() {
+        // 2,000 softphones lose their working server at the same instant.
+        let mut bins = [0u32; 10];
+        for seed in 0..2_000u64 {
+            let (mut c, a) = working_on_a(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15), true);
+            c.lost(Millis(0), a, &refused(), None);
+            let retry_at = c.deadline().unwrap();
+            assert!(retry_at <= Millis(1_000), "{retry_at:?}");
+            bins[(retry_at.0 / 100).min(9) as usize] += 1;
+        }
+        // Uniform: 200 per 100 ms expected; none at twice that.
+        assert!(bins.iter().all(|n| (120..=280).contains(n)), "attempts per 100 ms: {bins:?}");
     }
 
     #[test]

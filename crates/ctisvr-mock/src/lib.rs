@@ -206,7 +206,7 @@ const fn local(port: u16) -> SocketAddr {
 }
 
 async fn bind(what: &'static str, addr: SocketAddr) -> Result<TcpListener, StartError> {
-    TcpListener::bind(addr).await.map_err(|source| StartError::Bind { what, addr, source })
+    server::listen(addr).map_err(|source| StartError::Bind { what, addr, source })
 }
 
 fn local_addr(what: &'static str, listener: &TcpListener, addr: SocketAddr) -> Result<SocketAddr, StartError> {

@@ -18,7 +18,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -29,6 +29,29 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// How often a listener that should listen again retries binding its
 /// address when that failed.
 const REBIND_RETRY: Duration = Duration::from_millis(250);
+
+/// Connections the kernel may hold for `accept` (it caps this at
+/// `net.core.somaxconn`, 4,096 by default on Linux). tokio's `bind` asks
+/// for 1,024: thousands of softphones coming back at once overflowed it,
+/// the kernel dropped their SYNs and they waited a second or more for the
+/// retransmission (`cargo xtask load`, docs/benchmarks.md).
+const BACKLOG: u32 = 4096;
+
+/// Each connection's read buffer, and the size the write buffer reaches
+/// before a write. tungstenite's 128 KiB each made a connection cost about
+/// 140 KiB; frames are a few hundred bytes (bigger ones still arrive whole:
+/// the buffer grows up to [`MAX_MESSAGE_BYTES`]).
+const READ_BUFFER_BYTES: usize = 4096;
+
+/// Binds `addr` with a backlog of [`BACKLOG`] (and `SO_REUSEADDR` on Unix,
+/// as tokio's `bind` does, so a restarted mock binds its ports again at once).
+pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
 
 /// The router of WebSocket endpoint `id`, whose listener is bound to
 /// `endpoint`.
@@ -62,6 +85,7 @@ async fn upgrade(
         }
     };
     let chosen_ext = query.get("ext").filter(|ext| !ext.is_empty()).cloned();
+    let upgrade = upgrade.read_buffer_size(READ_BUFFER_BYTES).write_buffer_size(0);
     upgrade.max_message_size(MAX_MESSAGE_BYTES).max_frame_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| async move {
         match hub.open(id, peer, chosen_ext) {
             Some(opened) => serve(socket, &hub, opened).await,
@@ -221,7 +245,7 @@ impl axum::serve::Listener for GatedListener {
                     self.report(ListenerStatus::Closed);
                     tracing::info!(addr = %self.gate.addr, "WebSocket listener closed: refusing connections");
                 }
-                (None, true) => match TcpListener::bind(self.gate.addr).await {
+                (None, true) => match listen(self.gate.addr) {
                     Ok(listener) => {
                         self.listener = Some(listener);
                         self.report(ListenerStatus::Listening);

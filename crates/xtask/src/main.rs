@@ -12,6 +12,7 @@
 //! - [`package`]: `dist`, then the Salesforce static resource and SFDX project
 //! - [`bench`]: start-up and failover timings in Chromium, printed
 //! - [`fuzz`]: the fuzz targets of `ctisvr-fuzz` for a given time
+//! - [`load`]: N simulated softphones against the mock (`ctisvr-load`)
 //! - [`test`]: every test (native, wasm in Chromium, Playwright end to end)
 
 mod bench;
@@ -24,6 +25,7 @@ mod demo;
 mod dist;
 mod files;
 mod fuzz;
+mod load;
 mod npm_package;
 mod package;
 mod setup;
@@ -52,6 +54,11 @@ commands:
   fuzz    the fuzz targets of ctisvr-fuzz (frames, settings, click_to_dial,
           dialing, session) for a while: `cargo xtask fuzz -- --seconds 600`
           (also --target NAME, --seed N); prints cases run per target
+  load    N simulated softphones (ctisvr-core sessions on real sockets)
+          against the mock, both release builds: start-up and login, call
+          traffic, a CtiSVR restart; prints LOAD lines (ready times, errors,
+          the mock's CPU and memory, reconnects per 100 ms):
+          `cargo xtask load -- --agents 10000` (`-- --help` for the rest)
   help    this text";
 
 fn main() -> ExitCode {
@@ -69,7 +76,7 @@ fn main() -> ExitCode {
         Some((sep, tail)) if sep == "--" => tail,
         _ => rest,
     };
-    let takes_args = command == "demo" || command == "fuzz";
+    let takes_args = matches!(command, "demo" | "fuzz" | "load");
     if !rest.is_empty() && !takes_args {
         eprintln!("error: `{command}` takes no arguments (got {rest:?})\n\n{USAGE}");
         return ExitCode::from(2);
@@ -81,6 +88,7 @@ fn main() -> ExitCode {
         "package" => setup::run().and_then(|()| package::run()),
         "bench" => setup::run().and_then(|()| bench::run()),
         "fuzz" => fuzz::run(rest),
+        "load" => load::run(rest),
         "demo" => setup::run().and_then(|()| dist::run()).and_then(|()| demo::run(rest)),
         "test" => {
             // Prints its own FAILED line and summary.

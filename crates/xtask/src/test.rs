@@ -11,6 +11,7 @@
 //! | types   | `tsc -p e2e/types`: a page's TypeScript against the package's `.d.ts` |
 //! | package | the Salesforce package from that `dist/` (`package::assemble`), validated |
 //! | mock    | `cargo build -p ctisvr-mock` (Playwright's `webServer` starts the binary) |
+//! | load    | `ctisvr-load --agents 200` against that mock: start-up, traffic, a restart, no error |
 //! | e2e     | `node_modules/.bin/playwright test` (`CI` passes through)          |
 //!
 //! A failure prints `FAILED: <stage>` and exits non-zero; either way a table
@@ -20,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::cmd::{cargo, root, Cmd, Result};
 use crate::setup::{CHROMEDRIVER, WASM_TARGET};
-use crate::{demo, dist, fuzz, package, setup};
+use crate::{demo, dist, fuzz, load, package, setup};
 
 type Stage = (&'static str, fn() -> Result<()>);
 
@@ -34,6 +35,7 @@ const STAGES: &[Stage] = &[
     ("types", types),
     ("package", package::assemble),
     ("mock", demo::build_mock),
+    ("load", load::stage),
     ("e2e", e2e),
 ];
 

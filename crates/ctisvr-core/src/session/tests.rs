@@ -48,11 +48,29 @@ impl Harness {
         Harness { session, now: Millis(0), conn: None }
     }
 
+    /// Opens the next socket; after a working connection went, first lets
+    /// the policy's first spread pass (a clock moving on).
     fn open(&mut self) -> Connect {
+        if matches!(self.session.state().connection, ConnectionStatus::Waiting { .. }) {
+            self.past_the_spread();
+        }
         let conn = self.session.poll_connect().expect("a socket to open");
         self.session.handle_transport(self.now, TransportEvent::Opened(conn.id));
         self.conn = Some(conn.clone());
         conn
+    }
+
+    /// A working connection went: the session waits a moment of at most
+    /// `first_spread` before it goes on (so that a crowd of softphones
+    /// spreads); let it pass.
+    fn past_the_spread(&mut self) {
+        let ConnectionStatus::Waiting { retry_at, .. } = self.session.state().connection else {
+            panic!("not waiting: {:?}", self.session.state().connection)
+        };
+        let spread = SessionOptions::default().connection.first_spread;
+        assert!(retry_at <= self.now + spread, "waits {retry_at:?} from {:?}: more than the first spread", self.now);
+        self.now = retry_at;
+        self.session.handle_timeout(self.now);
     }
 
     fn close(&mut self, reason: &str) {
@@ -398,6 +416,8 @@ fn an_unanswered_request_is_reported_and_the_dead_server_is_left() {
     assert!(!state.busy && !state.ready);
     assert!(h.notice().starts_with("Login was not confirmed"), "{}", h.notice());
     h.assert_abandoned("the socket is closed");
+    assert_eq!(h.session.poll_connect(), None, "a moment's wait first");
+    h.past_the_spread();
     assert_eq!(h.session.poll_connect().map(|c| c.role), Some(ServerRole::Backup), "on to B");
     h.nothing_sent(); // the login is not re-sent
 
@@ -426,7 +446,9 @@ fn losing_the_socket_mid_login_reports_it_and_does_not_resend() {
     assert!(effects.contains(&Out::Page(Update::Ready(false))));
     assert!(effects.contains(&Out::Crm(CrmRequest::ClickToDial { enabled: false })));
     h.nothing_sent();
-    assert!(matches!(state.connection, ConnectionStatus::Connecting { role: ServerRole::Backup, .. }));
+    assert!(matches!(state.connection, ConnectionStatus::Waiting { .. }), "a moment's wait first");
+    h.past_the_spread();
+    assert!(matches!(h.session.state().connection, ConnectionStatus::Connecting { role: ServerRole::Backup, .. }));
     // On B the start-up runs again, all at once for the extension known, and no login is re-sent.
     h.open();
     h.sent_start_up_at_once();
@@ -841,6 +863,8 @@ fn without_advice_a_lost_socket_shows_nothing_new() {
     let id = h.conn.as_ref().unwrap().id;
     h.session.handle_transport(h.now, TransportEvent::Closed { id, code: 1006, reason: String::new(), clean: false });
     assert_eq!(h.session.state().notice, None);
+    h.past_the_spread();
+    assert_eq!(h.session.state().notice, None);
     match h.session.state().connection {
         ConnectionStatus::Connecting { .. } => {}
         other => panic!("{other:?}"),
@@ -918,6 +942,7 @@ fn a_quiet_connection_is_checked_and_left_when_it_does_not_answer() {
     h.now = Millis(40_000);
     h.session.handle_timeout(h.now);
     h.assert_abandoned("the socket is closed");
+    h.past_the_spread();
     assert!(matches!(h.session.state().connection, ConnectionStatus::Connecting { role: ServerRole::Backup, .. }));
     assert_eq!(h.notice(), "", "a liveness check is not the agent's request: nothing to report as lost");
 }

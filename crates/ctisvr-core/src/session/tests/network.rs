@@ -7,7 +7,8 @@ use crate::tabs::PageEvent;
 
 /// A session whose rounds wait exactly `wait` after failing (no jitter).
 fn harness_waiting(wait: Duration) -> Harness {
-    let policy = ConnectionPolicy { min_backoff: wait, initial_backoff: wait, max_backoff: wait };
+    let policy =
+        ConnectionPolicy { min_backoff: wait, initial_backoff: wait, max_backoff: wait, first_spread: Duration::ZERO };
     let mut session = Session::new(SessionOptions { connection: policy, ..SessionOptions::default() });
     let settings = Harness::new().session.settings().cloned().unwrap();
     session.configure(Millis(0), Ok(settings));
