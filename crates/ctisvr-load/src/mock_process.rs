@@ -66,9 +66,12 @@ impl MockProcess {
     pub fn stats(&self) -> Result<ProcessStats, String> {
         process_stats(self.pid())
     }
+}
 
-    /// Stops the mock (SIGKILL: nothing of it is kept).
-    pub fn stop(mut self) {
+/// The mock goes with the run, whichever way the run ends (SIGKILL: nothing
+/// of it is kept).
+impl Drop for MockProcess {
+    fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

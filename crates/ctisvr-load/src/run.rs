@@ -10,9 +10,10 @@ use crate::scenario::{scenario_toml, Seat};
 use crate::tally::{Phase, Tally};
 use ctisvr_core::ConnectionPolicy;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -42,217 +43,37 @@ pub struct LoadOptions {
 /// or a phase did not end within its limit (the figures so far are printed
 /// first). Returns the count of errors seen.
 pub async fn run(options: LoadOptions) -> Result<u64, String> {
-    let agents = options.agents as usize;
     std::fs::create_dir_all(&options.work_dir).map_err(|e| format!("{}: {e}", options.work_dir.display()))?;
     let scenario = options.work_dir.join("load-scenario.toml");
     std::fs::write(&scenario, scenario_toml(options.agents)).map_err(|e| format!("{}: {e}", scenario.display()))?;
     let log = options.work_dir.join("load-mock.log");
     let mock = MockProcess::start(&options.mock, &scenario, &log)?;
-    let control = Control::new(&mock.http);
     let idle = mock.stats()?;
     println!(
         "LOAD mock pid {} ({} agents in its scenario), idle: {} MiB resident; its log: {}",
         mock.pid(),
-        agents,
+        options.agents,
         idle.rss_kib / 1024,
         log.display()
     );
-
-    let tally = Arc::new(Mutex::new(Tally::new(agents)));
-    let (reports, mut inbox) = mpsc::unbounded_channel::<Reported>();
-    let collector = {
-        let tally = Arc::clone(&tally);
-        tokio::spawn(async move {
-            while let Some(reported) = inbox.recv().await {
-                if let Ok(mut tally) = tally.lock() {
-                    tally.record(reported);
-                }
-            }
-        })
-    };
-    let lock = || tally.lock().map_err(|_| "the tally's lock was poisoned".to_string());
+    let tally = Arc::new(Mutex::new(Tally::new(options.agents as usize)));
+    let (reports, inbox) = mpsc::unbounded_channel::<Reported>();
+    let collector = tokio::spawn(collect(inbox, Arc::clone(&tally)));
     let (stop, stopped) = watch::channel(false);
-    let mut errors = 0;
+    let control = Control::new(&mock.http);
+    let mut load = Load { options, mock, control, tally, idle, last: idle, errors: 0 };
 
-    // ----- start-up: N softphones at once, each agent logs in ----------
-    let start = Instant::now();
-    let base = start;
-    let mut handles = Vec::with_capacity(agents);
-    for index in 0..options.agents {
-        let plan = AgentPlan {
-            index,
-            seat: Seat::of(index),
-            servers: mock.ws.clone(),
-            seed: options.seed.wrapping_add(u64::from(index)).wrapping_mul(0x9e37_79b9_7f4a_7c15),
-            answer_after: options.answer_after,
-            talk: options.talk,
-            policy: options.policy.clone(),
-        };
-        handles.push(tokio::spawn(agent::run(plan, base, reports.clone(), stopped.clone())));
-    }
-    drop(reports);
-    let ready = wait_for(&options, || lock().map(|t| t.up_count == agents)).await;
-    let ready = match ready {
-        Ok(ready) => ready,
-        Err(error) => {
-            print_notices(&*lock()?);
-            return Err(format!("start-up: {error}; {} of {agents} up", lock()?.up_count));
-        }
-    };
-    let cpu0 = mock.stats()?;
-    {
-        let t = lock()?;
-        let mut times: Vec<Duration> = t.up_at.iter().flatten().map(|at| at.duration_since(start)).collect();
-        times.sort();
-        println!(
-            "LOAD start-up: {}/{} ready and logged in, all in {:.2} s (p50 {:.2} s, p95 {:.2} s); attempts {}; errors {}",
-            t.up_count,
-            agents,
-            ready.as_secs_f64(),
-            percentile(&times, 0.5).as_secs_f64(),
-            percentile(&times, 0.95).as_secs_f64(),
-            t.attempts.len(),
-            t.error_count(Phase::StartUp)
-        );
-        print_mock("start-up", &idle, &idle, &cpu0, ready, agents);
-        errors += t.error_count(Phase::StartUp);
-    }
+    let handles = load.start_up(reports, stopped).await?;
+    load.traffic().await?;
+    load.restart().await?;
+    load.settle().await?;
 
-    // ----- traffic: inbound calls to idle agents ---------------------------
-    lock()?.begin(Phase::Traffic);
-    let traffic_start = Instant::now();
-    let interval = Duration::from_secs_f64(1.0 / options.calls_per_second.max(0.001));
-    let mut ticker = tokio::time::interval(interval);
-    let mut next = 0usize;
-    let mut placed = 0u64;
-    let (failed_calls, mut call_results) = mpsc::unbounded_channel::<String>();
-    while traffic_start.elapsed() < options.traffic {
-        ticker.tick().await;
-        let target = {
-            let t = lock()?;
-            (0..agents).map(|k| (next + k) % agents).find(|&i| !t.busy.get(i).copied().unwrap_or(true))
-        };
-        let Some(target) = target else { continue };
-        next = target + 1;
-        placed += 1;
-        let (control, failed) = (control.clone(), failed_calls.clone());
-        let to = Seat::of(target as u32).extension;
-        let from = format!("415555{:04}", placed % 10_000);
-        tokio::spawn(async move {
-            if let Err(error) = control.call(&from, &to).await {
-                let _ = failed.send(error);
-            }
-        });
-    }
-    let traffic_time = traffic_start.elapsed();
-    let cpu1 = mock.stats()?;
-    drop(failed_calls);
-    while let Ok(error) = call_results.try_recv() {
-        lock()?.error(format!("control: {error}"));
-    }
-    {
-        let t = lock()?;
-        println!(
-            "LOAD traffic: {placed} calls in {:.1} s ({:.1}/s); rung {}, answered {}, ended {}; agents up {}/{}; errors {}",
-            traffic_time.as_secs_f64(),
-            placed as f64 / traffic_time.as_secs_f64(),
-            t.offered,
-            t.answered,
-            t.ended,
-            t.up_count,
-            agents,
-            t.error_count(Phase::Traffic)
-        );
-        print_mock("traffic", &idle, &cpu0, &cpu1, traffic_time, agents);
-        errors += t.error_count(Phase::Traffic);
-    }
-
-    // ----- restart: CtiSVR goes down for a while and comes back ------------
-    let restart = Instant::now();
-    {
-        let mut t = lock()?;
-        t.begin(Phase::Restart);
-        t.up_at_loss = 0;
-    }
-    let servers = mock.ws.len();
-    if !options.down.is_zero() {
-        for index in 0..servers {
-            control.endpoint(index, true).await?;
-        }
-    }
-    control.restart().await?;
-    if !options.down.is_zero() {
-        tokio::time::sleep(options.down).await;
-        for index in 0..servers {
-            control.endpoint(index, false).await?;
-        }
-    }
-    let back = Instant::now();
-    let all_back = wait_for(&options, || lock().map(|t| t.back_up() == agents)).await;
-    let cpu2 = mock.stats()?;
-    {
-        let t = lock()?;
-        let attempts = t.attempts.iter().filter(|(phase, _)| *phase == Phase::Restart).map(|(_, at)| *at);
-        let histogram = Histogram::of(restart, attempts);
-        let total: u64 = histogram.bins.iter().sum();
-        let after_back: Vec<Duration> =
-            t.up_at.iter().flatten().filter(|at| **at >= restart).map(|at| at.duration_since(back)).collect();
-        let mut after_back = after_back;
-        after_back.sort();
-        println!(
-            "LOAD restart: down {:.1} s; {}/{} went down, {}/{} back up, the last {:.2} s after CtiSVR was back (p50 {:.2} s, p95 {:.2} s); calls up at the restart {}, found again {}; attempts {}; errors {}",
-            options.down.as_secs_f64(),
-            t.went_down(),
-            agents,
-            t.back_up(),
-            agents,
-            percentile(&after_back, 1.0).as_secs_f64(),
-            percentile(&after_back, 0.5).as_secs_f64(),
-            percentile(&after_back, 0.95).as_secs_f64(),
-            t.up_at_loss,
-            t.found,
-            total,
-            t.error_count(Phase::Restart)
-        );
-        if let Some((at, peak)) = histogram.peak() {
-            let bound = policy_bound(&options.policy, agents as u64, servers as u64)
-                .map_or("none: every softphone tries at once (first_spread 0)".to_string(), |b| {
-                    format!("at most {b:.0} on average over a round")
-                });
-            println!(
-                "LOAD reconnect attempts per 100 ms after the restart: peak {peak} at {:.1} s; the policy: {bound}",
-                at.as_secs_f64()
-            );
-        }
-        print!("{}", histogram.render(50));
-        print_mock("restart", &idle, &cpu1, &cpu2, restart.elapsed(), agents);
-        errors += t.error_count(Phase::Restart);
-    }
-    all_back?;
-
-    // ----- settle: the calls that lived through the restart end ------------
-    lock()?.begin(Phase::Settle);
-    let _ = wait_for(&options, || lock().map(|t| t.busy.iter().all(|busy| !busy))).await;
-    {
-        let t = lock()?;
-        let lost = t.offered.saturating_sub(t.ended);
-        println!(
-            "LOAD calls: rung {}, answered {}, found after the restart {}, ended {}, not ended {lost}; errors {}",
-            t.offered,
-            t.answered,
-            t.found,
-            t.ended,
-            t.error_count(Phase::Settle)
-        );
-        errors += t.error_count(Phase::Settle) + lost;
-        print_notices(&t);
-    }
-    let end = mock.stats()?;
+    let end = load.mock.stats()?;
     let own = process_stats(std::process::id())?;
     println!(
         "LOAD mock peak {} MiB resident ({:.1} KiB per agent over idle); load generator peak {} MiB, CPU {:.1} s",
         end.peak_kib / 1024,
-        end.peak_kib.saturating_sub(idle.rss_kib) as f64 / agents.max(1) as f64,
+        end.peak_kib.saturating_sub(idle.rss_kib) as f64 / f64::from(load.options.agents.max(1)),
         own.peak_kib / 1024,
         own.cpu.as_secs_f64()
     );
@@ -261,9 +82,253 @@ pub async fn run(options: LoadOptions) -> Result<u64, String> {
         let _ = handle.await;
     }
     let _ = collector.await;
-    mock.stop();
-    println!("LOAD errors {errors}");
-    Ok(errors)
+    println!("LOAD errors {}", load.errors);
+    Ok(load.errors)
+}
+
+/// Records every report into the tally until every agent is gone.
+async fn collect(mut inbox: mpsc::UnboundedReceiver<Reported>, tally: Arc<Mutex<Tally>>) {
+    while let Some(reported) = inbox.recv().await {
+        if let Ok(mut tally) = tally.lock() {
+            tally.record(reported);
+        }
+    }
+}
+
+/// A run under way: the mock, what the agents reported, and the errors.
+struct Load {
+    options: LoadOptions,
+    mock: MockProcess,
+    control: Control,
+    tally: Arc<Mutex<Tally>>,
+    /// The mock before any agent.
+    idle: ProcessStats,
+    /// The mock at the end of the last phase.
+    last: ProcessStats,
+    errors: u64,
+}
+
+impl Load {
+    fn agents(&self) -> usize {
+        self.options.agents as usize
+    }
+
+    fn tally(&self) -> Result<MutexGuard<'_, Tally>, String> {
+        self.tally.lock().map_err(|_| "the tally's lock was poisoned".to_string())
+    }
+
+    /// Polls the tally every 50 ms until `done` holds; the time it took, or
+    /// an error past the phase limit (after printing what the agents saw).
+    async fn wait_for(&self, done: impl Fn(&Tally) -> bool) -> Result<Duration, String> {
+        let start = Instant::now();
+        while !done(&*self.tally()?) {
+            if start.elapsed() > self.options.phase_limit {
+                let tally = self.tally()?;
+                print_notices(&tally);
+                return Err(format!(
+                    "{}: not done after {} s; {} of {} up",
+                    tally.phase.name(),
+                    self.options.phase_limit.as_secs(),
+                    tally.up_count,
+                    self.agents()
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(start.elapsed())
+    }
+
+    /// Ends a phase: the mock's CPU over it and memory now, and its errors.
+    fn end_phase(&mut self, phase: Phase, during: Duration) -> Result<(), String> {
+        let now = self.mock.stats()?;
+        let cpu = now.cpu.saturating_sub(self.last.cpu);
+        println!(
+            "LOAD mock during {}: CPU {:.2} s ({:.0} % of one core), {} MiB resident ({:.1} KiB per agent over idle)",
+            phase.name(),
+            cpu.as_secs_f64(),
+            100.0 * cpu.as_secs_f64() / during.as_secs_f64().max(1e-9),
+            now.rss_kib / 1024,
+            now.rss_kib.saturating_sub(self.idle.rss_kib) as f64 / self.agents().max(1) as f64
+        );
+        self.last = now;
+        let errors = self.tally()?.error_count(phase);
+        self.errors += errors;
+        Ok(())
+    }
+
+    /// Every softphone at once; each agent logs in.
+    async fn start_up(
+        &mut self,
+        reports: mpsc::UnboundedSender<Reported>,
+        stopped: watch::Receiver<bool>,
+    ) -> Result<Vec<JoinHandle<()>>, String> {
+        let start = Instant::now();
+        let handles = (0..self.options.agents)
+            .map(|index| {
+                let plan = AgentPlan {
+                    index,
+                    seat: Seat::of(index),
+                    servers: self.mock.ws.clone(),
+                    seed: self.options.seed.wrapping_add(u64::from(index)).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                    answer_after: self.options.answer_after,
+                    talk: self.options.talk,
+                    policy: self.options.policy.clone(),
+                };
+                tokio::spawn(agent::run(plan, start, reports.clone(), stopped.clone()))
+            })
+            .collect();
+        let agents = self.agents();
+        let ready = self.wait_for(|t| t.up_count == agents).await?;
+        {
+            let t = self.tally()?;
+            let mut times: Vec<Duration> = t.up_at.iter().flatten().map(|at| at.duration_since(start)).collect();
+            times.sort();
+            println!(
+                "LOAD start-up: {}/{agents} ready and logged in, all in {:.2} s (p50 {:.2} s, p95 {:.2} s); attempts {}; errors {}",
+                t.up_count,
+                ready.as_secs_f64(),
+                percentile(&times, 0.5).as_secs_f64(),
+                percentile(&times, 0.95).as_secs_f64(),
+                t.attempts.len(),
+                t.error_count(Phase::StartUp)
+            );
+        }
+        self.end_phase(Phase::StartUp, ready)?;
+        Ok(handles)
+    }
+
+    /// Inbound calls to idle agents, round robin, at the configured rate.
+    async fn traffic(&mut self) -> Result<(), String> {
+        self.tally()?.begin(Phase::Traffic);
+        let agents = self.agents();
+        let start = Instant::now();
+        let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / self.options.calls_per_second.max(0.001)));
+        let (mut next, mut placed) = (0usize, 0u64);
+        let (failures, mut failed) = mpsc::unbounded_channel::<String>();
+        while start.elapsed() < self.options.traffic {
+            ticker.tick().await;
+            let target = {
+                let t = self.tally()?;
+                (0..agents).map(|k| (next + k) % agents).find(|&i| !t.busy.get(i).copied().unwrap_or(true))
+            };
+            let Some(target) = target else { continue };
+            next = target + 1;
+            placed += 1;
+            let (control, failures) = (self.control.clone(), failures.clone());
+            let to = Seat::of(target as u32).extension;
+            let from = format!("415555{:04}", placed % 10_000);
+            tokio::spawn(async move {
+                if let Err(error) = control.call(&from, &to).await {
+                    let _ = failures.send(error);
+                }
+            });
+        }
+        let during = start.elapsed();
+        drop(failures);
+        while let Ok(error) = failed.try_recv() {
+            self.tally()?.error(format!("control: {error}"));
+        }
+        {
+            let t = self.tally()?;
+            println!(
+                "LOAD traffic: {placed} calls in {:.1} s ({:.1}/s); rung {}, answered {}, ended {}; agents up {}/{agents}; errors {}",
+                during.as_secs_f64(),
+                placed as f64 / during.as_secs_f64(),
+                t.offered,
+                t.answered,
+                t.ended,
+                t.up_count,
+                t.error_count(Phase::Traffic)
+            );
+        }
+        self.end_phase(Phase::Traffic, during)
+    }
+
+    /// Both endpoints refuse, every connection drops (calls and logins
+    /// stay), and after the down time CtiSVR takes connections again.
+    async fn restart(&mut self) -> Result<(), String> {
+        let restart = Instant::now();
+        {
+            let mut t = self.tally()?;
+            t.begin(Phase::Restart);
+            t.up_at_loss = 0;
+        }
+        let (servers, down) = (self.mock.ws.len(), self.options.down);
+        if !down.is_zero() {
+            for index in 0..servers {
+                self.control.endpoint(index, true).await?;
+            }
+        }
+        self.control.restart().await?;
+        if !down.is_zero() {
+            tokio::time::sleep(down).await;
+            for index in 0..servers {
+                self.control.endpoint(index, false).await?;
+            }
+        }
+        let back = Instant::now();
+        let agents = self.agents();
+        // The figures are printed even when not all came back.
+        let all_back = self.wait_for(|t| t.back_up() == agents).await;
+        {
+            let t = self.tally()?;
+            let attempts = t.attempts.iter().filter(|(phase, _)| *phase == Phase::Restart).map(|(_, at)| *at);
+            let histogram = Histogram::of(restart, attempts);
+            let mut after_back: Vec<Duration> =
+                t.up_at.iter().flatten().filter(|at| **at >= restart).map(|at| at.duration_since(back)).collect();
+            after_back.sort();
+            println!(
+                "LOAD restart: down {:.1} s; {}/{agents} went down, {}/{agents} back up, the last {:.2} s after CtiSVR was back (p50 {:.2} s, p95 {:.2} s); calls up at the restart {}, found again {}; attempts {}; errors {}",
+                down.as_secs_f64(),
+                t.went_down(),
+                t.back_up(),
+                percentile(&after_back, 1.0).as_secs_f64(),
+                percentile(&after_back, 0.5).as_secs_f64(),
+                percentile(&after_back, 0.95).as_secs_f64(),
+                t.up_at_loss,
+                t.found,
+                histogram.bins.iter().sum::<u64>(),
+                t.error_count(Phase::Restart)
+            );
+            if let Some((at, peak)) = histogram.peak() {
+                let bound = policy_bound(&self.options.policy, agents as u64, servers as u64)
+                    .map_or("none: every softphone tries at once (first_spread 0)".to_string(), |b| {
+                        format!("at most {b:.0} on average over a round")
+                    });
+                println!(
+                    "LOAD reconnect attempts per 100 ms after the restart: peak {peak} at {:.1} s; the policy: {bound}",
+                    at.as_secs_f64()
+                );
+            }
+            print!("{}", histogram.render(50));
+        }
+        self.end_phase(Phase::Restart, restart.elapsed())?;
+        all_back.map(|_| ())
+    }
+
+    /// The calls that lived through the restart end; every call rung must
+    /// have ended.
+    async fn settle(&mut self) -> Result<(), String> {
+        self.tally()?.begin(Phase::Settle);
+        let start = Instant::now();
+        let _ = self.wait_for(|t| t.busy.iter().all(|busy| !busy)).await;
+        let lost = {
+            let t = self.tally()?;
+            let lost = t.offered.saturating_sub(t.ended);
+            println!(
+                "LOAD calls: rung {}, answered {}, found after the restart {}, ended {}, not ended {lost}; errors {}",
+                t.offered,
+                t.answered,
+                t.found,
+                t.ended,
+                t.error_count(Phase::Settle)
+            );
+            print_notices(&t);
+            lost
+        };
+        self.errors += lost;
+        self.end_phase(Phase::Settle, start.elapsed())
+    }
 }
 
 /// Every notice the agents saw and every error, counted.
@@ -276,41 +341,8 @@ fn print_notices(t: &Tally) {
     }
 }
 
-/// Polls `done` every 50 ms until it holds; the time it took, or an error
-/// past the phase limit.
-async fn wait_for(options: &LoadOptions, done: impl Fn() -> Result<bool, String>) -> Result<Duration, String> {
-    let start = Instant::now();
-    while !done()? {
-        if start.elapsed() > options.phase_limit {
-            return Err(format!("not done after {} s", options.phase_limit.as_secs()));
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(start.elapsed())
-}
-
 /// The value at fraction `q` of sorted `times` (zero when empty).
 fn percentile(times: &[Duration], q: f64) -> Duration {
     let index = ((times.len() as f64 * q).ceil() as usize).saturating_sub(1);
     times.get(index).copied().unwrap_or_default()
-}
-
-/// The mock's CPU over a phase and its memory at the end, per agent over
-/// the `idle` mock.
-fn print_mock(
-    phase: &str,
-    idle: &ProcessStats,
-    before: &ProcessStats,
-    after: &ProcessStats,
-    during: Duration,
-    agents: usize,
-) {
-    let cpu = after.cpu.saturating_sub(before.cpu);
-    println!(
-        "LOAD mock during {phase}: CPU {:.2} s ({:.0} % of one core), {} MiB resident ({:.1} KiB per agent over idle)",
-        cpu.as_secs_f64(),
-        100.0 * cpu.as_secs_f64() / during.as_secs_f64().max(1e-9),
-        after.rss_kib / 1024,
-        after.rss_kib.saturating_sub(idle.rss_kib) as f64 / agents.max(1) as f64
-    );
 }
