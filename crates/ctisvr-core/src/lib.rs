@@ -66,6 +66,7 @@ pub mod tabs;
 pub mod time;
 pub mod transport_advice;
 pub mod updates;
+pub mod voice;
 pub mod wire;
 pub mod withheld;
 

@@ -1083,4 +1083,5 @@ mod late_events;
 mod network;
 mod notices;
 mod reload;
+mod voice;
 mod withheld;
