@@ -26,11 +26,15 @@
 //! | `GET` / `POST /api/delay`              | every frame to clients waits `ms` first      |
 //! | `POST /api/connections/{id}/send`      | a raw text frame to one connection           |
 //!
+//! The mock Telephony Integration API (Salesforce Voice) and its control
+//! routes (`/api/voicecalls`) are [`crate::telephony`]'s.
+//!
 //! Errors are `{"error": "<text>"}` with a 4xx status (500 when a listener
 //! cannot bind its address again).
 
 use crate::acd::{AcdError, NewCall, SocketId, StateView};
 use crate::hub::{Ending, EndpointId, EndpointView, Hub, MAX_DELAY_MS};
+use crate::telephony::{self, Telephony};
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::handler::HandlerWithoutStateExt;
@@ -55,10 +59,11 @@ const ENDPOINTS: &str = "GET /api/state, GET /api/log, POST /api/calls, POST /ap
                          POST /api/endpoints/{e}/refuse, POST /api/endpoints/{e}/accept, \
                          POST /api/endpoints/{e}/close, POST /api/endpoints/{e}/stall, \
                          POST /api/endpoints/{e}/unstall, POST /api/restart, GET /api/delay, POST /api/delay, \
-                         POST /api/connections/{id}/send";
+                         POST /api/connections/{id}/send, GET /api/voicecalls, DELETE /api/voicecalls, \
+                         POST /api/voicecalls/fail";
 
 /// The router of the HTTP listener.
-pub fn router(hub: Arc<Hub>, dist: PathBuf, csp: Option<HeaderValue>) -> Router {
+pub fn router(hub: Arc<Hub>, telephony: Arc<Telephony>, dist: PathBuf, csp: Option<HeaderValue>) -> Router {
     let api = Router::new()
         .route("/state", get(state))
         .route("/log", get(log))
@@ -76,11 +81,12 @@ pub fn router(hub: Arc<Hub>, dist: PathBuf, csp: Option<HeaderValue>) -> Router 
         .route("/restart", post(restart))
         .route("/delay", get(delay).post(set_delay))
         .route("/connections/{id}/send", post(send_raw))
+        .merge(telephony::control_router(Arc::clone(&telephony)))
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(wrong_method)
         .layer(CorsLayer::permissive())
         .with_state(hub);
-    Router::new().nest("/api", api).merge(static_files(dist, csp))
+    Router::new().nest("/api", api).merge(telephony::api_router(telephony)).merge(static_files(dist, csp))
 }
 
 /// An API error: a status and `{"error": text}`.

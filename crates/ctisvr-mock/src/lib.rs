@@ -19,6 +19,7 @@ pub mod hub;
 pub mod log;
 pub mod scenario;
 pub mod server;
+pub mod telephony;
 
 pub use acd::{Acd, AcdError, Client, NewCall, Outgoing, SocketId};
 pub use scenario::{AgentConfig, Scenario, ScenarioError};
@@ -57,6 +58,9 @@ pub struct Options {
     /// A `Content-Security-Policy` header for every static file (`--csp`),
     /// to test a page under the policy a site would serve it with.
     pub csp: Option<HeaderValue>,
+    /// Plays Salesforce's Telephony Integration API for this org and
+    /// contact center (`--telephony-*`); `None`: the API says it is off.
+    pub telephony: Option<telephony::TelephonyConfig>,
 }
 
 /// Why the mock could not start.
@@ -86,6 +90,7 @@ impl Default for Options {
             dist: PathBuf::from("dist"),
             scenario: Scenario::default(),
             csp: None,
+            telephony: None,
         }
     }
 }
@@ -118,7 +123,16 @@ impl Mock {
 
         let mut servers = vec![
             timers,
-            serve(http_listener, control::router(Arc::clone(&hub), options.dist, options.csp), stopped.clone()),
+            serve(
+                http_listener,
+                control::router(
+                    Arc::clone(&hub),
+                    Arc::new(telephony::Telephony::new(options.telephony)),
+                    options.dist,
+                    options.csp,
+                ),
+                stopped.clone(),
+            ),
         ];
         for (id, (listener, addr)) in ws_listeners.into_iter().zip(&ws).enumerate() {
             let Some(gate) = hub.gate(id) else { continue };

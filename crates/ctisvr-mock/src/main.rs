@@ -3,6 +3,7 @@
 //! stdout carries nothing else) and runs until Ctrl-C or SIGTERM.
 
 use clap::Parser;
+use ctisvr_mock::telephony::TelephonyConfig;
 use ctisvr_mock::{Options, Scenario, DEFAULT_WS};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -45,6 +46,21 @@ struct Cli {
     /// to check a page runs under the policy a site would serve (docs/security.md).
     #[arg(long, value_name = "POLICY")]
     csp: Option<String>,
+
+    /// Plays Salesforce's Telephony Integration API (Salesforce Voice) at
+    /// /telephony/v1, checking tokens against this X.509 certificate or RSA
+    /// public key in PEM (the provider's; docs/mock.md, "Salesforce Voice").
+    /// Needs --telephony-org and --telephony-contact-center.
+    #[arg(long, value_name = "FILE", requires_all = ["telephony_org", "telephony_contact_center"])]
+    telephony_cert: Option<PathBuf>,
+
+    /// The org id the tokens must name (iss).
+    #[arg(long, value_name = "ORG_ID", requires = "telephony_cert")]
+    telephony_org: Option<String>,
+
+    /// The contact center's API name the tokens must name (sub).
+    #[arg(long, value_name = "API_NAME", requires = "telephony_cert")]
+    telephony_contact_center: Option<String>,
 }
 
 #[tokio::main]
@@ -73,12 +89,29 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let telephony = match (&cli.telephony_cert, &cli.telephony_org, &cli.telephony_contact_center) {
+        (Some(path), Some(org), Some(center)) => {
+            let config =
+                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display())).and_then(|pem| {
+                    TelephonyConfig::new(org, center, &pem).map_err(|e| format!("{}: {e}", path.display()))
+                });
+            match config {
+                Ok(config) => Some(config),
+                Err(error) => {
+                    eprintln!("ctisvr-mock: --telephony-cert {error}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        _ => None,
+    };
     let options = Options {
         ws: if cli.ws.is_empty() { DEFAULT_WS.to_vec() } else { cli.ws },
         http: cli.http,
         dist: cli.dist,
         scenario,
         csp,
+        telephony,
     };
     let shutdown = match shutdown_signal() {
         Ok(shutdown) => shutdown,

@@ -86,7 +86,35 @@ fn help_lists_every_flag() {
     let output = Command::new(EXE).arg("--help").output().unwrap();
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
-    for flag in ["--ws <ADDR>", "--http <ADDR>", "--dist <DIR>", "--config <FILE>"] {
+    for flag in [
+        "--ws <ADDR>",
+        "--http <ADDR>",
+        "--dist <DIR>",
+        "--config <FILE>",
+        "--csp <POLICY>",
+        "--telephony-cert <FILE>",
+        "--telephony-org <ORG_ID>",
+        "--telephony-contact-center <API_NAME>",
+    ] {
         assert!(help.contains(flag), "{flag} in {help}");
     }
+}
+
+#[test]
+fn a_telephony_certificate_that_is_not_one_fails_with_exit_code_2() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("not-a-cert.pem");
+    std::fs::write(&path, "hello").unwrap();
+    let output = Command::new(EXE)
+        .args(["--ws", "127.0.0.1:0", "--http", "127.0.0.1:0", "--telephony-cert"])
+        .arg(&path)
+        .args(["--telephony-org", "00D000000000001", "--telephony-contact-center", "CtiSvr"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--telephony-cert") && stderr.contains("not an RSA certificate"), "{stderr}");
+    // The certificate alone is not enough: clap names what is missing.
+    let output = Command::new(EXE).arg("--telephony-cert").arg(&path).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--telephony-org"));
 }
