@@ -7,6 +7,7 @@ use ctisvr_core::calls::MAX_CALLS;
 use ctisvr_core::element_api::dom_event;
 use ctisvr_core::tabs::{PageEvent, TabMessage};
 use ctisvr_core::transport_advice::PageOrigin;
+use ctisvr_core::voice::{Leg, PresenceTable, VoiceCommand, VoiceEvent, VoiceEvents};
 use ctisvr_core::wire::{Password, ReasonCode, RequestFrame, WorkMode};
 use ctisvr_core::{
     AgentCommand, CallChange, CallCommand, Command, ConnId, ConnectionStatus, Crm, CrmFault, CrmRequest, Lang, Millis,
@@ -27,6 +28,8 @@ pub struct Reached {
     pub a_call: AtomicU64,
     pub two_calls: AtomicU64,
     pub notice: AtomicU64,
+    /// Salesforce Voice heard of a call (`CALL_STARTED` or a restored call).
+    pub voice_call: AtomicU64,
 }
 
 pub static REACHED: Reached = Reached {
@@ -36,6 +39,7 @@ pub static REACHED: Reached = Reached {
     a_call: AtomicU64::new(0),
     two_calls: AtomicU64::new(0),
     notice: AtomicU64::new(0),
+    voice_call: AtomicU64::new(0),
 };
 
 impl Reached {
@@ -44,13 +48,15 @@ impl Reached {
         let cases = self.cases.load(Ordering::Relaxed).max(1) as f64;
         let share = |counter: &AtomicU64| 100.0 * counter.load(Ordering::Relaxed) as f64 / cases;
         format!(
-            "{} cases: ready {:.0} %, logged in {:.0} %, a call {:.0} %, two calls {:.0} %, a notice {:.0} %",
+            "{} cases: ready {:.0} %, logged in {:.0} %, a call {:.0} %, two calls {:.0} %, a notice {:.0} %, \
+             a Salesforce Voice call event {:.0} %",
             self.cases.load(Ordering::Relaxed),
             share(&self.ready),
             share(&self.logged_in),
             share(&self.a_call),
             share(&self.two_calls),
-            share(&self.notice)
+            share(&self.notice),
+            share(&self.voice_call)
         )
     }
 }
@@ -63,6 +69,7 @@ struct Got {
     a_call: bool,
     two_calls: bool,
     notice: bool,
+    voice_call: bool,
 }
 
 /// The agent's password: it may go to CtiSVR in `login` and `setstate`, and
@@ -138,6 +145,8 @@ pub enum Op {
     /// Any text as a frame.
     Text(String),
     Command(Command),
+    /// What Salesforce Voice asks, through the core's mapping (issue 14).
+    Voice(VoiceCommand),
     /// Answers the `nth` (modulo) CRM request waiting.
     Crm {
         nth: usize,
@@ -208,6 +217,31 @@ fn command() -> impl Strategy<Value = Command> {
     ]
 }
 
+/// The presence table of the Salesforce Voice requests and events.
+const PRESENCE: &str = "0N51=auto; 0N52=manual; 0N53=aux/2; 0N54=acw; 0=logout";
+
+fn voice_command() -> impl Strategy<Value = VoiceCommand> {
+    let leg = prop_oneof![Just(Leg::Agent), prop::option::of(number()).prop_map(|number| Leg::Participant { number }),];
+    prop_oneof![
+        Just(VoiceCommand::AcceptCall),
+        Just(VoiceCommand::DeclineCall),
+        leg.prop_map(VoiceCommand::EndCall),
+        Just(VoiceCommand::Hold),
+        Just(VoiceCommand::Resume),
+        number().prop_map(|number| VoiceCommand::Dial { number }),
+        text().prop_map(|digits| VoiceCommand::SendDigits { digits }),
+        (number(), any::<bool>()).prop_map(|(number, blind)| VoiceCommand::AddParticipant { number, blind }),
+        Just(VoiceCommand::Conference),
+        Just(VoiceCommand::Swap),
+        prop::sample::select(vec!["0N51", "0N52", "0N53", "0N54", "0", "0N5zz"])
+            .prop_map(|id| VoiceCommand::SetAgentStatus { status_id: id.to_owned() }),
+        Just(VoiceCommand::WrapUpCall),
+        Just(VoiceCommand::Logout),
+        Just(VoiceCommand::Mute),
+        Just(VoiceCommand::PauseRecording),
+    ]
+}
+
 fn op() -> impl Strategy<Value = Op> {
     let event = (
         prop_oneof![4 => prop::sample::select(EVENTS.to_vec()).prop_map(str::to_owned), 1 => text()],
@@ -230,6 +264,7 @@ fn op() -> impl Strategy<Value = Op> {
         10 => event,
         1 => prop_oneof![text(), json().prop_map(|v| v.to_string())].prop_map(Op::Text),
         8 => command().prop_map(Op::Command),
+        4 => voice_command().prop_map(Op::Voice),
         2 => (any::<usize>(), prop_oneof![3 => json().prop_map(Ok), 1 => text().prop_map(Err)])
             .prop_map(|(nth, answer)| Op::Crm { nth, answer }),
         1 => prop_oneof![text(), json().prop_map(|v| v.to_string())].prop_map(Op::Tab),
@@ -261,6 +296,11 @@ struct World {
     last_response: Option<String>,
     crm: Vec<CrmRequest>,
     got: Got,
+    presence: PresenceTable,
+    /// Salesforce Voice's view of the updates, and the calls it was told of.
+    voice: VoiceEvents,
+    voice_calls: BTreeSet<u32>,
+    voice_status: Option<String>,
 }
 
 impl World {
@@ -287,6 +327,10 @@ impl World {
             last_response: None,
             crm: Vec::new(),
             got: Got::default(),
+            presence: PresenceTable::parse(PRESENCE).unwrap_or_default(),
+            voice: VoiceEvents::default(),
+            voice_calls: BTreeSet::new(),
+            voice_status: None,
         }
     }
 
@@ -426,6 +470,13 @@ impl World {
                 let _ = self.session.command(now, command.clone());
                 Cause::Other
             }
+            Op::Voice(voice) => {
+                // A refusal (desk-phone mode, an unknown status) sends nothing.
+                if let Ok(command) = voice.command(&self.session.state(), &self.presence) {
+                    let _ = self.session.command(now, command);
+                }
+                Cause::Other
+            }
             Op::Crm { nth, answer } => {
                 if !self.crm.is_empty() {
                     let request = self.crm.remove(nth % self.crm.len());
@@ -528,6 +579,7 @@ impl World {
                         return Err(format!("a call appeared from an input that cannot bring one: {call:?}"));
                     }
                 }
+                self.check_voice(&update)?;
             }
             while let Some(request) = self.session.poll_crm() {
                 progressed = true;
@@ -558,6 +610,45 @@ impl World {
             }
         }
         self.check_state()
+    }
+
+    /// Salesforce Voice hears of a call before anything else about it, and
+    /// of each presence status once in a row.
+    fn check_voice(&mut self, update: &Update) -> Result<(), String> {
+        if let Update::Call(CallChange::Appeared(call)) = update {
+            self.voice_calls.insert(call.id);
+        }
+        for event in self.voice.update(update, &self.presence) {
+            let call = match &event {
+                VoiceEvent::SetAgentStatus { status_id } => {
+                    if self.voice_status.as_deref() == Some(status_id.as_str()) {
+                        return Err(format!("SET_AGENT_STATUS {status_id} twice in a row"));
+                    }
+                    if self.presence.presence(status_id).is_none() {
+                        return Err(format!("SET_AGENT_STATUS {status_id}: not in the table"));
+                    }
+                    self.voice_status = Some(status_id.clone());
+                    None
+                }
+                VoiceEvent::AfterCallWorkStarted => None,
+                VoiceEvent::CallStarted(call)
+                | VoiceEvent::ParticipantAdded(call)
+                | VoiceEvent::CallConnected(call)
+                | VoiceEvent::ParticipantConnected(call)
+                | VoiceEvent::HoldToggle { call, .. }
+                | VoiceEvent::ParticipantsConferenced(call)
+                | VoiceEvent::ParticipantRemoved(call)
+                | VoiceEvent::Hangup(call) => Some(call.id),
+            };
+            self.got.voice_call |= call.is_some();
+            if let Some(id) = call.filter(|id| !self.voice_calls.contains(id)) {
+                return Err(format!("{} of call {id}, which never appeared", event.name()));
+            }
+        }
+        if let Update::Call(CallChange::Ended(call)) = update {
+            self.voice_calls.remove(&call.id);
+        }
+        Ok(())
     }
 
     /// The snapshot agrees with itself.
@@ -650,6 +741,7 @@ pub fn sequences(runner: &mut TestRunner) -> Result<(), String> {
             count(world.got.a_call, &REACHED.a_call);
             count(world.got.two_calls, &REACHED.two_calls);
             count(world.got.notice, &REACHED.notice);
+            count(world.got.voice_call, &REACHED.voice_call);
             Ok(())
         })
         .map_err(|failure| failure.to_string())
