@@ -57,6 +57,9 @@ pub enum Report {
     Found,
     /// It is not: the softphone lost it.
     Lost,
+    /// A call the agent never saw ring came back with the reconnect (it rang
+    /// while the connection was down); the agent takes it and hangs up.
+    Restored,
     Ended,
     /// A notice the agent would see: its level, whether the loss of the
     /// connection caused it (the loss itself, or a request it left
@@ -329,6 +332,10 @@ impl Agent {
                     }
                     (CallState::Connected, Desk::Ringing(_)) => {
                         self.report(Report::Answered);
+                        self.desk = Desk::Talking(Some(now + self.plan.talk));
+                    }
+                    (CallState::Connected | CallState::Held, Desk::Idle) => {
+                        self.report(Report::Restored);
                         self.desk = Desk::Talking(Some(now + self.plan.talk));
                     }
                     _ => {}

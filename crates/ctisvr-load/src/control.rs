@@ -38,15 +38,25 @@ impl Control {
         self.post("/api/restart", String::new()).await
     }
 
-    /// One POST on a new connection; the body of a 2xx answer, else the
-    /// status and body as the error.
+    /// `GET /api/state`: the mock's stations, agents and calls.
+    pub async fn state(&self) -> Result<serde_json::Value, String> {
+        let text = self.send(Method::GET, "/api/state", String::new()).await?;
+        serde_json::from_str(&text).map_err(|e| format!("/api/state: {e}"))
+    }
+
     async fn post(&self, path: &str, body: String) -> Result<String, String> {
+        self.send(Method::POST, path, body).await
+    }
+
+    /// One request on a new connection; the body of a 2xx answer, else the
+    /// status and body as the error.
+    async fn send(&self, method: Method, path: &str, body: String) -> Result<String, String> {
         let stream = TcpStream::connect(&self.authority).await.map_err(|e| format!("{path}: {e}"))?;
         let (mut sender, connection) =
             hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("{path}: {e}"))?;
         tokio::spawn(connection);
         let request = Request::builder()
-            .method(Method::POST)
+            .method(method)
             .uri(path)
             .header("host", &self.authority)
             .body(Full::new(Bytes::from(body)))

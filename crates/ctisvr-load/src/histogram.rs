@@ -47,7 +47,12 @@ impl Histogram {
                 continue;
             }
             if let Some(from) = empty_from.take() {
-                out.push_str(&format!("  {from:5.1} s  … {:5.1} s: none\n", at - BIN.as_secs_f64()));
+                let to = at - BIN.as_secs_f64();
+                if to - from < BIN.as_secs_f64() / 2.0 {
+                    out.push_str(&format!("  {from:5.1} s  none\n"));
+                } else {
+                    out.push_str(&format!("  {from:5.1} s  … {to:5.1} s: none\n"));
+                }
             }
             let bar = "#".repeat(((*count as f64 / peak as f64) * width as f64).ceil() as usize);
             out.push_str(&format!("  {at:5.1} s  {count:>6} {bar}\n"));
@@ -56,22 +61,31 @@ impl Histogram {
     }
 }
 
-/// The most attempts in one [`BIN`] one round of the policy allows, on
-/// average, when `agents` softphones lost their server at the same moment:
-/// each waits uniformly between `min_backoff` and the round's cap (full
-/// jitter), so a waited round spreads over at least `cap(1) - min_backoff`;
-/// a softphone with A and B tries both in a round (`servers`). The first
-/// round after a working connection went is spread over
-/// [`ConnectionPolicy::first_spread`]; `None` when that is zero (every
-/// softphone tries at once).
-pub fn policy_bound(policy: &ConnectionPolicy, agents: u64, servers: u64) -> Option<f64> {
-    let first = policy.first_spread;
-    if first.is_zero() {
+/// How the policy spreads a crowd's attempts, on average per [`BIN`], when
+/// `agents` softphones lost a working server at the same moment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    /// The first attempts: one per softphone (the server that went counts as
+    /// tried), uniform over [`ConnectionPolicy::first_spread`].
+    pub first: f64,
+    /// A waited round: one attempt per server, uniform between
+    /// `min_backoff` and `cap(1)` (later rounds spread wider).
+    pub waited: f64,
+    /// Where the first spread and the first waited round overlap.
+    pub overlapping: f64,
+}
+
+/// The policy's averages (see [`Spread`]) for `agents` softphones with
+/// `servers` servers; `None` without a first spread (every softphone tries
+/// in the same instant). Averages, not a ceiling: draws are random.
+pub fn policy_bound(policy: &ConnectionPolicy, agents: u64, servers: u64) -> Option<Spread> {
+    if policy.first_spread.is_zero() {
         return None;
     }
-    let waited = policy.cap(1).saturating_sub(policy.min_backoff);
-    let narrowest = first.min(waited).max(BIN);
-    Some(agents as f64 * servers as f64 * BIN.as_secs_f64() / narrowest.as_secs_f64())
+    let per_bin = |attempts: f64, over: Duration| attempts * BIN.as_secs_f64() / over.max(BIN).as_secs_f64();
+    let first = per_bin(agents as f64, policy.first_spread);
+    let waited = per_bin((agents * servers) as f64, policy.cap(1).saturating_sub(policy.min_backoff));
+    Some(Spread { first, waited, overlapping: first + waited })
 }
 
 #[cfg(test)]
@@ -94,7 +108,10 @@ mod tests {
     fn the_policy_spreads_a_round_over_its_narrowest_window() {
         // The default: the first attempt within 1 s, a waited round over 0.5 to 2 s.
         let policy = ConnectionPolicy::default();
-        assert_eq!(policy_bound(&policy, 10_000, 2), Some(2_000.0));
+        let spread = policy_bound(&policy, 3_000, 2).unwrap_or_else(|| panic!("spread"));
+        assert!((spread.first - 300.0).abs() < 1e-9, "{spread:?}");
+        assert!((spread.waited - 400.0).abs() < 1e-9, "{spread:?}");
+        assert!((spread.overlapping - 700.0).abs() < 1e-9, "{spread:?}");
         let at_once = ConnectionPolicy { first_spread: Duration::ZERO, ..policy };
         assert_eq!(policy_bound(&at_once, 10_000, 2), None);
     }

@@ -8,10 +8,13 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// N simulated softphones against ctisvr-mock: start-up, traffic, restart.
+/// A flag given twice takes its last value (`cargo xtask load` passes
+/// `--mock` and `--work-dir` before yours).
 #[derive(Parser)]
+#[command(args_override_self = true)]
 struct Args {
-    /// Softphones (each with its station and agent).
-    #[arg(long, default_value_t = 1000)]
+    /// Softphones (each with its station and agent), 1 to 100000.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     agents: u32,
     /// The ctisvr-mock binary.
     #[arg(long, default_value = "target/release/ctisvr-mock")]
@@ -33,8 +36,9 @@ struct Args {
     /// connections and takes new ones at once).
     #[arg(long, default_value_t = 3000)]
     down_ms: u64,
-    /// Seconds each phase may take.
-    #[arg(long, default_value_t = 180)]
+    /// Seconds the softphones may take to be ready, to come back after the
+    /// restart, and to end their calls (each).
+    #[arg(long, default_value_t = 180, value_parser = clap::value_parser!(u64).range(1..))]
     phase_limit: u64,
     /// The softphones' first_spread (ms), to compare policies; default:
     /// the core's.
@@ -55,6 +59,11 @@ fn main() {
         eprintln!("ctisvr-load: {} agents need about {needed} open files; the limit is {limit} (raise it: ulimit -n {needed})", args.agents);
         std::process::exit(2);
     }
+    let calls_per_second = args.calls_per_second.unwrap_or((f64::from(args.agents) / 100.0).max(5.0));
+    if !(calls_per_second > 0.0 && calls_per_second <= 10_000.0) {
+        eprintln!("ctisvr-load: --calls-per-second must be above 0 and at most 10000, not {calls_per_second}");
+        std::process::exit(2);
+    }
     let mut policy = ConnectionPolicy::default();
     if let Some(ms) = args.first_spread_ms {
         policy.first_spread = Duration::from_millis(ms);
@@ -64,7 +73,7 @@ fn main() {
     let options = LoadOptions {
         agents: args.agents,
         mock: args.mock,
-        calls_per_second: args.calls_per_second.unwrap_or((f64::from(args.agents) / 100.0).max(5.0)),
+        calls_per_second,
         traffic: Duration::from_secs(args.traffic_seconds),
         answer_after: Duration::from_millis(args.answer_ms),
         talk: Duration::from_millis(args.talk_ms),
@@ -85,7 +94,18 @@ fn main() {
             std::process::exit(1);
         }
     };
-    match runtime.block_on(run(options)) {
+    // Ctrl-C or SIGTERM ends the run; dropping it stops the mock.
+    let interrupted = async {
+        interrupted().await;
+        Err("interrupted".to_string())
+    };
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            outcome = run(options) => outcome,
+            outcome = interrupted => outcome,
+        }
+    });
+    match outcome {
         Ok(0) => {}
         Ok(_) => std::process::exit(1),
         Err(error) => {
@@ -93,6 +113,19 @@ fn main() {
             std::process::exit(1);
         }
     }
+}
+
+/// Ctrl-C, or SIGTERM (what CI runners send).
+async fn interrupted() {
+    #[cfg(unix)]
+    if let Ok(mut terminate) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+        return;
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// The soft limit on open files (`/proc/self/limits`), when known.

@@ -7,6 +7,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+/// How long the mock may take to print its ready line.
+const READY_WITHIN: Duration = Duration::from_secs(30);
+
 /// A running mock.
 #[derive(Debug)]
 pub struct MockProcess {
@@ -37,7 +40,9 @@ impl MockProcess {
     pub fn start(binary: &Path, scenario: &Path, log: &Path) -> Result<MockProcess, String> {
         let log_file = std::fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
         let mut child = Command::new(binary)
-            .args(["--http", "127.0.0.1:0", "--ws", "127.0.0.1:0", "--ws", "127.0.0.1:0", "--dist", "."])
+            .args(["--http", "127.0.0.1:0", "--ws", "127.0.0.1:0", "--ws", "127.0.0.1:0"])
+            // Nothing to serve: a directory that does not exist serves nothing.
+            .args(["--dist", "/nonexistent/ctisvr-load"])
             .arg("--config")
             .arg(scenario)
             .env("RUST_LOG", "warn")
@@ -45,15 +50,27 @@ impl MockProcess {
             .stderr(log_file)
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-        let stdout = child.stdout.take().ok_or("the mock has no stdout")?;
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).map_err(|e| format!("reading the mock's stdout: {e}"))?;
+        // From here on, dropping `mock` stops the child, whatever fails.
+        let stdout = child.stdout.take();
+        let mut mock = MockProcess { child, http: String::new(), ws: Vec::new() };
+        let stdout = stdout.ok_or("the mock has no stdout")?;
+        // The ready line, within READY_WITHIN (a thread: the read blocks).
+        let (line_tx, line_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = line_tx.send(BufReader::new(stdout).read_line(&mut line).map(|_| line));
+        });
+        let line = match line_rx.recv_timeout(READY_WITHIN) {
+            Ok(Ok(line)) => line,
+            Ok(Err(error)) => return Err(format!("reading the mock's stdout: {error}")),
+            Err(_) => return Err(format!("no ready line within {} s; see {}", READY_WITHIN.as_secs(), log.display())),
+        };
         let Some(ready) = line.trim().strip_prefix("ctisvr-mock ready: ") else {
-            let _ = child.kill();
             return Err(format!("the mock did not start; see {}", log.display()));
         };
         let (http, ws) = parse_ready(ready).ok_or_else(|| format!("unexpected ready line: {line}"))?;
-        Ok(MockProcess { child, http, ws })
+        (mock.http, mock.ws) = (http, ws);
+        Ok(mock)
     }
 
     /// The process id (for `/proc`).

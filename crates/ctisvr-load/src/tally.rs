@@ -46,6 +46,8 @@ pub struct Tally {
     pub offered: u64,
     pub answered: u64,
     pub found: u64,
+    /// Calls the agent first saw after a reconnect (they rang meanwhile).
+    pub restored: u64,
     pub ended: u64,
     /// Calls up when the connection went.
     pub up_at_loss: u64,
@@ -69,6 +71,7 @@ impl Tally {
             offered: 0,
             answered: 0,
             found: 0,
+            restored: 0,
             ended: 0,
             up_at_loss: 0,
             notices: BTreeMap::new(),
@@ -144,6 +147,10 @@ impl Tally {
             Report::Answered => self.answered += 1,
             Report::Found => self.found += 1,
             Report::Lost => self.error("a call up at the loss of the connection is gone after it".to_string()),
+            Report::Restored => {
+                self.restored += 1;
+                self.set_busy(index, true);
+            }
             Report::Ended => {
                 self.ended += 1;
                 self.set_busy(index, false);
