@@ -239,8 +239,6 @@ pub(crate) struct Connection {
     offline: bool,
     /// The current connection works (the session was ready on it).
     working: bool,
-    /// The server the wait ends with: A, or B after the first spread.
-    resume: ServerRole,
 }
 
 impl Connection {
@@ -258,7 +256,6 @@ impl Connection {
             to_close: None,
             offline: false,
             working: false,
-            resume: ServerRole::Primary,
         }
     }
 
@@ -332,11 +329,9 @@ impl Connection {
             _ => return true,
         };
         self.failed_this_round.push(role);
-        let untried = self.servers.iter().map(|(r, _)| *r).find(|r| !self.failed_this_round.contains(r));
-        match untried {
-            Some(next) if was_working && !self.policy.first_spread.is_zero() => {
+        match self.untried() {
+            Some(_) if was_working && !self.policy.first_spread.is_zero() => {
                 let wait = self.jitter.between(Duration::ZERO, self.policy.first_spread);
-                self.resume = next;
                 let (reason, offline) = (reason.clone(), self.offline);
                 self.status = ConnectionStatus::Waiting { retry_at: now + wait, reason, advice, offline };
             }
@@ -412,8 +407,7 @@ impl Connection {
     pub(crate) fn retry_now(&mut self) -> bool {
         let waiting = matches!(self.status, ConnectionStatus::Waiting { .. });
         if waiting {
-            let role = std::mem::replace(&mut self.resume, ServerRole::Primary);
-            self.open(role);
+            self.open(self.resume_at());
         }
         waiting
     }
@@ -431,9 +425,19 @@ impl Connection {
 
     pub(crate) fn handle_timeout(&mut self, now: Millis) {
         if matches!(self.status, ConnectionStatus::Waiting { retry_at, .. } if retry_at <= now) {
-            let role = std::mem::replace(&mut self.resume, ServerRole::Primary);
-            self.open(role);
+            self.open(self.resume_at());
         }
+    }
+
+    /// The first server not yet tried in this round.
+    fn untried(&self) -> Option<ServerRole> {
+        self.servers.iter().map(|(r, _)| *r).find(|r| !self.failed_this_round.contains(r))
+    }
+
+    /// Where a wait ends: the round goes on after the first spread (B when A
+    /// went); after a failed round, a new one starts at A.
+    fn resume_at(&self) -> ServerRole {
+        self.untried().unwrap_or(ServerRole::Primary)
     }
 
     fn open(&mut self, role: ServerRole) {

@@ -55,8 +55,6 @@ pub enum Report {
     Answered,
     /// A call that was up when the connection went is there again.
     Found,
-    /// It is not: the softphone lost it.
-    Lost,
     /// A call the agent never saw ring came back with the reconnect (it rang
     /// while the connection was down); the agent takes it and hangs up.
     Restored,
@@ -376,10 +374,10 @@ impl Agent {
             self.up = up;
             if up {
                 self.report(Report::Up);
+                // A call the server no longer had has ended by now (its
+                // snapshot came first); what is left is still listed.
                 if std::mem::take(&mut self.call_at_loss) {
-                    // The server's snapshot has confirmed the calls by now.
-                    let found = !self.session.state().calls.is_empty();
-                    self.report(if found { Report::Found } else { Report::Lost });
+                    self.report(Report::Found);
                 }
                 // The clicks missed while down are made now.
                 self.desk = retry_soon(self.desk);

@@ -78,7 +78,7 @@ pub struct Spread {
 /// The policy's averages (see [`Spread`]) for `agents` softphones with
 /// `servers` servers; `None` without a first spread (every softphone tries
 /// in the same instant). Averages, not a ceiling: draws are random.
-pub fn policy_bound(policy: &ConnectionPolicy, agents: u64, servers: u64) -> Option<Spread> {
+pub fn policy_spread(policy: &ConnectionPolicy, agents: u64, servers: u64) -> Option<Spread> {
     if policy.first_spread.is_zero() {
         return None;
     }
@@ -108,11 +108,11 @@ mod tests {
     fn the_policy_spreads_a_round_over_its_narrowest_window() {
         // The default: the first attempt within 1 s, a waited round over 0.5 to 2 s.
         let policy = ConnectionPolicy::default();
-        let spread = policy_bound(&policy, 3_000, 2).unwrap_or_else(|| panic!("spread"));
+        let spread = policy_spread(&policy, 3_000, 2).unwrap_or_else(|| panic!("spread"));
         assert!((spread.first - 300.0).abs() < 1e-9, "{spread:?}");
         assert!((spread.waited - 400.0).abs() < 1e-9, "{spread:?}");
         assert!((spread.overlapping - 700.0).abs() < 1e-9, "{spread:?}");
         let at_once = ConnectionPolicy { first_spread: Duration::ZERO, ..policy };
-        assert_eq!(policy_bound(&at_once, 10_000, 2), None);
+        assert_eq!(policy_spread(&at_once, 10_000, 2), None);
     }
 }

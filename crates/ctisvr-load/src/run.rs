@@ -4,7 +4,7 @@
 
 use crate::agent::{self, AgentPlan, Reported};
 use crate::control::Control;
-use crate::histogram::{policy_bound, Histogram};
+use crate::histogram::{policy_spread, Histogram};
 use crate::mock_process::{process_stats, MockProcess, ProcessStats};
 use crate::scenario::{scenario_toml, Seat};
 use crate::tally::{Phase, Tally};
@@ -291,7 +291,7 @@ impl Load {
                 t.error_count(Phase::Restart)
             );
             if let Some((at, peak)) = histogram.peak() {
-                let bound = policy_bound(&self.options.policy, agents as u64, servers as u64).map_or(
+                let bound = policy_spread(&self.options.policy, agents as u64, servers as u64).map_or(
                     "none: every softphone tries at once (first_spread 0)".to_string(),
                     |b| {
                         format!(

@@ -146,7 +146,6 @@ impl Tally {
             }
             Report::Answered => self.answered += 1,
             Report::Found => self.found += 1,
-            Report::Lost => self.error("a call up at the loss of the connection is gone after it".to_string()),
             Report::Restored => {
                 self.restored += 1;
                 self.set_busy(index, true);

@@ -30,7 +30,6 @@ use crate::agent::AgentCommand;
 use crate::calls::CallCommand;
 use crate::command::Command;
 use crate::state::State;
-use crate::wire::WorkMode;
 
 /// A Salesforce Voice request, as the connector's JS layer decodes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,25 +154,12 @@ fn agent_command(presence: Presence) -> Command {
     }
 }
 
-impl PresenceTable {
-    /// The mode `wrapUpCall` returns the agent to: the table's first
-    /// Auto-In or Manual-In status, else Auto-In.
-    pub fn ready_mode(&self) -> WorkMode {
-        self.entries()
-            .find_map(|(_, presence)| match presence {
-                Presence::Mode { mode: mode @ (WorkMode::Auto | WorkMode::Manual), .. } => Some(mode),
-                _ => None,
-            })
-            .unwrap_or(WorkMode::Auto)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::calls::{Call, CallState};
     use crate::voice::test_call;
-    use crate::wire::ReasonCode;
+    use crate::wire::{ReasonCode, WorkMode};
 
     fn call(state: CallState, consultation: bool, conference: bool) -> Call {
         Call { consultation, conference, ..test_call(1, state) }

@@ -123,6 +123,17 @@ impl PresenceTable {
     pub fn entries(&self) -> impl Iterator<Item = (&str, Presence)> {
         self.entries.iter().map(|(id, presence)| (id.as_str(), *presence))
     }
+
+    /// The mode `wrapUpCall` returns the agent to: the table's first
+    /// Auto-In or Manual-In status, else Auto-In.
+    pub fn ready_mode(&self) -> WorkMode {
+        self.entries()
+            .find_map(|(_, presence)| match presence {
+                Presence::Mode { mode: mode @ (WorkMode::Auto | WorkMode::Manual), .. } => Some(mode),
+                _ => None,
+            })
+            .unwrap_or(WorkMode::Auto)
+    }
 }
 
 /// Writes the table back in the form [`PresenceTable::parse`] reads.
