@@ -10,21 +10,32 @@
 //! - [`presence`]: Omni-Channel presence statuses <-> work modes and AUX
 //!   reason codes, through the contact center's table;
 //! - [`commands`]: Salesforce's requests -> the core's commands;
+//! - [`connector`]: which events answer Salesforce's requests, which are news;
 //! - [`events`]: the core's updates -> Salesforce's telephony events;
 //! - [`calls`]: a call as Salesforce sees it, `getActiveCalls`;
-//! - [`capabilities`]: desk-phone mode's capabilities and phone.
+//! - [`capabilities`]: desk-phone mode's capabilities and phone;
+//! - [`sdk_outputs`]: the connector's outputs as JSON for the JS layer;
+//! - [`sdk_requests`]: the SDK's method calls, as the JS layer forwards them;
+//! - [`settings`]: the contact center's items the connector reads.
 
 pub mod calls;
 pub mod capabilities;
 pub mod commands;
+pub mod connector;
 pub mod events;
 pub mod presence;
+pub mod sdk_outputs;
+pub mod sdk_requests;
+pub mod settings;
 
 pub use calls::{active_calls, VoiceCall};
 pub use capabilities::{DeskPhone, VoiceCapabilities};
 pub use commands::{Leg, Unsupported, VoiceCommand, VoiceRefusal};
+pub use connector::{Ticket, VoiceConnector, VoiceFailure, VoiceOutput};
 pub use events::{VoiceEvent, VoiceEvents};
 pub use presence::{Presence, PresenceError, PresenceTable};
+pub use sdk_requests::SdkRequestError;
+pub use settings::{VoiceSettings, VoiceSettingsError};
 
 /// A call for the tests: inbound from 415 555 0100 to extension 2001.
 #[cfg(test)]

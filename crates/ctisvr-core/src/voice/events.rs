@@ -146,6 +146,20 @@ impl VoiceEvents {
         }
     }
 
+    /// Whether a call is still up, as the updates so far told.
+    pub fn has_calls(&self) -> bool {
+        !self.calls.is_empty()
+    }
+
+    /// Salesforce set status `status_id` itself: the state change it
+    /// causes is not published back (a status the table does not name is
+    /// ignored).
+    pub fn show_status(&mut self, status_id: &str, table: &PresenceTable) {
+        if table.presence(status_id).is_some() {
+            self.status = Some(status_id.to_owned());
+        }
+    }
+
     fn agent(&mut self, status: &AgentStatus, table: &PresenceTable) -> Vec<VoiceEvent> {
         let presence = match status {
             AgentStatus::Unknown => return Vec::new(),
@@ -166,8 +180,10 @@ impl VoiceEvents {
         if entering_acw {
             events.push(VoiceEvent::AfterCallWorkStarted);
         }
+        let shown = self.status.as_deref().and_then(|id| table.presence(id));
         if let Some(id) = table.status_of(presence) {
-            if self.status.as_deref() != Some(id) {
+            // Two statuses may name one mode: the one shown stays if it fits.
+            if shown != Some(presence) {
                 self.status = Some(id.to_owned());
                 events.push(VoiceEvent::SetAgentStatus { status_id: id.to_owned() });
             }

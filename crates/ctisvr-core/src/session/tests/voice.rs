@@ -125,3 +125,179 @@ fn an_unmapped_status_and_desk_phone_requests_send_nothing() {
     assert!(VoiceCommand::Mute.command(&state, &v.table).is_err());
     v.h.nothing_sent();
 }
+
+/// The connector's bookkeeping on the real session: Salesforce's requests
+/// resolve with the event they made, the rest is published.
+struct Connector {
+    h: Harness,
+    voice: VoiceConnector,
+    next: Ticket,
+}
+
+impl Connector {
+    fn new() -> Connector {
+        let table = PresenceTable::parse("0N51=auto; 0N54=auto; 0N52=aux/2; 0N53=acw; 0=logout").unwrap();
+        let mut c = Connector { h: Harness::new(), voice: VoiceConnector::new(table), next: 0 };
+        c.h.start_logged_out();
+        c.h.login();
+        c.outputs();
+        c
+    }
+
+    /// Salesforce asks: returns the request's ticket.
+    fn ask(&mut self, command: VoiceCommand) -> Ticket {
+        self.next += 1;
+        let ticket = self.next;
+        let state = self.h.session.state();
+        if let Some(core) = self.voice.handle_request(ticket, &command, &state) {
+            let verdict = self.h.session.command(self.h.now, core);
+            self.voice.handle_verdict(self.h.now, ticket, &command, &state, verdict);
+        }
+        ticket
+    }
+
+    fn outputs(&mut self) -> Vec<VoiceOutput> {
+        while let Some(update) = self.h.session.poll_update() {
+            self.voice.handle_update(&update);
+        }
+        std::iter::from_fn(|| self.voice.poll_output()).collect()
+    }
+
+    /// The outputs, each as `publish NAME`, `resolve T NAME` or `reject T`.
+    fn said(&mut self) -> Vec<String> {
+        self.outputs()
+            .iter()
+            .map(|output| match output {
+                VoiceOutput::Publish(event) => format!("publish {}", event.name()),
+                VoiceOutput::Resolve { ticket, event } => {
+                    format!("resolve {ticket} {}", event.as_ref().map_or("-", VoiceEvent::name))
+                }
+                VoiceOutput::Reject { ticket, .. } => format!("reject {ticket}"),
+            })
+            .collect()
+    }
+
+    fn confirm(&mut self, request: &str) {
+        let (id, _) = self.h.sent(request);
+        self.h.reply(id, json!({}));
+    }
+}
+
+use crate::voice::{Ticket, VoiceConnector, VoiceFailure, VoiceOutput};
+
+#[test]
+fn a_request_resolves_with_its_event_which_is_not_published_twice() {
+    let mut c = Connector::new();
+    c.h.event("offer", "4155550100", "2001");
+    assert_eq!(c.said(), ["publish CALL_STARTED"]);
+    let accept = c.ask(VoiceCommand::AcceptCall);
+    c.confirm("answer");
+    assert_eq!(c.said(), Vec::<String>::new(), "answered, not yet connected");
+    c.h.event("connect", "4155550100", "2001");
+    assert_eq!(c.said(), [format!("resolve {accept} CALL_CONNECTED")]);
+
+    let hold = c.ask(VoiceCommand::Hold);
+    c.confirm("hold");
+    c.h.event("hold", "4155550100", "2001");
+    assert_eq!(c.said(), [format!("resolve {hold} HOLD_TOGGLE")]);
+    // Retrieved at the desk set, not from Salesforce: news.
+    c.h.event("retrieve", "4155550100", "2001");
+    assert_eq!(c.said(), ["publish HOLD_TOGGLE"]);
+
+    let end = c.ask(VoiceCommand::EndCall(Leg::Agent));
+    c.confirm("hangup");
+    c.h.event("disconnect", "4155550100", "2001");
+    c.h.event("idle", "", "");
+    assert_eq!(c.said(), [format!("resolve {end} HANGUP")]);
+}
+
+#[test]
+fn the_far_end_hanging_up_is_published() {
+    let mut c = Connector::new();
+    c.h.event("offer", "4155550100", "2001");
+    let accept = c.ask(VoiceCommand::AcceptCall);
+    c.confirm("answer");
+    c.h.event("connect", "4155550100", "2001");
+    assert_eq!(c.said(), ["publish CALL_STARTED".to_owned(), format!("resolve {accept} CALL_CONNECTED")]);
+    c.h.event("disconnect", "4155550100", "2001");
+    c.h.event("idle", "", "");
+    assert_eq!(c.said(), ["publish HANGUP"]);
+}
+
+#[test]
+fn refusals_rejections_failures_and_silence_reject_the_request() {
+    let mut c = Connector::new();
+    // Desk-phone mode: refused before the session sees it.
+    let mute = c.ask(VoiceCommand::Mute);
+    assert_eq!(c.said(), [format!("reject {mute}")]);
+    c.h.nothing_sent();
+    // No call to answer: the session rejects it.
+    let accept = c.ask(VoiceCommand::AcceptCall);
+    assert_eq!(c.said(), [format!("reject {accept}")]);
+    // CtiSVR refuses: the notice's words reject it.
+    c.h.event("offer", "4155550100", "2001");
+    c.said();
+    let accept = c.ask(VoiceCommand::AcceptCall);
+    let (id, _) = c.h.sent("answer");
+    c.h.fail(id, "station busy");
+    let outputs = c.outputs();
+    assert!(
+        matches!(outputs.as_slice(), [VoiceOutput::Reject { ticket, reason: VoiceFailure::Failed(text) }]
+            if *ticket == accept && text.contains("station busy")),
+        "{outputs:?}"
+    );
+    // Taken, then nothing: rejected when its time is up, not before.
+    let mut c = Connector::new();
+    c.h.event("offer", "4155550100", "2001");
+    c.said();
+    let accept = c.ask(VoiceCommand::AcceptCall);
+    c.confirm("answer");
+    let deadline = c.voice.poll_timeout().unwrap();
+    c.voice.handle_timeout(Millis(deadline.0 - 1));
+    assert_eq!(c.said(), Vec::<String>::new());
+    c.voice.handle_timeout(deadline);
+    assert_eq!(c.said(), [format!("reject {accept}")]);
+    assert_eq!(c.voice.poll_timeout(), None);
+}
+
+#[test]
+fn a_status_salesforce_set_is_not_echoed_but_the_acds_changes_are_told() {
+    let mut c = Connector::new();
+    // 0N54 is the table's second "auto": Salesforce's choice stays shown.
+    let status = c.ask(VoiceCommand::SetAgentStatus { status_id: "0N54".into() });
+    assert_eq!(c.said(), [format!("resolve {status} -")]);
+    c.confirm("setstate");
+    assert_eq!(c.said(), Vec::<String>::new(), "no echo");
+    // The ACD starts after-call work by itself: news.
+    c.h.event("idle", "", "");
+    let (id, _) = c.h.sent("queryagentstate");
+    c.h.reply(id, json!({"skillmode": "acw", "talkstate": "idle"}));
+    assert_eq!(c.said(), ["publish AFTER_CALL_WORK_STARTED", "publish SET_AGENT_STATUS"]);
+}
+
+#[test]
+fn a_consultation_resolves_add_participant_and_the_transfer_ends_the_call() {
+    let mut c = Connector::new();
+    c.h.event("offer", "4155550100", "2001");
+    let accept = c.ask(VoiceCommand::AcceptCall);
+    c.confirm("answer");
+    c.h.event("connect", "4155550100", "2001");
+    c.said();
+    let _ = accept;
+    let add = c.ask(VoiceCommand::AddParticipant { number: "2002".into(), blind: false });
+    c.confirm("consultation");
+    c.h.event("hold", "4155550100", "2001");
+    c.h.event("alert", "2001", "2002");
+    let said = c.said();
+    assert!(said.contains(&format!("resolve {add} PARTICIPANT_ADDED")), "{said:?}");
+    assert!(said.contains(&"publish HOLD_TOGGLE".to_owned()), "{said:?}");
+    c.h.event("connect", "2001", "2002");
+    assert_eq!(c.said(), ["publish PARTICIPANT_CONNECTED"]);
+    let end = c.ask(VoiceCommand::EndCall(Leg::Agent));
+    c.confirm("transfer");
+    c.h.event("transfer", "4155550100", "2002");
+    c.h.event("idle", "", "");
+    let said = c.said();
+    assert!(said.contains(&format!("resolve {end} HANGUP")), "{said:?}");
+    assert!(!said.iter().any(|s| s == "publish HANGUP"), "{said:?}");
+}
