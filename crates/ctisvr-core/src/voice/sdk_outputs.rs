@@ -25,7 +25,7 @@ use super::connector::{VoiceFailure, VoiceOutput};
 use super::events::VoiceEvent;
 use crate::calls::{CallState, Direction};
 use crate::i18n::Catalogue;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// One output, for the JS layer; refusals worded by `words`.
 pub fn output_json(output: &VoiceOutput, words: &dyn Catalogue) -> Value {
@@ -45,23 +45,30 @@ pub fn output_json(output: &VoiceOutput, words: &dyn Catalogue) -> Value {
 
 /// One event.
 pub fn event_json(event: &VoiceEvent) -> Value {
-    let mut value = json!({"type": event.name()});
+    let mut value = Map::new();
+    value.insert("type".into(), json!(event.name()));
     match event {
         VoiceEvent::CallStarted(call)
         | VoiceEvent::ParticipantAdded(call)
         | VoiceEvent::CallConnected(call)
         | VoiceEvent::ParticipantConnected(call)
         | VoiceEvent::ParticipantsConferenced(call)
-        | VoiceEvent::ParticipantRemoved(call) => value["call"] = call_json(call, false),
-        VoiceEvent::Hangup(call) => value["call"] = call_json(call, true),
+        | VoiceEvent::ParticipantRemoved(call) => {
+            value.insert("call".into(), call_json(call, false));
+        }
+        VoiceEvent::Hangup(call) => {
+            value.insert("call".into(), call_json(call, true));
+        }
         VoiceEvent::HoldToggle { call, held } => {
-            value["call"] = call_json(call, false);
-            value["held"] = json!(held);
+            value.insert("call".into(), call_json(call, false));
+            value.insert("held".into(), json!(held));
         }
         VoiceEvent::AfterCallWorkStarted => {}
-        VoiceEvent::SetAgentStatus { status_id } => value["statusId"] = json!(status_id),
+        VoiceEvent::SetAgentStatus { status_id } => {
+            value.insert("statusId".into(), json!(status_id));
+        }
     }
-    value
+    Value::Object(value)
 }
 
 /// One call; `ended` for a call that is gone.
