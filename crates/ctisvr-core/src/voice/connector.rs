@@ -19,11 +19,14 @@
 //! | `addParticipant` | `PARTICIPANT_ADDED`; blind (a transfer): the last call's `HANGUP` | |
 //! | `conference` | `PARTICIPANTS_CONFERENCED` | |
 //! | `setAgentStatus`, `wrapUpCall`, `sendDigits`, `logout` | at once, once the session took the command | |
+//! | `init` | CtiSVR reached and the agent known (logged in: ready; else the login page) | rejected after [`INIT_WITHIN`] |
+//! | the login page's login | the agent logged in: `LOGIN_RESULT` | |
 //! | any | | rejected: the session refused it, CtiSVR refused it, the connection went, or [`ANSWER_WITHIN`] passed |
 
 use super::commands::{Leg, VoiceCommand, VoiceRefusal};
 use super::events::{VoiceEvent, VoiceEvents};
 use super::presence::PresenceTable;
+use crate::agent::AgentStatus;
 use crate::calls::CallId;
 use crate::command::{Command, Rejected};
 use crate::problem::Problem;
@@ -38,6 +41,10 @@ use std::time::Duration;
 /// first with CtiSVR's reason.
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(15);
 
+/// How long `init` waits for CtiSVR (both servers, with the retries
+/// between) before Salesforce is told the connector cannot log in.
+pub const INIT_WITHIN: Duration = Duration::from_secs(20);
+
 /// The JS layer's number for one Salesforce request (its promise).
 pub type Ticket = u32;
 
@@ -51,6 +58,15 @@ pub enum VoiceOutput {
     Resolve { ticket: Ticket, event: Option<VoiceEvent> },
     /// Request `ticket` failed: reject its promise.
     Reject { ticket: Ticket, reason: VoiceFailure },
+    /// `init` (`ticket`) is answered: CtiSVR is reached and has said
+    /// whether an agent is logged in at the extension. Without one the
+    /// SDK shows the login page (`InitResult({showLogin: true})`); with
+    /// one (a reload, or a login elsewhere) the connector is ready at once
+    /// and Salesforce finds the calls through `getActiveCalls`.
+    Initialized { ticket: Ticket, show_login: bool },
+    /// The agent logged in (`ticket` was the login page's): publish
+    /// `LOGIN_RESULT`, which makes the SDK send `CONNECTOR_READY`.
+    LoggedIn { ticket: Ticket },
 }
 
 /// Why a request failed.
@@ -67,6 +83,8 @@ pub enum VoiceFailure {
     Failed(String),
     /// Nothing answered within [`ANSWER_WITHIN`].
     TimedOut,
+    /// `init`: CtiSVR could not be reached within [`INIT_WITHIN`].
+    Unreachable,
 }
 
 /// The connector's state beside the session's.
@@ -76,6 +94,8 @@ pub struct VoiceConnector {
     events: VoiceEvents,
     pending: VecDeque<Pending>,
     outputs: VecDeque<VoiceOutput>,
+    /// `init`'s ticket and when it gives up, until CtiSVR is reached.
+    init: Option<(Ticket, Millis)>,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +119,7 @@ enum Answer {
     AllEnded,
     Added,
     Conferenced,
+    LoggedIn,
 }
 
 impl Answer {
@@ -178,6 +199,50 @@ impl VoiceConnector {
         self.pending.push_back(Pending { ticket, answer, deadline: now + ANSWER_WITHIN });
     }
 
+    /// Salesforce called `init` (its promise is `ticket`), with the
+    /// session configured: answered once the session is ready and knows
+    /// the agent, or rejected after [`INIT_WITHIN`].
+    pub fn handle_init(&mut self, now: Millis, ticket: Ticket, state: &State) {
+        self.init = Some((ticket, now + INIT_WITHIN));
+        self.check_init(state);
+    }
+
+    /// The login page's login (`ticket`), and the session's verdict on it.
+    pub fn handle_login(&mut self, now: Millis, ticket: Ticket, verdict: Result<(), Rejected>) {
+        match verdict {
+            Err(rejected) => {
+                self.outputs.push_back(VoiceOutput::Reject { ticket, reason: VoiceFailure::Rejected(rejected) })
+            }
+            Ok(()) => {
+                self.pending.push_back(Pending { ticket, answer: Answer::LoggedIn, deadline: now + ANSWER_WITHIN })
+            }
+        }
+    }
+
+    /// After every batch of updates: the state the session is now in.
+    pub fn handle_state(&mut self, state: &State) {
+        self.check_init(state);
+        if matches!(state.agent, AgentStatus::LoggedIn { .. }) {
+            while let Some(index) = self.pending.iter().position(|p| p.answer == Answer::LoggedIn) {
+                if let Some(pending) = self.pending.remove(index) {
+                    self.outputs.push_back(VoiceOutput::LoggedIn { ticket: pending.ticket });
+                }
+            }
+        }
+    }
+
+    fn check_init(&mut self, state: &State) {
+        let Some((ticket, _)) = self.init else { return };
+        let show_login = match state.agent {
+            _ if !state.ready => return,
+            AgentStatus::Unknown => return,
+            AgentStatus::LoggedOut => true,
+            AgentStatus::LoggedIn { .. } => false,
+        };
+        self.init = None;
+        self.outputs.push_back(VoiceOutput::Initialized { ticket, show_login });
+    }
+
     /// An update from the session: its events answer requests or are published;
     /// a failed request's notice rejects the request waiting longest.
     pub fn handle_update(&mut self, update: &Update) {
@@ -213,7 +278,7 @@ impl VoiceConnector {
 
     /// When [`VoiceConnector::handle_timeout`] must next be called.
     pub fn poll_timeout(&self) -> Option<Millis> {
-        self.pending.iter().map(|p| p.deadline).min()
+        self.pending.iter().map(|p| p.deadline).chain(self.init.map(|(_, at)| at)).min()
     }
 
     /// Rejects the requests whose answer is overdue.
@@ -221,6 +286,10 @@ impl VoiceConnector {
         let (late, waiting): (VecDeque<Pending>, VecDeque<Pending>) =
             self.pending.drain(..).partition(|p| p.deadline <= now);
         self.pending = waiting;
+        if let Some((ticket, _)) = self.init.filter(|(_, at)| *at <= now) {
+            self.init = None;
+            self.outputs.push_back(VoiceOutput::Reject { ticket, reason: VoiceFailure::Unreachable });
+        }
         for pending in late {
             self.outputs.push_back(VoiceOutput::Reject { ticket: pending.ticket, reason: VoiceFailure::TimedOut });
         }

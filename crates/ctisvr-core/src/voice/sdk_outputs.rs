@@ -7,6 +7,8 @@
 //! output  {"kind": "publish", "event": EVENT}
 //!         {"kind": "resolve", "ticket": 7, "event": EVENT | null}
 //!         {"kind": "reject",  "ticket": 7, "reason": "…", "error": "GENERIC_ERROR" | …}
+//!         {"kind": "initialized", "ticket": 1, "showLogin": true}
+//!         {"kind": "loggedIn", "ticket": 2}
 //! EVENT   {"type": "CALL_STARTED" | … | "HANGUP", "call": CALL}
 //!         {"type": "HOLD_TOGGLE", "call": CALL, "held": true}
 //!         {"type": "AFTER_CALL_WORK_STARTED"}
@@ -40,6 +42,10 @@ pub fn output_json(output: &VoiceOutput, words: &dyn Catalogue) -> Value {
             "reason": failure_text(reason, words),
             "error": error_type(reason),
         }),
+        VoiceOutput::Initialized { ticket, show_login } => {
+            json!({"kind": "initialized", "ticket": ticket, "showLogin": show_login})
+        }
+        VoiceOutput::LoggedIn { ticket } => json!({"kind": "loggedIn", "ticket": ticket}),
     }
 }
 
@@ -108,6 +114,9 @@ fn failure_text(failure: &VoiceFailure, words: &dyn Catalogue) -> String {
         VoiceFailure::Rejected(rejected) => words.rejected(rejected),
         VoiceFailure::Failed(text) => text.clone(),
         VoiceFailure::TimedOut => "CtiSVR did not confirm the request in time".to_owned(),
+        VoiceFailure::Unreachable => {
+            "CtiSVR cannot be reached: check the contact center's WebSocket addresses".to_owned()
+        }
     }
 }
 
@@ -117,6 +126,7 @@ fn failure_text(failure: &VoiceFailure, words: &dyn Catalogue) -> String {
 fn error_type(failure: &VoiceFailure) -> &'static str {
     match failure {
         VoiceFailure::Refused(VoiceRefusal::UnknownStatus(_)) => "INVALID_AGENT_STATUS",
+        VoiceFailure::Unreachable => "CAN_NOT_LOG_IN",
         _ => "GENERIC_ERROR",
     }
 }

@@ -5,7 +5,8 @@
 //! The softphone's own items ([`crate::settings::keys`]: the CtiSVR
 //! addresses, the dialing prefixes, the options) keep their names, so an
 //! admin moving from our Open CTI call center copies them over; two items
-//! are the connector's own ([`keys`]).
+//! are the connector's own ([`keys`]). The softphone's notifications,
+//! screen pops and call logs are off: Salesforce Voice does those.
 
 use super::presence::{PresenceError, PresenceTable};
 use crate::settings::{Settings, SettingsError};
@@ -74,7 +75,12 @@ impl VoiceSettings {
     /// assert_eq!(settings.presence.entries().count(), 2);
     /// ```
     pub fn from_contact_center(config: &Value) -> Result<VoiceSettings, VoiceSettingsError> {
-        let softphone = Settings::from_lightning(config).map_err(VoiceSettingsError::Softphone)?;
+        let mut softphone = Settings::from_lightning(config).map_err(VoiceSettingsError::Softphone)?;
+        // Salesforce shows the call, pops the record and keeps the VoiceCall:
+        // the softphone's own notifications, pops and Task logs would double them.
+        softphone.options.notify_calls = false;
+        softphone.options.screen_pop = false;
+        softphone.options.log_calls = false;
         let item = |key: &str| {
             config.get(key).and_then(Value::as_str).map(str::trim).filter(|text| !text.is_empty()).map(str::to_owned)
         };
@@ -120,6 +126,8 @@ mod tests {
         assert_eq!(settings.softphone.prefixes.outside, "9");
         assert_eq!(settings.presence, PresenceTable::default());
         assert_eq!(settings.voice_call_service, None);
+        let options = &settings.softphone.options;
+        assert!(!options.notify_calls && !options.screen_pop && !options.log_calls, "Salesforce's to do");
     }
 
     #[test]

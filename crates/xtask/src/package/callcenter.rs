@@ -8,7 +8,11 @@
 //!   `displayName` field.
 //!
 //! [`check`] applies the definition file rules of the Open CTI developer
-//! guide ("Call Center Definition Files").
+//! guide ("Call Center Definition Files"); [`check_voice`] the same file
+//! rules with the items a Salesforce Voice partner telephony contact center
+//! needs instead (Salesforce's `sampleContactCenter.xml` in
+//! salesforce/demo-scv-connector: `reqVendorInfoApiName`, and the section
+//! `reqHvcc` with `reqTelephonyIntegrationCertificate`).
 
 use super::xml::{self, Element};
 
@@ -46,6 +50,16 @@ pub const REQUIRED_GENERAL: [&str; 7] = [
 ];
 
 const COMPATIBILITY_MODES: [&str; 3] = ["Classic", "Lightning", "Classic_and_Lightning"];
+
+/// Items of `reqGeneralInfo` a partner telephony contact center must have:
+/// its API name, its label, and the telephony provider's
+/// `ConversationVendorInfo` developer name.
+pub const VOICE_REQUIRED_GENERAL: [&str; 3] = ["reqInternalName", "reqDisplayName", "reqVendorInfoApiName"];
+
+/// Items of `reqHvcc` ("SCV Settings") a partner telephony contact center
+/// must have: the provider's X.509 certificate, which Salesforce checks the
+/// Telephony Integration API's RS256 tokens against.
+pub const VOICE_REQUIRED_HVCC: [&str; 1] = ["reqTelephonyIntegrationCertificate"];
 
 impl CallCenter {
     /// `/section/item` keys, as `getCallCenterSettings` returns them.
@@ -171,8 +185,89 @@ fn stray_text(e: &Element) -> Result<(), String> {
     Ok(())
 }
 
-/// Every rule a definition breaks (empty: it is fine).
+/// Every rule an Open CTI call center definition breaks (empty: it is fine).
 pub fn check(center: &CallCenter) -> Vec<String> {
+    let mut problems = file_rules(center);
+    let Some(general) = general_info(center, &mut problems) else {
+        return problems;
+    };
+    let mut problem = |text: String| problems.push(text);
+    let value = |name: &str| general.items.iter().find(|i| i.name == name);
+    for name in REQUIRED_GENERAL {
+        if value(name).is_none() {
+            problem(format!("reqGeneralInfo lacks {name}"));
+        }
+    }
+    if let Some(item) = value("reqAdapterUrl") {
+        let v = &item.value;
+        if !(v.starts_with("https://") || (v.starts_with('/') && !v.starts_with("//"))) {
+            problem(format!("reqAdapterUrl {v:?}: https:// (Lightning requires it) or a relative /apex/ path"));
+        }
+    }
+    if let Some(item) = value("reqUseApi").filter(|i| i.value != "true") {
+        problem(format!("reqUseApi is {:?}: Open CTI needs true", item.value));
+    }
+    for name in ["reqSoftphoneHeight", "reqSoftphoneWidth"] {
+        if let Some(item) = value(name).filter(|i| i.value.parse::<u32>().is_err()) {
+            problem(format!("{name} {:?} is not a number of pixels", item.value));
+        }
+    }
+    if let Some(item) =
+        value("reqSalesforceCompatibilityMode").filter(|i| !COMPATIBILITY_MODES.contains(&i.value.as_str()))
+    {
+        problem(format!("reqSalesforceCompatibilityMode {:?}: one of {COMPATIBILITY_MODES:?}", item.value));
+    }
+    if value("reqStandbyUrl").is_some() != value("reqTimeout").is_some() {
+        problem("reqStandbyUrl and reqTimeout go together".into());
+    }
+    problems
+}
+
+/// Every rule a Salesforce Voice partner telephony contact center breaks
+/// (empty: it is fine): the file rules, the general items, the `reqHvcc`
+/// section, and an API name for the telephony provider that a
+/// `ConversationVendorInfo` can have (letters, digits and single
+/// underscores, starting with a letter; `namespace__name` in a managed
+/// package).
+pub fn check_voice(center: &CallCenter) -> Vec<String> {
+    let mut problems = file_rules(center);
+    let Some(general) = general_info(center, &mut problems) else {
+        return problems;
+    };
+    let value = |name: &str| general.items.iter().find(|i| i.name == name);
+    for name in VOICE_REQUIRED_GENERAL {
+        if value(name).is_none() {
+            problems.push(format!("reqGeneralInfo lacks {name}"));
+        }
+    }
+    if let Some(item) = value("reqVendorInfoApiName") {
+        let v = &item.value;
+        let name = v.split_once("__").map_or(v.as_str(), |(_, name)| name);
+        let ok = name.len() <= 40
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.contains("__")
+            && !name.ends_with('_');
+        if !ok {
+            problems.push(format!("reqVendorInfoApiName {v:?}: the telephony provider's developer name"));
+        }
+    }
+    match center.sections.iter().find(|s| s.name == "reqHvcc") {
+        None => problems.push("no reqHvcc section (SCV Settings)".into()),
+        Some(hvcc) => {
+            for name in VOICE_REQUIRED_HVCC {
+                if !hvcc.items.iter().any(|i| i.name == name) {
+                    problems.push(format!("reqHvcc lacks {name}"));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// The rules every definition file follows: sections and items with
+/// names, labels and sort orders.
+fn file_rules(center: &CallCenter) -> Vec<String> {
     let mut problems = Vec::new();
     let mut problem = |text: String| problems.push(text);
     if center.sections.is_empty() {
@@ -199,6 +294,8 @@ pub fn check(center: &CallCenter) -> Vec<String> {
         if section.items.iter().all(|i| i.sort_order.is_some()) {
             let what = format!("items of section {}", section.name);
             sort_orders(&what, section.items.iter().map(|i| i.sort_order.as_deref()), &mut problem);
+        } else if section.items.iter().any(|i| i.sort_order.is_some()) {
+            problem(format!("some items of section {} have a sortOrder and some do not", section.name));
         }
         let salesforce_section = section.name.starts_with("req");
         let mut item_names: Vec<&str> = Vec::new();
@@ -217,19 +314,20 @@ pub fn check(center: &CallCenter) -> Vec<String> {
             }
         }
     }
+    problems
+}
+
+/// The `reqGeneralInfo` section, with the rules both kinds share: the
+/// internal name first (a name Salesforce accepts), the display name second.
+fn general_info<'a>(center: &'a CallCenter, problems: &mut Vec<String>) -> Option<&'a Section> {
     let Some(general) = center.sections.iter().find(|s| s.name == "reqGeneralInfo") else {
-        problem("no reqGeneralInfo section".into());
-        return problems;
+        problems.push("no reqGeneralInfo section".into());
+        return None;
     };
     let value = |name: &str| general.items.iter().find(|i| i.name == name);
-    for name in REQUIRED_GENERAL {
-        if value(name).is_none() {
-            problem(format!("reqGeneralInfo lacks {name}"));
-        }
-    }
     for (name, order) in [("reqInternalName", "0"), ("reqDisplayName", "1")] {
         if let Some(item) = value(name).filter(|i| i.sort_order.as_deref().is_some_and(|o| o != order)) {
-            problem(format!("{name} must have sortOrder {order}, not {:?}", item.sort_order));
+            problems.push(format!("{name} must have sortOrder {order}, not {:?}", item.sort_order));
         }
     }
     if let Some(item) = value("reqInternalName") {
@@ -238,32 +336,10 @@ pub fn check(center: &CallCenter) -> Vec<String> {
             && v.starts_with(|c: char| c.is_ascii_alphabetic())
             && v.chars().all(|c| c.is_ascii_alphanumeric());
         if !ok {
-            problem(format!("reqInternalName {v:?}: at most 40 letters and digits, starting with a letter"));
+            problems.push(format!("reqInternalName {v:?}: at most 40 letters and digits, starting with a letter"));
         }
     }
-    if let Some(item) = value("reqAdapterUrl") {
-        let v = &item.value;
-        if !(v.starts_with("https://") || (v.starts_with('/') && !v.starts_with("//"))) {
-            problem(format!("reqAdapterUrl {v:?}: https:// (Lightning requires it) or a relative /apex/ path"));
-        }
-    }
-    if let Some(item) = value("reqUseApi").filter(|i| i.value != "true") {
-        problem(format!("reqUseApi is {:?}: Open CTI needs true", item.value));
-    }
-    for name in ["reqSoftphoneHeight", "reqSoftphoneWidth"] {
-        if let Some(item) = value(name).filter(|i| i.value.parse::<u32>().is_err()) {
-            problem(format!("{name} {:?} is not a number of pixels", item.value));
-        }
-    }
-    if let Some(item) =
-        value("reqSalesforceCompatibilityMode").filter(|i| !COMPATIBILITY_MODES.contains(&i.value.as_str()))
-    {
-        problem(format!("reqSalesforceCompatibilityMode {:?}: one of {COMPATIBILITY_MODES:?}", item.value));
-    }
-    if value("reqStandbyUrl").is_some() != value("reqTimeout").is_some() {
-        problem("reqStandbyUrl and reqTimeout go together".into());
-    }
-    problems
+    Some(general)
 }
 
 /// Letters and digits, at most 40.
@@ -340,6 +416,57 @@ mod tests {
         assert!(problems(&custom).iter().any(|p| p.contains("Salesforce's")));
         let long = MINIMAL.replace(">abc1<", &format!(">{}<", "a".repeat(41)));
         assert!(problems(&long).iter().any(|p| p.contains("at most 40")));
+    }
+
+    const VOICE_MINIMAL: &str = r#"<callCenter>
+  <section sortOrder="0" name="reqGeneralInfo" label="General Information">
+    <item sortOrder="0" name="reqInternalName" label="Internal Name">Voice1</item>
+    <item sortOrder="1" name="reqDisplayName" label="Display Name">V</item>
+    <item sortOrder="2" name="reqVendorInfoApiName" label="Vendor">Vendor_1</item>
+  </section>
+  <section sortOrder="1" name="reqHvcc" label="SCV Settings">
+    <item sortOrder="0" name="reqTelephonyIntegrationCertificate" label="Certificate">C</item>
+  </section>
+  <section sortOrder="2" name="mine" label="Mine">
+    <item sortOrder="0" name="a" label="A">1</item>
+    <item sortOrder="1" name="b" label="B">2</item>
+  </section>
+</callCenter>"#;
+
+    #[test]
+    fn a_minimal_voice_contact_center_passes() {
+        assert_eq!(check_voice(&parse(VOICE_MINIMAL).unwrap()), Vec::<String>::new());
+        // It is not an Open CTI call center (no adapter), and the other way round.
+        assert!(problems(VOICE_MINIMAL).iter().any(|p| p.contains("lacks reqAdapterUrl")));
+        assert!(check_voice(&parse(MINIMAL).unwrap()).iter().any(|p| p.contains("lacks reqVendorInfoApiName")));
+        let managed = VOICE_MINIMAL.replace(">Vendor_1<", ">ns__Vendor_1<");
+        assert_eq!(check_voice(&parse(&managed).unwrap()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_voice_rule_is_enforced() {
+        let cases = [
+            ("name=\"reqVendorInfoApiName\"", "name=\"reqVendorInfo\"", "lacks reqVendorInfoApiName"),
+            ("name=\"reqTelephonyIntegrationCertificate\"", "name=\"cert\"", "lacks reqTelephonyIntegrationCertificate"),
+            ("name=\"reqHvcc\"", "name=\"hvcc\"", "no reqHvcc"),
+            (">Vendor_1<", ">Vendor 1<", "developer name"),
+            (">Vendor_1<", ">Vendor_<", "developer name"),
+            (">Voice1<", ">Voice_1<", "at most 40 letters and digits"),
+            ("sortOrder=\"1\" name=\"b\"", "sortOrder=\"2\" name=\"b\"", "without gaps"),
+            ("sortOrder=\"1\" name=\"b\"", "sortOrder=\"0\" name=\"b\"", "without gaps"),
+            ("sortOrder=\"1\" name=\"b\"", "name=\"b\"", "some items of section mine have a sortOrder"),
+            ("sortOrder=\"2\" name=\"mine\"", "sortOrder=\"3\" name=\"mine\"", "sections: sortOrder"),
+            ("name=\"a\"", "name=\"a-b\"", "letters and digits"),
+            ("name=\"b\"", "name=\"reqB\"", "Salesforce's"),
+            ("name=\"b\" label=\"B\"", "name=\"a\" label=\"B\"", "defined twice"),
+            ("label=\"B\"", "label=\" \"", "has no label"),
+        ];
+        for (from, to, why) in cases {
+            let text = VOICE_MINIMAL.replacen(from, to, 1);
+            assert_ne!(text, VOICE_MINIMAL, "{from}");
+            let found = check_voice(&parse(&text).unwrap());
+            assert!(found.iter().any(|p| p.contains(why)), "{to}: {found:?}");
+        }
     }
 
     #[test]

@@ -173,6 +173,7 @@ impl Connector {
                     format!("resolve {ticket} {}", event.as_ref().map_or("-", VoiceEvent::name))
                 }
                 VoiceOutput::Reject { ticket, .. } => format!("reject {ticket}"),
+                other => format!("{other:?}"),
             })
             .collect()
     }
@@ -300,4 +301,45 @@ fn a_consultation_resolves_add_participant_and_the_transfer_ends_the_call() {
     let said = c.said();
     assert!(said.contains(&format!("resolve {end} HANGUP")), "{said:?}");
     assert!(!said.iter().any(|s| s == "publish HANGUP"), "{said:?}");
+}
+
+#[test]
+fn init_waits_for_ctisvr_and_asks_for_a_login_only_when_nobody_is_logged_in() {
+    let table = PresenceTable::default();
+    // Nobody logged in: the login page.
+    let mut h = Harness::new();
+    let mut voice = VoiceConnector::new(table.clone());
+    voice.handle_init(h.now, 1, &h.session.state());
+    assert_eq!(voice.poll_output(), None, "not connected yet");
+    h.start_logged_out();
+    voice.handle_state(&h.session.state());
+    assert_eq!(voice.poll_output(), Some(VoiceOutput::Initialized { ticket: 1, show_login: true }));
+    // The login page's login: answered when the agent is logged in.
+    let login = Command::Agent(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") });
+    let verdict = h.session.command(h.now, login);
+    voice.handle_login(h.now, 2, verdict);
+    let (id, _) = h.sent("login");
+    h.reply(id, json!({}));
+    let (id, _) = h.sent("queryagentstate");
+    h.reply(id, json!({"skillmode": "aux", "reasoncode": 0, "talkstate": "idle"}));
+    voice.handle_state(&h.session.state());
+    assert_eq!(voice.poll_output(), Some(VoiceOutput::LoggedIn { ticket: 2 }));
+
+    // A reload with the agent logged in and a call up: ready at once.
+    let mut h = Harness::new();
+    let mut voice = VoiceConnector::new(table.clone());
+    voice.handle_init(h.now, 1, &h.session.state());
+    h.start("1001", json!({"skillmode": "auto", "talkstate": "call"}), 1);
+    voice.handle_state(&h.session.state());
+    assert_eq!(voice.poll_output(), Some(VoiceOutput::Initialized { ticket: 1, show_login: false }));
+
+    // CtiSVR never answers: init fails, once, when its time is up.
+    let h = Harness::new();
+    let mut voice = VoiceConnector::new(table);
+    voice.handle_init(h.now, 1, &h.session.state());
+    let deadline = voice.poll_timeout().unwrap();
+    voice.handle_timeout(deadline);
+    assert_eq!(voice.poll_output(), Some(VoiceOutput::Reject { ticket: 1, reason: VoiceFailure::Unreachable }));
+    voice.handle_timeout(deadline);
+    assert_eq!(voice.poll_output(), None);
 }
