@@ -36,6 +36,9 @@ export default defineConfig({
         '--disable-sync',
         '--no-first-run',
         '--disable-quic',
+        // e2e/voice.spec.ts: its fake Salesforce host and a forger, both on
+        // 127.0.0.1 under the names Salesforce's SDK checks.
+        '--host-resolver-rules=MAP myorg.lightning.force.com 127.0.0.1,MAP evil.forger.test 127.0.0.1',
       ],
     },
   },
@@ -47,7 +50,12 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `${mock} --http 127.0.0.1:${httpPort} --ws 127.0.0.1:${wsPortA} --ws 127.0.0.1:${wsPortB} --dist dist`,
+    // With Salesforce's Telephony Integration API for e2e/voice.spec.ts
+    // (test-only keys; the org and contact center that spec names).
+    command:
+      `${mock} --http 127.0.0.1:${httpPort} --ws 127.0.0.1:${wsPortA} --ws 127.0.0.1:${wsPortB} --dist dist` +
+      ' --telephony-cert crates/ctisvr-mock/tests/keys/provider-test.crt' +
+      ' --telephony-org 00DE2E0000000001 --telephony-contact-center CtisvrVoice',
     url: `http://127.0.0.1:${httpPort}/api/state`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

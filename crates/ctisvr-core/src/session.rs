@@ -477,6 +477,8 @@ impl Session {
             password_known: self.password.is_some(),
             calls: self.calls.list().to_vec(),
             busy: self.requests.busy(),
+            reading_calls: self.requests.waiting_for(&Purpose::Snapshot)
+                || self.requests.waiting_for(&Purpose::UserData),
             notice: self.notices.shown().cloned(),
             lang: self.lang,
         }

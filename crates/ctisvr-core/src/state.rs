@@ -36,6 +36,10 @@ pub struct State {
     pub calls: Vec<Call>,
     /// An agent request is waiting for its response (buttons wait too).
     pub busy: bool,
+    /// The server is being asked which calls the extension has (`snapshot`,
+    /// then `userdata`): after a reload or a reconnect, `calls` may not
+    /// hold them yet.
+    pub reading_calls: bool,
     /// The last message for the agent, worded in `lang`.
     pub notice: Option<Notice>,
     /// The agent's language: every word shown comes from its catalogue.

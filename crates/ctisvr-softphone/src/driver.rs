@@ -62,7 +62,13 @@ struct Inner {
     /// visibility, focus, freeze, resume, online, offline) and what they
     /// are registered on.
     lifecycle: RefCell<Vec<Listener>>,
+    /// Who else reads each batch of updates with the state after it (the
+    /// Salesforce Voice connector).
+    observer: RefCell<Option<Observer>>,
 }
+
+/// Reads a batch of updates and the state after them.
+pub type Observer = Rc<dyn Fn(&[Update], &State)>;
 
 /// An event listener: where it is registered, for which event, and the closure.
 type Listener = (web_sys::EventTarget, &'static str, Closure<dyn FnMut(web_sys::Event)>);
@@ -101,6 +107,7 @@ impl Driver {
             call_storage: RefCell::new(None),
             notifier: RefCell::new(Notifier::default()),
             lifecycle: RefCell::new(Vec::new()),
+            observer: RefCell::new(None),
         };
         let driver = Driver { inner: Rc::new(inner) };
         driver.listen_to_the_page();
@@ -278,6 +285,17 @@ impl Driver {
         true
     }
 
+    /// `observer` reads every batch of updates from now on, after the DOM
+    /// events went out.
+    pub fn observe(&self, observer: Observer) {
+        *self.inner.observer.borrow_mut() = Some(observer);
+    }
+
+    /// The session's state now.
+    pub fn state(&self) -> State {
+        self.inner.session.borrow().state()
+    }
+
     /// Whether a CRM gives the settings (attributes are then ignored).
     pub fn has_crm(&self) -> bool {
         self.inner.bridge.borrow().is_some()
@@ -355,6 +373,10 @@ impl Driver {
             }
             for update in &updates {
                 dom_events::dispatch(&self.inner.host, update, state.words());
+            }
+            let observer = self.inner.observer.borrow().clone();
+            if let Some(observer) = observer {
+                observer(&updates, &state);
             }
             // Without a CRM on the page, its requests have nowhere to go.
             let bridge = self.inner.bridge.borrow().clone();

@@ -237,7 +237,7 @@ fn read_settings(host: &HtmlElement) -> Result<Settings, ctisvr_core::SettingsEr
 }
 
 /// Opens the shadow root (or reuses it) with the stylesheet and a container.
-fn prepare_shadow_root(host: &HtmlElement) -> Option<HtmlElement> {
+pub(crate) fn prepare_shadow_root(host: &HtmlElement) -> Option<HtmlElement> {
     let root = match host.shadow_root() {
         Some(root) => root,
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).ok()?,

@@ -5,8 +5,10 @@
 //! ([`clock`], [`driver`]), DOM events ([`dom_events`]), the element's
 //! lifecycle ([`element`]), the CRM bridge to Salesforce Open CTI ([`crm`]),
 //! JavaScript plumbing ([`js`]), notifications of calls ringing in a
-//! hidden page ([`notifications`]) and the view ([`view`]). Decisions live in
-//! the core.
+//! hidden page ([`notifications`]) and the view ([`view`]); and, for
+//! Salesforce Voice, the connector's headless engine ([`voice_connector`])
+//! and its login page ([`login_page`], both in the `voice-connector`
+//! build only). Decisions live in the core.
 //!
 //! ```html
 //! <script type="module">
@@ -22,12 +24,16 @@ pub mod dom_events;
 pub mod driver;
 pub mod element;
 pub mod js;
+#[cfg(feature = "voice-connector")]
+pub mod login_page;
 pub mod notifications;
 pub mod socket;
 pub mod storage_slot;
 pub mod tab_locks;
 pub mod tabs;
 pub mod view;
+#[cfg(feature = "voice-connector")]
+pub mod voice_connector;
 
 use wasm_bindgen::prelude::*;
 

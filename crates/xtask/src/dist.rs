@@ -7,7 +7,10 @@
 //! 3. npm binaryen's `wasm-opt -Oz --strip-debug --strip-producers`, twice, on
 //!    the `_bg.wasm`, in place (never Debian's binaryen: its output crashes at
 //!    start)
-//! 4. `site/` copied into `dist/` recursively (pages import `./pkg/…`)
+//!    (1-3 twice: the element in `dist/pkg/`, and the Salesforce Voice
+//!    connector's engine, feature `voice-connector`, in `dist/voice/pkg/`)
+//! 4. `site/` copied into `dist/` recursively (pages import `./pkg/…`), and
+//!    Salesforce's connector SDK from node_modules into `dist/voice/`
 //! 5. the npm package in `dist/npm/` (`npm_package.rs`): the element's
 //!    entry module, the wasm, its TypeScript declarations and Custom
 //!    Elements Manifest (from ctisvr-core's `element_api`)
@@ -80,6 +83,10 @@ pub fn dist_dir() -> PathBuf {
     root().join("dist")
 }
 
+/// The Salesforce Voice connector's build of the crate (its cargo feature),
+/// in `dist/voice/pkg/`: the element's users do not download it.
+pub const VOICE_FEATURE: &str = "voice-connector";
+
 pub fn run() -> Result<()> {
     let dist = dist_dir();
     let pkg = dist.join("pkg");
@@ -87,29 +94,55 @@ pub fn run() -> Result<()> {
     if !site.is_dir() {
         return fail(format!("{} is missing: nothing to copy into dist/", site.display()));
     }
+    if dist.exists() {
+        fs::remove_dir_all(&dist).ctx(|| format!("emptying {}", rel(&dist)))?;
+    }
 
-    println!("== dist: building the element for {WASM_TARGET}");
-    cargo().args(["build", "-p", CRATE, "--target", WASM_TARGET, "--release"]).run()?;
+    println!("== dist: the element for {WASM_TARGET}");
+    let wasm = build_wasm(None, &pkg)?;
+    println!("== dist: the Salesforce Voice connector's engine (feature {VOICE_FEATURE})");
+    let voice_pkg = dist.join("voice").join("pkg");
+    let voice_wasm = build_wasm(Some(VOICE_FEATURE), &voice_pkg)?;
+
+    println!("== dist: copying site/ into dist/");
+    let copied = files::copy_dir(&site, &dist)?;
+    println!("copied {copied} file(s) from site/");
+    preload_snippets(&dist, &pkg)?;
+    copy_voice_sdk(&dist)?;
+
+    println!("== dist: the npm package");
+    crate::npm_package::write(&dist)?;
+
+    println!("== dist: the connector's engine (not the element's budget)");
+    let voice_total = wasm_and_glue_gzip(&voice_wasm, &voice_pkg)?;
+    println!("connector engine: wasm + JS glue gzip {:.1} KB ({})", voice_total as f64 / 1024.0, rel(&voice_pkg));
+    report_sizes(&wasm, &pkg)
+}
+
+/// Builds the crate (with `feature`), runs wasm-bindgen into `out` and
+/// wasm-opt on the result; returns the optimised `_bg.wasm`.
+fn build_wasm(feature: Option<&str>, out: &Path) -> Result<PathBuf> {
+    let build = cargo().args(["build", "-p", CRATE, "--target", WASM_TARGET, "--release"]);
+    match feature {
+        Some(feature) => build.args(["--features", feature]).run()?,
+        None => build.run()?,
+    }
     let wasm_in = target_dir().join(WASM_TARGET).join("release").join(format!("{LIB}.wasm"));
     if !wasm_in.is_file() {
         return fail(format!("{} was not produced: is `{CRATE}` a cdylib with lib name `{LIB}`?", rel(&wasm_in)));
     }
-
-    if dist.exists() {
-        fs::remove_dir_all(&dist).ctx(|| format!("emptying {}", rel(&dist)))?;
-    }
-    fs::create_dir_all(&pkg).ctx(|| format!("creating {}", rel(&pkg)))?;
+    fs::create_dir_all(out).ctx(|| format!("creating {}", rel(out)))?;
 
     println!("== dist: wasm-bindgen");
     Cmd::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript"])
         .args(WASM_BINDGEN_FLAGS.iter().copied())
         .arg("--out-dir")
-        .arg(&pkg)
+        .arg(out)
         .arg(&wasm_in)
         .run()?;
-    let wasm = pkg.join(format!("{LIB}_bg.wasm"));
-    let js = pkg.join(format!("{LIB}.js"));
+    let wasm = out.join(format!("{LIB}_bg.wasm"));
+    let js = out.join(format!("{LIB}.js"));
     for f in [&wasm, &js] {
         if !f.is_file() {
             return fail(format!("wasm-bindgen did not produce {}", rel(f)));
@@ -122,7 +155,7 @@ pub fn run() -> Result<()> {
     if !wasm_opt.is_file() {
         return fail(format!("{} is missing: run `cargo xtask setup` (npm ci installs binaryen)", rel(&wasm_opt)));
     }
-    let tmp = pkg.join(format!("{LIB}_bg.opt.wasm"));
+    let tmp = out.join(format!("{LIB}_bg.opt.wasm"));
     for passes in WASM_OPT_RUNS {
         Cmd::new(wasm_opt.as_os_str())
             .args(passes.iter().copied())
@@ -134,16 +167,44 @@ pub fn run() -> Result<()> {
         fs::rename(&tmp, &wasm).ctx(|| format!("replacing {}", rel(&wasm)))?;
     }
     println!("wasm-opt: {} -> {}", kb(before), kb(size(&wasm)?));
+    Ok(wasm)
+}
 
-    println!("== dist: copying site/ into dist/");
-    let copied = files::copy_dir(&site, &dist)?;
-    println!("copied {copied} file(s) from site/");
-    preload_snippets(&dist, &pkg)?;
+/// gzip bytes of `wasm` and the JS files under `pkg`.
+fn wasm_and_glue_gzip(wasm: &Path, pkg: &Path) -> Result<u64> {
+    let mut js_files = Vec::new();
+    list_files(pkg, "js", &mut js_files)?;
+    let mut total = gzip_size(wasm)?;
+    for file in &js_files {
+        total += gzip_size(file)?;
+    }
+    Ok(total)
+}
 
-    println!("== dist: the npm package");
-    crate::npm_package::write(&dist)?;
+/// Salesforce's connector SDK (npm `@salesforce/scv-connector-base`, pinned
+/// in package.json), unmodified as its terms require, beside the Salesforce
+/// Voice connector page that loads it: `dist/voice/scv-connector-base.js`,
+/// with its licence and terms of use.
+pub const VOICE_SDK_DIR: &str = "node_modules/@salesforce/scv-connector-base";
+pub const VOICE_SDK_FILE: &str = "scv-connector-base.js";
 
-    report_sizes(&wasm, &pkg)
+fn copy_voice_sdk(dist: &Path) -> Result<()> {
+    let sdk = root().join(VOICE_SDK_DIR);
+    let voice = dist.join("voice");
+    fs::create_dir_all(&voice).ctx(|| format!("creating {}", rel(&voice)))?;
+    let copies = [
+        (sdk.join("dist").join(VOICE_SDK_FILE), voice.join(VOICE_SDK_FILE)),
+        (sdk.join("LICENSE.txt"), voice.join("scv-connector-base.LICENSE.txt")),
+        (sdk.join("TERMSOFUSE.txt"), voice.join("scv-connector-base.TERMSOFUSE.txt")),
+    ];
+    for (from, to) in copies {
+        if !from.is_file() {
+            return fail(format!("{} is missing: run `cargo xtask setup` (npm ci)", rel(&from)));
+        }
+        fs::copy(&from, &to).ctx(|| format!("copying {} to {}", rel(&from), rel(&to)))?;
+    }
+    println!("voice/: Salesforce's connector SDK, unmodified, from {VOICE_SDK_DIR}");
+    Ok(())
 }
 
 /// The glue imports wasm-bindgen's snippets (our `inline_js`), which the

@@ -255,6 +255,8 @@ fn npm_packages() -> Result<()> {
         Some("package-lock.json is newer than node_modules".to_string())
     } else if ["wasm-opt", "playwright", "tsc"].iter().any(|bin| !root.join("node_modules/.bin").join(bin).is_file()) {
         Some("node_modules lacks wasm-opt, playwright or tsc".to_string())
+    } else if !root.join(crate::dist::VOICE_SDK_DIR).join("dist").join(crate::dist::VOICE_SDK_FILE).is_file() {
+        Some("node_modules lacks Salesforce's connector SDK".to_string())
     } else {
         None
     };
@@ -264,7 +266,9 @@ fn npm_packages() -> Result<()> {
             Ok(())
         }
         Some(why) => {
-            installing(format!("npm packages: @playwright/test, typescript, binaryen (npm ci; {why})"));
+            installing(format!(
+                "npm packages: @playwright/test, typescript, binaryen, @salesforce/scv-connector-base (npm ci; {why})"
+            ));
             Cmd::new("npm").arg("ci").run()
         }
     }

@@ -10,7 +10,7 @@
 //! | dist    | `cargo xtask dist`                                                |
 //! | types   | `tsc -p e2e/types`: a page's TypeScript against the package's `.d.ts` |
 //! | package | the Salesforce package from that `dist/` (`package::assemble`), validated |
-//! | mock    | `cargo build -p ctisvr-mock` (Playwright's `webServer` starts the binary) |
+//! | mock    | `cargo build -p ctisvr-mock -p ctisvr-voicecall` (Playwright's `webServer` starts the mock; e2e/voice.spec.ts the VoiceCall service) |
 //! | load    | `ctisvr-load --agents 200` against that mock: start-up, traffic, a restart, no error |
 //! | e2e     | `node_modules/.bin/playwright test` (`CI` passes through)          |
 //!
@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::cmd::{cargo, root, Cmd, Result};
 use crate::setup::{CHROMEDRIVER, WASM_TARGET};
-use crate::{demo, dist, fuzz, load, package, setup};
+use crate::{dist, fuzz, load, package, setup};
 
 type Stage = (&'static str, fn() -> Result<()>);
 
@@ -34,7 +34,7 @@ const STAGES: &[Stage] = &[
     ("dist", dist::run),
     ("types", types),
     ("package", package::assemble),
-    ("mock", demo::build_mock),
+    ("mock", build_e2e_servers),
     ("load", load::stage),
     ("e2e", e2e),
 ];
@@ -49,7 +49,18 @@ fn lint() -> Result<()> {
         .args(["clippy", "--workspace", "--exclude", "ctisvr-softphone", "--all-targets", "--", "-D", "warnings"])
         .run()?;
     cargo()
-        .args(["clippy", "-p", "ctisvr-softphone", "--target", WASM_TARGET, "--all-targets", "--", "-D", "warnings"])
+        .args([
+            "clippy",
+            "-p",
+            "ctisvr-softphone",
+            "--target",
+            WASM_TARGET,
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ])
         .run()
 }
 
@@ -96,4 +107,10 @@ pub fn run() -> std::result::Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// The e2e's servers: the mock (Playwright's `webServer`) and the VoiceCall
+/// service (e2e/voice.spec.ts starts it), debug builds.
+fn build_e2e_servers() -> Result<()> {
+    cargo().args(["build", "-p", "ctisvr-mock", "-p", "ctisvr-voicecall"]).run()
 }

@@ -20,12 +20,16 @@
 //! | `conference` | `PARTICIPANTS_CONFERENCED` | |
 //! | `setAgentStatus`, `wrapUpCall`, `sendDigits`, `logout` | at once, once the session took the command | |
 //! | `init` | CtiSVR reached and the agent known (logged in: ready; else the login page) | rejected after [`INIT_WITHIN`] |
+//!
+//! The agent's state as the start-up finds it is not published (it is no
+//! change); from `init`'s answer on, the ACD's changes are.
 //! | the login page's login | the agent logged in: `LOGIN_RESULT` | |
 //! | any | | rejected: the session refused it, CtiSVR refused it, the connection went, or [`ANSWER_WITHIN`] passed |
 
 use super::commands::{Leg, VoiceCommand, VoiceRefusal};
 use super::events::{VoiceEvent, VoiceEvents};
 use super::presence::PresenceTable;
+use super::sdk_requests::SdkRequestError;
 use crate::agent::AgentStatus;
 use crate::calls::CallId;
 use crate::command::{Command, Rejected};
@@ -33,6 +37,7 @@ use crate::problem::Problem;
 use crate::state::State;
 use crate::time::Millis;
 use crate::updates::Update;
+use serde_json::Value;
 use std::collections::VecDeque;
 use std::time::Duration;
 
@@ -85,6 +90,8 @@ pub enum VoiceFailure {
     TimedOut,
     /// `init`: CtiSVR could not be reached within [`INIT_WITHIN`].
     Unreachable,
+    /// The JS layer's request could not be read.
+    Unreadable(SdkRequestError),
 }
 
 /// The connector's state beside the session's.
@@ -96,6 +103,9 @@ pub struct VoiceConnector {
     outputs: VecDeque<VoiceOutput>,
     /// `init`'s ticket and when it gives up, until CtiSVR is reached.
     init: Option<(Ticket, Millis)>,
+    /// `init` was answered: from then on the agent's state is news to
+    /// Salesforce (before, it is the start-up's, not a change).
+    initialized: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +167,24 @@ impl VoiceConnector {
             Ok(core) => Some(core),
             Err(refusal) => {
                 self.outputs.push_back(VoiceOutput::Reject { ticket, reason: VoiceFailure::Refused(refusal) });
+                None
+            }
+        }
+    }
+
+    /// As [`VoiceConnector::handle_request`], from the JS layer's JSON
+    /// ([`super::sdk_requests`]): the decoded request and the core command
+    /// to give the session, or `None` (the request is rejected).
+    pub fn handle_sdk_request(
+        &mut self,
+        ticket: Ticket,
+        request: &Value,
+        state: &State,
+    ) -> Option<(VoiceCommand, Command)> {
+        match VoiceCommand::from_sdk(request, state) {
+            Ok(command) => self.handle_request(ticket, &command, state).map(|core| (command, core)),
+            Err(error) => {
+                self.outputs.push_back(VoiceOutput::Reject { ticket, reason: VoiceFailure::Unreadable(error) });
                 None
             }
         }
@@ -234,12 +262,14 @@ impl VoiceConnector {
     fn check_init(&mut self, state: &State) {
         let Some((ticket, _)) = self.init else { return };
         let show_login = match state.agent {
-            _ if !state.ready => return,
+            // Salesforce asks getActiveCalls next: the calls must be in.
+            _ if !state.ready || state.reading_calls => return,
             AgentStatus::Unknown => return,
             AgentStatus::LoggedOut => true,
             AgentStatus::LoggedIn { .. } => false,
         };
         self.init = None;
+        self.initialized = true;
         self.outputs.push_back(VoiceOutput::Initialized { ticket, show_login });
     }
 
@@ -256,6 +286,10 @@ impl VoiceConnector {
             return;
         }
         for event in self.events.update(update, &self.table) {
+            let agent_state = matches!(event, VoiceEvent::SetAgentStatus { .. } | VoiceEvent::AfterCallWorkStarted);
+            if agent_state && !self.initialized {
+                continue;
+            }
             match self.pending.iter().position(|p| p.answer.answers(&event)) {
                 Some(index) if self.pending.get(index).is_some_and(|p| p.answer == Answer::AllEnded) => {
                     if self.events.has_calls() {

@@ -22,6 +22,7 @@
 //! SDK's `CALL_TYPE`; a consultation is `AddParticipant`.
 
 use super::calls::VoiceCall;
+use super::capabilities::{DeskPhone, VoiceCapabilities};
 use super::commands::VoiceRefusal;
 use super::connector::{VoiceFailure, VoiceOutput};
 use super::events::VoiceEvent;
@@ -102,6 +103,24 @@ pub fn call_json(call: &VoiceCall, ended: bool) -> Value {
     })
 }
 
+/// The capabilities, with the SDK's `CapabilitiesResult` field names.
+pub fn capabilities_json(capabilities: &VoiceCapabilities) -> Value {
+    json!({
+        "hasMute": capabilities.has_mute,
+        "hasRecord": capabilities.has_record,
+        "hasMerge": capabilities.has_merge,
+        "hasSwap": capabilities.has_swap,
+        "hasBlindTransfer": capabilities.has_blind_transfer,
+        "canDial": capabilities.can_dial,
+        "canDecline": capabilities.can_decline,
+    })
+}
+
+/// The agent's phone for `AgentConfigResult`: `{"type": "DESK_PHONE", "number": "2001" | null}`.
+pub fn phone_json(phone: &DeskPhone) -> Value {
+    json!({"type": DeskPhone::TYPE, "number": phone.extension})
+}
+
 /// The words of a failure, for the SDK's error and Salesforce's log.
 fn failure_text(failure: &VoiceFailure, words: &dyn Catalogue) -> String {
     match failure {
@@ -114,6 +133,7 @@ fn failure_text(failure: &VoiceFailure, words: &dyn Catalogue) -> String {
         VoiceFailure::Rejected(rejected) => words.rejected(rejected),
         VoiceFailure::Failed(text) => text.clone(),
         VoiceFailure::TimedOut => "CtiSVR did not confirm the request in time".to_owned(),
+        VoiceFailure::Unreadable(error) => error.to_string(),
         VoiceFailure::Unreachable => {
             "CtiSVR cannot be reached: check the contact center's WebSocket addresses".to_owned()
         }

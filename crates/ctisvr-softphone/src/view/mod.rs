@@ -34,6 +34,25 @@ pub fn Softphone(on_command: UnsyncCallback<Command>, state: RwSignal<State>) ->
     }
 }
 
+/// The login alone, for the Salesforce Voice connector's login page: the
+/// agent panel (agent id, password, log in) and `problem`, the last
+/// login's failure in words.
+#[component]
+pub fn Login(
+    on_command: UnsyncCallback<Command>,
+    state: RwSignal<State>,
+    problem: RwSignal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <section class="softphone login" aria-label=word(state, Label::Softphone) lang=move || state.with(|s| s.lang.tag())>
+            <p class="notice error" role="alert" hidden=move || problem.with(Option::is_none)>
+                {move || problem.get().unwrap_or_default()}
+            </p>
+            <agent::AgentPanel on_command=on_command state=state />
+        </section>
+    }
+}
+
 /// The catalogue of the agent's language, as of the last state.
 fn words(state: RwSignal<State>) -> &'static dyn Catalogue {
     state.with(State::words)

@@ -447,7 +447,11 @@ mod tests {
     fn each_voice_rule_is_enforced() {
         let cases = [
             ("name=\"reqVendorInfoApiName\"", "name=\"reqVendorInfo\"", "lacks reqVendorInfoApiName"),
-            ("name=\"reqTelephonyIntegrationCertificate\"", "name=\"cert\"", "lacks reqTelephonyIntegrationCertificate"),
+            (
+                "name=\"reqTelephonyIntegrationCertificate\"",
+                "name=\"cert\"",
+                "lacks reqTelephonyIntegrationCertificate",
+            ),
             ("name=\"reqHvcc\"", "name=\"hvcc\"", "no reqHvcc"),
             (">Vendor_1<", ">Vendor 1<", "developer name"),
             (">Vendor_1<", ">Vendor_<", "developer name"),

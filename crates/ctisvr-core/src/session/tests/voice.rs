@@ -141,6 +141,10 @@ impl Connector {
         c.h.start_logged_out();
         c.h.login();
         c.outputs();
+        // Salesforce's init, answered at once: CtiSVR is up, the agent known.
+        let state = c.h.session.state();
+        c.voice.handle_init(c.h.now, 0, &state);
+        assert_eq!(c.voice.poll_output(), Some(VoiceOutput::Initialized { ticket: 0, show_login: false }));
         c
     }
 
@@ -305,15 +309,20 @@ fn a_consultation_resolves_add_participant_and_the_transfer_ends_the_call() {
 
 #[test]
 fn init_waits_for_ctisvr_and_asks_for_a_login_only_when_nobody_is_logged_in() {
-    let table = PresenceTable::default();
+    let table = PresenceTable::parse("0N51=auto; 0=logout").unwrap();
     // Nobody logged in: the login page.
     let mut h = Harness::new();
     let mut voice = VoiceConnector::new(table.clone());
     voice.handle_init(h.now, 1, &h.session.state());
     assert_eq!(voice.poll_output(), None, "not connected yet");
     h.start_logged_out();
+    while let Some(update) = h.session.poll_update() {
+        voice.handle_update(&update);
+    }
     voice.handle_state(&h.session.state());
+    // The start-up's "logged out" is no news: only init's answer.
     assert_eq!(voice.poll_output(), Some(VoiceOutput::Initialized { ticket: 1, show_login: true }));
+    assert_eq!(voice.poll_output(), None);
     // The login page's login: answered when the agent is logged in.
     let login = Command::Agent(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") });
     let verdict = h.session.command(h.now, login);
@@ -331,7 +340,12 @@ fn init_waits_for_ctisvr_and_asks_for_a_login_only_when_nobody_is_logged_in() {
     voice.handle_init(h.now, 1, &h.session.state());
     h.start("1001", json!({"skillmode": "auto", "talkstate": "call"}), 1);
     voice.handle_state(&h.session.state());
+    assert_eq!(voice.poll_output(), None, "ready, but the call is not read yet: getActiveCalls would miss it");
+    let (id, _) = h.sent("userdata");
+    h.reply(id, json!({"cli": "4155550100", "called": "2001"}));
+    voice.handle_state(&h.session.state());
     assert_eq!(voice.poll_output(), Some(VoiceOutput::Initialized { ticket: 1, show_login: false }));
+    assert_eq!(active_calls(&h.session.state()).len(), 1);
 
     // CtiSVR never answers: init fails, once, when its time is up.
     let h = Harness::new();
