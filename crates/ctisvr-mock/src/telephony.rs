@@ -16,7 +16,8 @@
 //! Every API request carries `Authorization: Bearer <JWT>`: RS256, signed
 //! with the provider's private key and checked here against its
 //! certificate (or public key), `iss` the org id, `sub` the contact
-//! center's API name, `exp` not past (a minute's leeway). Errors are
+//! center's API name, `aud` [`AUDIENCE`], `exp` not past (a minute's
+//! leeway) and within 3 minutes of `iat`. Errors are
 //! Salesforce's REST shape, `[{"errorCode": …, "message": …}]`; the codes
 //! are the mock's own (Salesforce's exact ones could not be checked without
 //! an org).
@@ -148,7 +149,15 @@ impl IntoResponse for SfError {
 }
 
 #[derive(Deserialize)]
-struct Claims {}
+struct Claims {
+    iat: Option<u64>,
+    exp: u64,
+}
+
+/// The audience Salesforce's "Authorization" page names.
+pub const AUDIENCE: &str = "https://scrt.salesforce.com";
+/// The page asks for tokens that expire within 3 minutes.
+const MAX_LIFETIME_SECONDS: u64 = 180;
 
 /// Checks the request's token; then a fault on demand, if one is armed.
 fn admit<'a>(telephony: &'a Telephony, headers: &HeaderMap) -> Result<&'a TelephonyConfig, SfError> {
@@ -170,9 +179,9 @@ fn admit<'a>(telephony: &'a Telephony, headers: &HeaderMap) -> Result<&'a Teleph
     let mut validation = Validation::new(Algorithm::RS256);
     validation.set_issuer(&[&config.org_id]);
     validation.sub = Some(config.contact_center.clone());
-    validation.set_required_spec_claims(&["exp", "iss", "sub"]);
-    validation.validate_aud = false;
-    jsonwebtoken::decode::<Claims>(token, &config.key, &validation).map_err(|error| {
+    validation.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
+    validation.set_audience(&[AUDIENCE]);
+    let claims = jsonwebtoken::decode::<Claims>(token, &config.key, &validation).map_err(|error| {
         let why = match error.kind() {
             jsonwebtoken::errors::ErrorKind::InvalidSignature => {
                 "the signature does not match the certificate".to_owned()
@@ -183,11 +192,18 @@ fn admit<'a>(telephony: &'a Telephony, headers: &HeaderMap) -> Result<&'a Teleph
                 format!("sub is not the contact center {}", config.contact_center)
             }
             jsonwebtoken::errors::ErrorKind::InvalidAlgorithm => "the token is not RS256".to_owned(),
+            jsonwebtoken::errors::ErrorKind::InvalidAudience => format!("aud is not {AUDIENCE}"),
             jsonwebtoken::errors::ErrorKind::MissingRequiredClaim(claim) => format!("the token has no {claim}"),
             other => format!("the token cannot be read: {other:?}"),
         };
         SfError::new(StatusCode::UNAUTHORIZED, "INVALID_AUTH", why)
     })?;
+    if let Some(iat) = claims.claims.iat {
+        if claims.claims.exp.saturating_sub(iat) > MAX_LIFETIME_SECONDS {
+            let why = format!("the token lives longer than {MAX_LIFETIME_SECONDS} s (exp - iat)");
+            return Err(SfError::new(StatusCode::UNAUTHORIZED, "INVALID_AUTH", why));
+        }
+    }
     let mut records = telephony.records();
     if let Some((status, left)) = records.fault.as_mut() {
         let status = *status;

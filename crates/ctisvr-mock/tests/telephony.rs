@@ -7,6 +7,7 @@ mod common;
 
 use common::http;
 use ctisvr_mock::telephony::TelephonyConfig;
+use ctisvr_mock::telephony::AUDIENCE as AUD;
 use ctisvr_mock::{Mock, Options};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
@@ -34,7 +35,7 @@ fn token(key: &[u8], claims: Value) -> String {
 }
 
 fn good() -> String {
-    token(KEY, json!({"iss": ORG, "sub": CENTER, "iat": now(), "exp": now() + 300}))
+    token(KEY, json!({"iss": ORG, "sub": CENTER, "aud": AUD, "iat": now(), "exp": now() + 150}))
 }
 
 fn inbound(key: &str) -> Value {
@@ -93,13 +94,19 @@ async fn tokens_are_refused_unless_signed_by_the_provider_for_this_org_and_conta
     let mock = start(PUBLIC).await;
     let (status, _) = api(&mock, "POST", "/telephony/v1/voiceCalls", &good(), &inbound("k")).await;
     assert_eq!(status, 201, "a public key works as well as the certificate");
-    let claims = |iss: &str, sub: &str, exp: u64| json!({"iss": iss, "sub": sub, "iat": now(), "exp": exp});
+    let claims = |iss: &str, sub: &str, exp: u64| json!({"iss": iss, "sub": sub, "aud": AUD, "iat": now(), "exp": exp});
     let cases = [
-        (token(OTHER_KEY, claims(ORG, CENTER, now() + 300)), "signature"),
-        (token(KEY, claims("00D000000000999", CENTER, now() + 300)), "iss"),
-        (token(KEY, claims(ORG, "OtherCenter", now() + 300)), "sub"),
+        (token(OTHER_KEY, claims(ORG, CENTER, now() + 150)), "signature"),
+        (token(KEY, claims("00D000000000999", CENTER, now() + 150)), "iss"),
+        (token(KEY, claims(ORG, "OtherCenter", now() + 150)), "sub"),
         (token(KEY, claims(ORG, CENTER, now() - 3600)), "expired"),
-        (token(KEY, json!({"iss": ORG, "sub": CENTER})), "exp"),
+        (token(KEY, claims(ORG, CENTER, now() + 600)), "longer than 180 s"),
+        (token(KEY, json!({"iss": ORG, "sub": CENTER, "aud": AUD})), "exp"),
+        (token(KEY, json!({"iss": ORG, "sub": CENTER, "exp": now() + 150})), "aud"),
+        (
+            token(KEY, json!({"iss": ORG, "sub": CENTER, "aud": "https://example.com", "exp": now() + 150})),
+            "aud is not",
+        ),
         ("not-a-jwt".to_owned(), "cannot be read"),
     ];
     for (bad, why) in cases {

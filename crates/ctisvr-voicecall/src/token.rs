@@ -2,14 +2,18 @@
 //! RS256 with the provider's private key, whose certificate the contact
 //! center holds (Salesforce: Service Cloud Voice REST API,
 //! "Authorization"). Claims: `iss` the org id, `sub` the contact center's
-//! API name, `iat` now, `exp` [`LIFETIME_SECONDS`] later. No clock of its
-//! own: the caller passes the time.
+//! API name, `aud` [`AUDIENCE`], `iat` now, `exp` [`LIFETIME_SECONDS`]
+//! later (the page asks for an expiry within 3 minutes; Salesforce's demo
+//! connector signs without `aud`, the page lists it: we follow the page).
+//! No clock of its own: the caller passes the time.
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
 
-/// How long a token is good for, in seconds.
-pub const LIFETIME_SECONDS: u64 = 300;
+/// How long a token is good for, in seconds: under Salesforce's 3 minutes.
+pub const LIFETIME_SECONDS: u64 = 150;
+/// The token's audience, as Salesforce's "Authorization" page gives it.
+pub const AUDIENCE: &str = "https://scrt.salesforce.com";
 
 /// The provider's signing key for one org and contact center.
 #[derive(Clone)]
@@ -42,6 +46,7 @@ pub enum TokenError {
 struct Claims<'a> {
     iss: &'a str,
     sub: &'a str,
+    aud: &'a str,
     iat: u64,
     exp: u64,
 }
@@ -60,7 +65,13 @@ impl ProviderKey {
 
     /// A token issued at `now` (seconds since the Unix epoch).
     pub fn token(&self, now: u64) -> Result<String, TokenError> {
-        let claims = Claims { iss: &self.org_id, sub: &self.contact_center, iat: now, exp: now + LIFETIME_SECONDS };
+        let claims = Claims {
+            iss: &self.org_id,
+            sub: &self.contact_center,
+            aud: AUDIENCE,
+            iat: now,
+            exp: now + LIFETIME_SECONDS,
+        };
         jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.key).map_err(TokenError::Sign)
     }
 }
@@ -80,9 +91,13 @@ mod tests {
         let token = key.token(1_000).unwrap_or_else(|e| panic!("{e}"));
         let mut validation = Validation::new(Algorithm::RS256);
         validation.validate_exp = false;
+        validation.set_audience(&[AUDIENCE]);
         let decoding = DecodingKey::from_rsa_pem(CERT).unwrap_or_else(|e| panic!("{e}"));
         let data = jsonwebtoken::decode::<Value>(&token, &decoding, &validation).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(data.claims, serde_json::json!({"iss": "00D1", "sub": "CtiSvr", "iat": 1_000, "exp": 1_300}));
+        assert_eq!(
+            data.claims,
+            serde_json::json!({"iss": "00D1", "sub": "CtiSvr", "aud": AUDIENCE, "iat": 1_000, "exp": 1_150})
+        );
         assert!(!format!("{key:?}").contains("BEGIN"), "Debug never shows the key");
         assert!(ProviderKey::from_pem(b"not a key", "00D1", "CtiSvr").is_err());
     }
