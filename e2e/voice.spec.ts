@@ -212,6 +212,28 @@ test('the handshake: CONNECTOR_READY with desk-phone capabilities after the agen
   expect(JSON.stringify(await messages(page))).not.toContain('1234');
 });
 
+test('a wrong password: the login page shows CtiSVR\'s reason, and the agent tries again', async ({ page, request }) => {
+  await openHost(page);
+  await page.evaluate(() => (window as any).__setup());
+  await event(page, 'SHOW_LOGIN');
+  const login = page.frameLocator('#login');
+  // Only what a login needs: Omni-Channel sets the work mode.
+  await expect(login.getByRole('button', { name: 'Auto', exact: true })).toBeHidden();
+  await login.getByRole('textbox', { name: 'Agent ID' }).fill(AGENT);
+  await login.getByLabel('Password').fill('wrong');
+  await login.getByRole('button', { name: 'Login', exact: true }).click();
+  const problem = login.getByRole('alert');
+  await expect(problem).toBeVisible();
+  await expect(problem).toContainText(/password|refused|login/i);
+  if (process.env.VOICE_SHOTS) await page.locator('#login').screenshot({ path: `${process.env.VOICE_SHOTS}/login-refused.png` });
+  expect(await count(page, 'LOGIN_RESULT')).toBe(0);
+  await login.getByLabel('Password').fill('1234');
+  await login.getByRole('button', { name: 'Login', exact: true }).click();
+  await event(page, 'LOGIN_RESULT');
+  await connectorReady(page);
+  expect(await requested(request, 'login')).toHaveLength(2);
+});
+
 test('an inbound call: one VoiceCall, CALL_STARTED with its id, accepted, held, resumed, ended and closed', async ({ page, request }) => {
   await openHost(page);
   await setUpAndLogIn(page);
