@@ -183,7 +183,7 @@ impl VoiceEvents {
         let shown = self.status.as_deref().and_then(|id| table.presence(id));
         if let Some(id) = table.status_of(presence) {
             // Two statuses may name one mode: the one shown stays if it fits.
-            if shown != Some(presence) {
+            if shown != Some(presence) && self.status.as_deref() != Some(id) {
                 self.status = Some(id.to_owned());
                 events.push(VoiceEvent::SetAgentStatus { status_id: id.to_owned() });
             }
