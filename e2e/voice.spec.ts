@@ -258,7 +258,7 @@ test('an inbound call: one VoiceCall, CALL_STARTED with its id, accepted, held, 
 
   await send(page, { type: 'END_CALL', call: connected });
   const hangup = await event(page, 'HANGUP');
-  expect(JSON.stringify(hangup)).toContain(started.callId);
+  expect(hangup.map((c: any) => c.callId)).toEqual([started.callId]);
   expect(await requested(request, 'hangup')).toHaveLength(1);
   await expect.poll(async () => (await voiceCalls(request))[0].updated?.isActiveCall).toBe(false);
   const [closed] = await voiceCalls(request);
@@ -348,9 +348,53 @@ test('a reload of the connector page finds the call through getActiveCalls', asy
   const ready = await connectorReady(page);
   expect(await count(page, 'SHOW_LOGIN')).toBe(0);
   expect(ready.callInProgress).toMatchObject({ phoneNumber: '4155550100', state: 'connected' });
+  // Its VoiceCall record is found again.
+  expect(ready.callInProgress.callAttributes.voiceCallId).toBe(started.callAttributes.voiceCallId);
+  expect(await voiceCalls(request)).toHaveLength(1);
   await send(page, { type: 'END_CALL', call: ready.callInProgress });
-  await event(page, 'HANGUP');
-  expect(started.callId).toBeTruthy();
+  expect((await event(page, 'HANGUP')).map((c: any) => c.callId)).toEqual([ready.callInProgress.callId]);
+  expect(await requested(request, 'hangup')).toHaveLength(1);
+});
+
+test('a conference: merged without the third party leaving, then the third party removed (dropparty)', async ({ page, request }) => {
+  await openHost(page);
+  await setUpAndLogIn(page);
+  const first = await inboundConnected(page, request);
+  await send(page, { type: 'ADD_PARTICIPANT', contact: { phoneNumber: '2002' }, call: first, isBlindTransfer: false });
+  await event(page, 'PARTICIPANT_ADDED');
+  const state = await (await request.get('/api/state')).json();
+  const ringing = state.calls.find((c: any) => c.parties.some((p: any) => p.number === '2002' && p.state === 'alerting'));
+  expect((await request.post(`/api/calls/${ringing.id}/answer`)).ok()).toBeTruthy();
+  await event(page, 'PARTICIPANT_CONNECTED');
+  await send(page, { type: 'CONFERENCE', calls: [first] });
+  // The SDK tells Salesforce of a merge as a HOLD_TOGGLE with nobody on hold.
+  await expect.poll(async () => (await requested(request, 'conference')).length).toBe(1);
+  await expect.poll(async () => (await telephony(page)).filter(([t, p]) => t === 'HOLD_TOGGLE' && p.isCustomerOnHold === false && p.isThirdPartyOnHold === false).length).toBeGreaterThan(0);
+  await page.waitForTimeout(500);
+  expect(await count(page, 'PARTICIPANT_REMOVED')).toBe(0);
+  expect(await count(page, 'HANGUP')).toBe(0);
+  // Salesforce removes the third party: dropparty, the customer stays.
+  await send(page, { type: 'END_CALL', call: { callId: 'gone', phoneNumber: '2002', callAttributes: { participantType: 'Third_Party' } } });
+  await expect.poll(async () => (await requested(request, 'dropparty')).map((r: any) => r.party)).toEqual(['2002']);
+  expect(await requested(request, 'hangup')).toHaveLength(0);
+  await event(page, 'PARTICIPANT_REMOVED');
+  expect(await count(page, 'HANGUP')).toBe(0);
+});
+
+test('Offline logs the agent out and Salesforce offers the login again; back in, Available works', async ({ page, request }) => {
+  await openHost(page);
+  await setUpAndLogIn(page);
+  await send(page, { type: 'SET_AGENT_STATUS', agentStatus: 'Offline', statusInfo: { statusId: '0' } });
+  await expect.poll(async () => (await requested(request, 'logout')).length).toBe(1);
+  await event(page, 'LOGOUT_RESULT');
+  const login = page.frameLocator('#login');
+  await login.getByRole('textbox', { name: 'Agent ID' }).fill(AGENT);
+  await login.getByLabel('Password').fill('1234');
+  await login.getByRole('button', { name: 'Login', exact: true }).click();
+  await event(page, 'LOGIN_RESULT', 2);
+  await send(page, { type: 'SET_AGENT_STATUS', agentStatus: 'Online', statusInfo: { statusId: '0N5AVAIL' } });
+  await expect.poll(async () => (await requested(request, 'setstate')).map((r: any) => r.state)).toEqual(['auto']);
+  expect((await event(page, 'SET_AGENT_STATUS_RESULT', 2)).success).toBe(true);
 });
 
 test('a SETUP_CONNECTOR from another origin is ignored, and Salesforce\'s still works', async ({ page }) => {

@@ -26,7 +26,9 @@ const SALESFORCE =
 
 // The SDK stops listening after the first SETUP_CONNECTOR, from any origin:
 // a forged one from another page would leave Salesforce's unanswered. This
-// listener runs before the SDK's and drops those.
+// listener runs before the SDK's and drops those: Salesforce's comes from
+// the page that frames the connector, at a Salesforce origin (a sibling
+// frame or an opener, even of a Salesforce domain, is not it).
 window.addEventListener("message", (event) => {
   if (event.data?.type !== "SETUP_CONNECTOR") return;
   let url = "";
@@ -34,7 +36,8 @@ window.addEventListener("message", (event) => {
     const origin = new URL(event.origin);
     url = `${origin.protocol}//${origin.hostname}`;
   } catch {}
-  if (!SALESFORCE.test(url)) event.stopImmediatePropagation();
+  const fromHost = window.parent !== window && event.source === window.parent;
+  if (!fromHost || !SALESFORCE.test(url)) event.stopImmediatePropagation();
 });
 
 /** The channel the login page sends the agent's login on (same origin). */
@@ -46,9 +49,10 @@ let nextTicket = 1;
 const waiting = new Map();
 /** Our call ids -> their VoiceCall record ids, from the VoiceCall service. */
 const voiceCallIds = new Map();
+/** Numbers as Salesforce dialled them, by call id (CtiSVR's carry the dialing rules' prefixes). */
+const dialledNumbers = new Map();
 /** Published events and answers go out in the engine's order, one after another. */
 let queue = Promise.resolve();
-let loginShown = false;
 
 function inOrder(task) {
   queue = queue.then(task).catch((error) => console.error("ctisvr connector:", error));
@@ -74,6 +78,14 @@ function onOutput(text) {
       break;
     case "reject":
       settle(output, (waiter) => waiter.reject(output));
+      break;
+    // LOGIN_RESULT readies the connector (the SDK then sends CONNECTOR_READY);
+    // LOGOUT_RESULT lets Salesforce offer the login again.
+    case "agentLoggedIn":
+      inOrder(() => sdk.publishEvent({ eventType: Constants.EVENT_TYPE.LOGIN_RESULT, payload: new sdk.GenericResult({ success: true }) }));
+      break;
+    case "agentLoggedOut":
+      inOrder(() => sdk.publishEvent({ eventType: Constants.EVENT_TYPE.LOGOUT_RESULT, payload: new sdk.LogoutResult({ success: true, loginFrameHeight: 350 }) }));
       break;
   }
 }
@@ -117,7 +129,7 @@ function phoneCall(call) {
   return new sdk.PhoneCall({
     callId: call.callId,
     callType: call.callType,
-    phoneNumber: call.phoneNumber ?? undefined,
+    phoneNumber: dialledNumbers.get(call.callId) ?? call.phoneNumber ?? undefined,
     state: call.state,
     callInfo: callInfo(call),
     callAttributes: new sdk.PhoneCallAttributes({
@@ -165,6 +177,8 @@ function payload(event) {
       return new sdk.HoldToggleResult({ isThirdPartyOnHold: false, isCustomerOnHold: false });
     case "SET_AGENT_STATUS":
       return new sdk.AgentStatusInfo({ statusId: event.statusId });
+    case "AFTER_CALL_WORK_STARTED":
+      return event.callId ? { callId: event.callId } : {};
     default:
       return {};
   }
@@ -177,10 +191,10 @@ async function lookUpVoiceCall(call) {
   const service = engine?.voiceCallService();
   const extension = JSON.parse(engine?.phone() ?? "{}").number;
   if (!service || !extension || call.callType !== "Inbound" || voiceCallIds.has(call.callId)) return;
-  const url = new URL(`${service}/voicecalls`);
-  url.searchParams.set("extension", extension);
-  if (call.phoneNumber) url.searchParams.set("from", call.phoneNumber);
   try {
+    const url = new URL(`${service}/voicecalls`);
+    url.searchParams.set("extension", extension);
+    if (call.phoneNumber) url.searchParams.set("from", call.phoneNumber);
     const response = await fetch(url, { credentials: "omit", signal: AbortSignal.timeout(8000) });
     const body = await response.json().catch(() => ({}));
     if (response.ok && body.voiceCallId) {
@@ -196,7 +210,12 @@ async function lookUpVoiceCall(call) {
 async function publish(event) {
   if (event.type === "CALL_STARTED") await lookUpVoiceCall(event.call);
   sdk.publishEvent({ eventType: event.type, payload: payload(event) });
-  if (event.type === "HANGUP") voiceCallIds.delete(event.call.callId);
+  if (event.type === "HANGUP") forget(event.call.callId);
+}
+
+function forget(callId) {
+  voiceCallIds.delete(callId);
+  dialledNumbers.delete(callId);
 }
 
 // ---- the login page's login, over a same-origin BroadcastChannel ----
@@ -205,16 +224,11 @@ const loginChannel = "BroadcastChannel" in window ? new BroadcastChannel(LOGIN_C
 loginChannel?.addEventListener("message", (event) => {
   const { type, id, agentId, password } = event.data ?? {};
   if (type !== "login" || typeof agentId !== "string" || typeof password !== "string") return;
-  if (!engine) {
-    loginChannel.postMessage({ type: "login-result", id, ok: false, reason: "The connector is not initialised." });
-    return;
-  }
+  // Only a connector whose agent is logged out answers (the agent's other
+  // Salesforce tabs have connectors too); the engine publishes LOGIN_RESULT.
+  if (!engine?.awaitsLogin()) return;
   ask((ticket) => engine.login(ticket, agentId, password)).then(
-    () => {
-      loginChannel.postMessage({ type: "login-result", id, ok: true });
-      if (loginShown) sdk.publishEvent({ eventType: Constants.EVENT_TYPE.LOGIN_RESULT, payload: new sdk.GenericResult({ success: true }) });
-      loginShown = false;
-    },
+    () => loginChannel.postMessage({ type: "login-result", id, ok: true }),
     (error) => loginChannel.postMessage({ type: "login-result", id, ok: false, reason: error.message }),
   );
 });
@@ -230,7 +244,9 @@ const shared = {
       throw { type: Constants.ERROR_TYPE.INVALID_PARAMS, message: String(error?.message ?? error) };
     }
     const answer = await ask((ticket) => engine.init(ticket));
-    loginShown = answer.showLogin;
+    // A reload mid-call: find the calls' VoiceCall records again before
+    // Salesforce asks getActiveCalls.
+    await Promise.all(JSON.parse(engine.activeCalls()).map(lookUpVoiceCall));
     return new sdk.InitResult({ showLogin: answer.showLogin, loginFrameHeight: 350 });
   },
   async setAgentStatus(agentStatus, statusInfo) {
@@ -276,9 +292,13 @@ const telephony = {
     await request("declineCall");
   },
   async endCall(call) {
-    const { event } = await request("endCall", { callId: call?.callId });
+    const { event } = await request("endCall", {
+      callId: call?.callId,
+      participantType: call?.callAttributes?.participantType,
+      number: call?.phoneNumber,
+    });
     const calls = event?.call ? [phoneCall(event.call)] : [];
-    if (event?.call) voiceCallIds.delete(event.call.callId);
+    if (event?.type === "HANGUP") forget(event.call.callId);
     return new sdk.HangupResult({ calls });
   },
   async hold() {
@@ -291,6 +311,7 @@ const telephony = {
   },
   async dial(contact) {
     const { event } = await request("dial", { number: contact?.phoneNumber });
+    if (contact?.phoneNumber) dialledNumbers.set(event.call.callId, contact.phoneNumber);
     return new sdk.CallResult({ call: phoneCall(event.call) });
   },
   async sendDigits(digits) {
@@ -322,8 +343,14 @@ const telephony = {
   async unmute() {
     await request("unmute");
   },
+  // The SDK calls wrapUpCall without awaiting it: a failure is logged to
+  // Salesforce here, or it would go nowhere.
   async wrapUpCall() {
-    await request("wrapUpCall");
+    try {
+      await request("wrapUpCall");
+    } catch (error) {
+      sdk.publishLog({ eventType: "WRAP_UP_CALL", payload: { error: error?.message ?? String(error) }, isError: true });
+    }
   },
 };
 

@@ -116,8 +116,8 @@ impl VoiceConnector {
         let decoded = self.edge.voice.borrow_mut().handle_sdk_request(ticket, &value, &state);
         if let Some((voice, command)) = decoded {
             // The driver pumps (and may call the observer) before returning.
-            let verdict = self.edge.driver.command(command);
-            self.edge.voice.borrow_mut().handle_verdict(now(), ticket, &voice, &state, verdict);
+            let verdict = self.edge.driver.command(command.clone());
+            self.edge.voice.borrow_mut().handle_verdict(now(), ticket, &voice, &command, &state, verdict);
         }
         flush(&self.edge);
     }
@@ -137,6 +137,14 @@ impl VoiceConnector {
     pub fn active_calls(&self) -> String {
         let calls: Vec<Value> = active_calls(&self.edge.driver.state()).iter().map(|c| call_json(c, false)).collect();
         Value::Array(calls).to_string()
+    }
+
+    /// Whether the login page's login is for this connector: CtiSVR is
+    /// reached and nobody is logged in at the extension.
+    #[wasm_bindgen(js_name = awaitsLogin)]
+    pub fn awaits_login(&self) -> bool {
+        let state = self.edge.driver.state();
+        state.ready && matches!(state.agent, ctisvr_core::AgentStatus::LoggedOut)
     }
 
     /// `getCapabilities`, as JSON text.

@@ -108,7 +108,9 @@ impl VoiceCommand {
     pub fn command(&self, state: &State, table: &PresenceTable) -> Result<Command, VoiceRefusal> {
         let call = |command| Ok(Command::Call(command));
         let refuse = |what| Err(VoiceRefusal::NotSupported(what));
-        let consulting = state.calls.iter().any(|c| c.consultation);
+        // A consultation beside the held first call (not one left alone
+        // after the customer hung up).
+        let consulting = state.calls.iter().any(|c| c.consultation) && state.calls.iter().any(|c| !c.consultation);
         let conference = state.calls.iter().any(|c| c.conference);
         match self {
             VoiceCommand::AcceptCall => call(CallCommand::Answer),

@@ -26,17 +26,22 @@
 //! | the login page's login | the agent logged in: `LOGIN_RESULT` | |
 //! | any | | rejected: the session refused it, CtiSVR refused it, the connection went, or [`ANSWER_WITHIN`] passed |
 
+use super::calls::VoiceCall;
 use super::commands::{Leg, VoiceCommand, VoiceRefusal};
-use super::events::{VoiceEvent, VoiceEvents};
-use super::presence::PresenceTable;
+use super::events::{presence_of, VoiceEvent, VoiceEvents};
+use super::presence::{Presence, PresenceTable};
 use super::sdk_requests::SdkRequestError;
+use crate::agent::AgentCommand;
 use crate::agent::AgentStatus;
+use crate::calls::CallAction;
 use crate::calls::CallId;
 use crate::command::{Command, Rejected};
 use crate::problem::Problem;
+use crate::request_name::RequestName;
 use crate::state::State;
 use crate::time::Millis;
 use crate::updates::Update;
+use crate::wire::WorkMode;
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -69,9 +74,17 @@ pub enum VoiceOutput {
     /// one (a reload, or a login elsewhere) the connector is ready at once
     /// and Salesforce finds the calls through `getActiveCalls`.
     Initialized { ticket: Ticket, show_login: bool },
-    /// The agent logged in (`ticket` was the login page's): publish
-    /// `LOGIN_RESULT`, which makes the SDK send `CONNECTOR_READY`.
+    /// The login page's login (`ticket`) went through.
     LoggedIn { ticket: Ticket },
+    /// After `init`, the agent became logged in (the login page, or
+    /// elsewhere): publish `LOGIN_RESULT`, which makes the SDK send
+    /// `CONNECTOR_READY`.
+    AgentLoggedIn,
+    /// After `init`, the agent became logged out, not at Salesforce's
+    /// `logout` (an Offline status mapped to `logout`, the desk set, the
+    /// ACD): publish `LOGOUT_RESULT`, so that Salesforce offers the login
+    /// again.
+    AgentLoggedOut,
 }
 
 /// Why a request failed.
@@ -106,6 +119,16 @@ pub struct VoiceConnector {
     /// `init` was answered: from then on the agent's state is news to
     /// Salesforce (before, it is the start-up's, not a change).
     initialized: bool,
+    /// Whether Salesforce was last told the agent is logged in (`None`
+    /// when it was told nothing: `init` failed).
+    told_logged_in: Option<bool>,
+    /// Participants leaving in this batch of updates: told at its end,
+    /// unless the batch merged them into a conference.
+    leaving: Vec<VoiceEvent>,
+    conferenced: bool,
+    /// The last status Salesforce set that CtiSVR took: where the agent
+    /// goes back to after after-call work.
+    chosen: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +136,42 @@ struct Pending {
     ticket: Ticket,
     answer: Answer,
     deadline: Millis,
+    /// The request sent for it, to tell which one a failure names.
+    sent: Sent,
+    /// `setAgentStatus`: the status to show once the ACD has it.
+    status_id: Option<String>,
+}
+
+/// Which CtiSVR request a pending one sent (no password kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    Call(CallAction),
+    ChangeTo(WorkMode),
+    Logout,
+    Login,
+    Other,
+}
+
+impl Sent {
+    fn of(command: &Command) -> Sent {
+        match command {
+            Command::Call(call) => Sent::Call(call.action()),
+            Command::Agent(AgentCommand::SetState { mode, .. }) => Sent::ChangeTo(*mode),
+            Command::Agent(AgentCommand::Logout) => Sent::Logout,
+            Command::Agent(AgentCommand::Login { .. }) => Sent::Login,
+            _ => Sent::Other,
+        }
+    }
+
+    /// Whether `name`, a request CtiSVR refused or did not confirm, is this one.
+    fn is(self, name: &RequestName) -> bool {
+        match (self, name) {
+            (Sent::Call(sent), RequestName::Call { action, .. }) => sent == *action,
+            (Sent::ChangeTo(sent), RequestName::ChangeTo(mode)) => sent == *mode,
+            (Sent::Logout, RequestName::Logout) | (Sent::Login, RequestName::Login) => true,
+            _ => false,
+        }
+    }
 }
 
 /// The event that answers a request.
@@ -130,6 +189,9 @@ enum Answer {
     Added,
     Conferenced,
     LoggedIn,
+    /// The agent in this presence (`setAgentStatus`, `wrapUpCall`).
+    Presence(Presence),
+    LoggedOut,
 }
 
 impl Answer {
@@ -163,6 +225,23 @@ impl VoiceConnector {
     /// [`VoiceConnector::poll_output`]). After giving it, report the
     /// session's verdict with [`VoiceConnector::handle_verdict`].
     pub fn handle_request(&mut self, ticket: Ticket, command: &VoiceCommand, state: &State) -> Option<Command> {
+        if *command == VoiceCommand::WrapUpCall {
+            // Only after-call work ends; the agent goes back to the status
+            // last shown (their choice), else the table's ready mode.
+            if !matches!(presence_of(&state.agent), Some(Presence::Mode { mode: WorkMode::Acw, .. })) {
+                self.resolve(ticket, None);
+                return None;
+            }
+            let back = self
+                .chosen
+                .as_deref()
+                .and_then(|id| self.table.presence(id))
+                .filter(|p| !matches!(p, Presence::Mode { mode: WorkMode::Acw, .. } | Presence::LoggedOut));
+            let presence = back.unwrap_or(Presence::Mode { mode: self.table.ready_mode(), reason: None });
+            if let Presence::Mode { mode, reason } = presence {
+                return Some(Command::Agent(AgentCommand::SetState { mode, reason, password: None }));
+            }
+        }
         match command.command(state, &self.table) {
             Ok(core) => Some(core),
             Err(refusal) => {
@@ -197,6 +276,7 @@ impl VoiceConnector {
         now: Millis,
         ticket: Ticket,
         command: &VoiceCommand,
+        sent: &Command,
         state: &State,
         verdict: Result<(), Rejected>,
     ) {
@@ -209,7 +289,16 @@ impl VoiceConnector {
             VoiceCommand::Hold => Answer::HoldToggle { held: true },
             VoiceCommand::Resume => Answer::HoldToggle { held: false },
             VoiceCommand::Dial { .. } => Answer::Started,
-            VoiceCommand::EndCall(Leg::Agent) if state.calls.iter().any(|c| c.consultation) => Answer::AllEnded,
+            VoiceCommand::EndCall(Leg::Agent) if consulting(state) => Answer::AllEnded,
+            VoiceCommand::EndCall(Leg::Participant { number }) if state.calls.iter().any(|c| c.conference) => {
+                // dropparty: the conference stays, one party less.
+                let call = state
+                    .calls
+                    .iter()
+                    .find(|c| c.conference)
+                    .map(|c| VoiceCall { other_party: number.clone().or_else(|| c.other_party()), ..VoiceCall::of(c) });
+                return self.resolve(ticket, call.map(VoiceEvent::ParticipantRemoved));
+            }
             VoiceCommand::EndCall(leg) => match ended_call(leg, state) {
                 Some(id) => Answer::Ended(id),
                 None => return self.resolve(ticket, None),
@@ -217,14 +306,40 @@ impl VoiceConnector {
             VoiceCommand::AddParticipant { blind: false, .. } => Answer::Added,
             VoiceCommand::AddParticipant { blind: true, .. } => Answer::AllEnded,
             VoiceCommand::Conference => Answer::Conferenced,
-            VoiceCommand::SetAgentStatus { status_id } => {
-                // Salesforce chose this status: the change it makes is not news to it.
-                self.events.show_status(status_id, &self.table);
-                return self.resolve(ticket, None);
-            }
+            VoiceCommand::SetAgentStatus { .. } | VoiceCommand::WrapUpCall => match sent {
+                Command::Agent(AgentCommand::Logout) => Answer::LoggedOut,
+                Command::Agent(AgentCommand::SetState { mode, reason, .. }) => {
+                    let wanted = Presence::Mode { mode: *mode, reason: *reason };
+                    if presence_of(&state.agent) == Some(wanted) {
+                        self.show(command);
+                        return self.resolve(ticket, None);
+                    }
+                    Answer::Presence(wanted)
+                }
+                _ => return self.resolve(ticket, None),
+            },
+            VoiceCommand::Logout => Answer::LoggedOut,
             _ => return self.resolve(ticket, None),
         };
-        self.pending.push_back(Pending { ticket, answer, deadline: now + ANSWER_WITHIN });
+        let status_id = match command {
+            VoiceCommand::SetAgentStatus { status_id } => Some(status_id.clone()),
+            _ => None,
+        };
+        self.pending.push_back(Pending {
+            ticket,
+            answer,
+            deadline: now + ANSWER_WITHIN,
+            sent: Sent::of(sent),
+            status_id,
+        });
+    }
+
+    /// The status Salesforce chose is shown: the change it makes is no news to it.
+    fn show(&mut self, command: &VoiceCommand) {
+        if let VoiceCommand::SetAgentStatus { status_id } = command {
+            self.events.show_status(status_id, &self.table);
+            self.chosen = Some(status_id.clone());
+        }
     }
 
     /// Salesforce called `init` (its promise is `ticket`), with the
@@ -241,21 +356,40 @@ impl VoiceConnector {
             Err(rejected) => {
                 self.outputs.push_back(VoiceOutput::Reject { ticket, reason: VoiceFailure::Rejected(rejected) })
             }
-            Ok(()) => {
-                self.pending.push_back(Pending { ticket, answer: Answer::LoggedIn, deadline: now + ANSWER_WITHIN })
-            }
+            Ok(()) => self.pending.push_back(Pending {
+                ticket,
+                answer: Answer::LoggedIn,
+                deadline: now + ANSWER_WITHIN,
+                sent: Sent::Login,
+                status_id: None,
+            }),
         }
     }
 
     /// After every batch of updates: the state the session is now in.
     pub fn handle_state(&mut self, state: &State) {
         self.check_init(state);
-        if matches!(state.agent, AgentStatus::LoggedIn { .. }) {
+        let logged_in = match state.agent {
+            AgentStatus::LoggedIn { .. } => Some(true),
+            AgentStatus::LoggedOut => Some(false),
+            AgentStatus::Unknown => None,
+        };
+        if logged_in == Some(true) {
             while let Some(index) = self.pending.iter().position(|p| p.answer == Answer::LoggedIn) {
                 if let Some(pending) = self.pending.remove(index) {
                     self.outputs.push_back(VoiceOutput::LoggedIn { ticket: pending.ticket });
                 }
             }
+        }
+        if let Some(logged_in) = logged_in.filter(|now| self.initialized && self.told_logged_in != Some(*now)) {
+            self.told_logged_in = Some(logged_in);
+            let news = if logged_in { VoiceOutput::AgentLoggedIn } else { VoiceOutput::AgentLoggedOut };
+            self.outputs.push_back(news);
+        }
+        // A consultation merged into a conference is no participant leaving.
+        let leaving = std::mem::take(&mut self.leaving);
+        if !std::mem::take(&mut self.conferenced) {
+            self.outputs.extend(leaving.into_iter().map(VoiceOutput::Publish));
         }
     }
 
@@ -270,25 +404,41 @@ impl VoiceConnector {
         };
         self.init = None;
         self.initialized = true;
+        self.told_logged_in = Some(!show_login);
         self.outputs.push_back(VoiceOutput::Initialized { ticket, show_login });
     }
 
-    /// An update from the session: its events answer requests or are published;
-    /// a failed request's notice rejects the request waiting longest.
+    /// An update from the session: its events answer requests or are
+    /// published; a refused request's notice rejects the request it names.
     pub fn handle_update(&mut self, update: &Update) {
-        if let Update::Notice(notice) = update {
-            if matches!(notice.problem, Problem::RequestFailed { .. } | Problem::NotConfirmed(_)) {
-                if let Some(pending) = self.pending.pop_front() {
-                    let reason = VoiceFailure::Failed(notice.text.clone());
-                    self.outputs.push_back(VoiceOutput::Reject { ticket: pending.ticket, reason });
+        match update {
+            Update::Notice(notice) => {
+                let refused: &[RequestName] = match &notice.problem {
+                    Problem::RequestFailed { what, .. } => std::slice::from_ref(what),
+                    Problem::NotConfirmed(names) => names,
+                    _ => &[],
+                };
+                for name in refused {
+                    if let Some(index) = self.pending.iter().position(|p| p.sent.is(name)) {
+                        if let Some(pending) = self.pending.remove(index) {
+                            let reason = VoiceFailure::Failed(notice.text.clone());
+                            self.outputs.push_back(VoiceOutput::Reject { ticket: pending.ticket, reason });
+                        }
+                    }
                 }
+                return;
             }
-            return;
+            Update::AgentChanged(status) => self.agent_changed(status),
+            _ => {}
         }
         for event in self.events.update(update, &self.table) {
-            let agent_state = matches!(event, VoiceEvent::SetAgentStatus { .. } | VoiceEvent::AfterCallWorkStarted);
+            let agent_state =
+                matches!(event, VoiceEvent::SetAgentStatus { .. } | VoiceEvent::AfterCallWorkStarted { .. });
             if agent_state && !self.initialized {
                 continue;
+            }
+            if matches!(event, VoiceEvent::ParticipantsConferenced(_)) {
+                self.conferenced = true;
             }
             match self.pending.iter().position(|p| p.answer.answers(&event)) {
                 Some(index) if self.pending.get(index).is_some_and(|p| p.answer == Answer::AllEnded) => {
@@ -305,8 +455,32 @@ impl VoiceConnector {
                         self.resolve(ticket, Some(event));
                     }
                 }
+                None if matches!(event, VoiceEvent::ParticipantRemoved(_)) => self.leaving.push(event),
                 None => self.outputs.push_back(VoiceOutput::Publish(event)),
             }
+        }
+    }
+
+    /// The agent's state changed: the status or logout Salesforce asked for
+    /// is done (before the events, so that it is not told back as news).
+    fn agent_changed(&mut self, status: &AgentStatus) {
+        let now = presence_of(status);
+        while let Some(index) = self.pending.iter().position(|p| match p.answer {
+            Answer::Presence(wanted) => now == Some(wanted),
+            Answer::LoggedOut => now == Some(Presence::LoggedOut),
+            _ => false,
+        }) {
+            let Some(pending) = self.pending.remove(index) else { break };
+            if let Some(id) = &pending.status_id {
+                self.events.show_status(id, &self.table);
+                self.chosen = Some(id.clone());
+            }
+            if pending.answer == Answer::LoggedOut && pending.status_id.is_none() {
+                // Salesforce's own logout: its answer is the news. (An
+                // Offline status mapped to logout is told as a logout.)
+                self.told_logged_in = Some(false);
+            }
+            self.resolve(pending.ticket, None);
         }
     }
 
@@ -322,6 +496,10 @@ impl VoiceConnector {
         self.pending = waiting;
         if let Some((ticket, _)) = self.init.filter(|(_, at)| *at <= now) {
             self.init = None;
+            // Salesforce was told nothing: once CtiSVR answers, the agent's
+            // login or logout is published (LOGIN_RESULT readies the connector).
+            self.initialized = true;
+            self.told_logged_in = None;
             self.outputs.push_back(VoiceOutput::Reject { ticket, reason: VoiceFailure::Unreachable });
         }
         for pending in late {
@@ -337,6 +515,11 @@ impl VoiceConnector {
     fn resolve(&mut self, ticket: Ticket, event: Option<VoiceEvent>) {
         self.outputs.push_back(VoiceOutput::Resolve { ticket, event });
     }
+}
+
+/// A consultation beside the held first call (a transfer ends both).
+fn consulting(state: &State) -> bool {
+    state.calls.iter().any(|c| c.consultation) && state.calls.iter().any(|c| !c.consultation)
 }
 
 /// The call `endCall` ends: the consultation for an added participant,

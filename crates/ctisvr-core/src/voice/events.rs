@@ -9,8 +9,8 @@
 //! | a ringing call connects | `CALL_CONNECTED` (`PARTICIPANT_CONNECTED` for a consultation) |
 //! | a connected call is held, a held one retrieved | `HOLD_TOGGLE` |
 //! | calls joined in a conference | `PARTICIPANTS_CONFERENCED` |
-//! | a consultation ends while the held call stays | `PARTICIPANT_REMOVED` |
-//! | any other call ends (either side, or busy) | `HANGUP` |
+//! | a call ends while another stays (the consultation, or the customer during one) | `PARTICIPANT_REMOVED` |
+//! | the last call ends (either side, or busy) | `HANGUP` |
 //! | the agent enters after-call work | `AFTER_CALL_WORK_STARTED` |
 //! | the agent's state changes (either side) | `SET_AGENT_STATUS` with the table's status id |
 //!
@@ -41,7 +41,10 @@ pub enum VoiceEvent {
     ParticipantsConferenced(VoiceCall),
     ParticipantRemoved(VoiceCall),
     Hangup(VoiceCall),
-    AfterCallWorkStarted,
+    /// With the call that ended last, if one did (the SDK's demo sends its id).
+    AfterCallWorkStarted {
+        call: Option<CallId>,
+    },
     /// The presence status of the agent's state, from the table.
     SetAgentStatus {
         status_id: String,
@@ -60,9 +63,22 @@ impl VoiceEvent {
             VoiceEvent::ParticipantsConferenced(_) => "PARTICIPANTS_CONFERENCED",
             VoiceEvent::ParticipantRemoved(_) => "PARTICIPANT_REMOVED",
             VoiceEvent::Hangup(_) => "HANGUP",
-            VoiceEvent::AfterCallWorkStarted => "AFTER_CALL_WORK_STARTED",
+            VoiceEvent::AfterCallWorkStarted { .. } => "AFTER_CALL_WORK_STARTED",
             VoiceEvent::SetAgentStatus { .. } => "SET_AGENT_STATUS",
         }
+    }
+}
+
+/// The agent's state as a presence: `None` while it is not known (or a
+/// mode we do not know).
+pub fn presence_of(status: &AgentStatus) -> Option<Presence> {
+    match status {
+        AgentStatus::Unknown => None,
+        AgentStatus::LoggedOut => Some(Presence::LoggedOut),
+        AgentStatus::LoggedIn { mode: Some(SkillMode::Mode(mode)), reason, .. } => {
+            Some(Presence::Mode { mode: *mode, reason: *reason })
+        }
+        AgentStatus::LoggedIn { .. } => None,
     }
 }
 
@@ -72,6 +88,8 @@ impl VoiceEvent {
 pub struct VoiceEvents {
     calls: Vec<(CallId, CallState, bool)>,
     status: Option<String>,
+    /// The call that ended last (for `AFTER_CALL_WORK_STARTED`).
+    last_ended: Option<CallId>,
 }
 
 impl VoiceEvents {
@@ -136,11 +154,14 @@ impl VoiceEvents {
                 if failed {
                     return Vec::new(); // its HANGUP went when it failed
                 }
+                self.last_ended = Some(call.id);
                 let voice = VoiceCall::of(call);
-                if call.consultation && !self.calls.is_empty() {
-                    vec![VoiceEvent::ParticipantRemoved(voice)]
-                } else {
+                // A leg that ends while another stays (the consultation, or
+                // the customer hanging up during one) is a participant leaving.
+                if self.calls.is_empty() {
                     vec![VoiceEvent::Hangup(voice)]
+                } else {
+                    vec![VoiceEvent::ParticipantRemoved(voice)]
                 }
             }
         }
@@ -160,16 +181,14 @@ impl VoiceEvents {
         }
     }
 
+    /// The status id shown to Salesforce, if any.
+    pub fn shown(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+
     fn agent(&mut self, status: &AgentStatus, table: &PresenceTable) -> Vec<VoiceEvent> {
-        let presence = match status {
-            AgentStatus::Unknown => return Vec::new(),
-            AgentStatus::LoggedOut => Presence::LoggedOut,
-            AgentStatus::LoggedIn { mode: Some(SkillMode::Mode(mode)), reason, .. } => {
-                Presence::Mode { mode: *mode, reason: *reason }
-            }
-            // Logged in, mode not known yet (or one we do not know): nothing to say.
-            AgentStatus::LoggedIn { .. } => return Vec::new(),
-        };
+        // Logged in, mode not known yet (or one we do not know): nothing to say.
+        let Some(presence) = presence_of(status) else { return Vec::new() };
         let mut events = Vec::new();
         let entering_acw = matches!(presence, Presence::Mode { mode: WorkMode::Acw, .. })
             && !self
@@ -178,7 +197,7 @@ impl VoiceEvents {
                 .and_then(|id| table.presence(id))
                 .is_some_and(|shown| matches!(shown, Presence::Mode { mode: WorkMode::Acw, .. }));
         if entering_acw {
-            events.push(VoiceEvent::AfterCallWorkStarted);
+            events.push(VoiceEvent::AfterCallWorkStarted { call: self.last_ended });
         }
         let shown = self.status.as_deref().and_then(|id| table.presence(id));
         if let Some(id) = table.status_of(presence) {
@@ -263,7 +282,7 @@ mod tests {
         assert_eq!(run(WorkMode::Auto, None), [], "the same status is not sent twice");
         assert_eq!(
             run(WorkMode::Acw, None),
-            [VoiceEvent::AfterCallWorkStarted, VoiceEvent::SetAgentStatus { status_id: "0N53".into() }]
+            [VoiceEvent::AfterCallWorkStarted { call: None }, VoiceEvent::SetAgentStatus { status_id: "0N53".into() }]
         );
         assert_eq!(run(WorkMode::Aux, Some(3)), [VoiceEvent::SetAgentStatus { status_id: "0N52".into() }]);
         // A mode the table does not name: nothing is claimed.

@@ -8,10 +8,11 @@
 //!         {"kind": "resolve", "ticket": 7, "event": EVENT | null}
 //!         {"kind": "reject",  "ticket": 7, "reason": "…", "error": "GENERIC_ERROR" | …}
 //!         {"kind": "initialized", "ticket": 1, "showLogin": true}
-//!         {"kind": "loggedIn", "ticket": 2}
+//!         {"kind": "loggedIn", "ticket": 2}           (the login page's login went through)
+//!         {"kind": "agentLoggedIn"} / {"kind": "agentLoggedOut"}  (publish LOGIN_RESULT / LOGOUT_RESULT)
 //! EVENT   {"type": "CALL_STARTED" | … | "HANGUP", "call": CALL}
 //!         {"type": "HOLD_TOGGLE", "call": CALL, "held": true}
-//!         {"type": "AFTER_CALL_WORK_STARTED"}
+//!         {"type": "AFTER_CALL_WORK_STARTED", "callId": "3" | null}
 //!         {"type": "SET_AGENT_STATUS", "statusId": "0N51"}
 //! CALL    {"callId": "3", "callType": "Inbound" | "Outbound" | "AddParticipant",
 //!          "state": "ringing" | "connected" | "ended", "phoneNumber": "4155550100" | null,
@@ -47,6 +48,8 @@ pub fn output_json(output: &VoiceOutput, words: &dyn Catalogue) -> Value {
             json!({"kind": "initialized", "ticket": ticket, "showLogin": show_login})
         }
         VoiceOutput::LoggedIn { ticket } => json!({"kind": "loggedIn", "ticket": ticket}),
+        VoiceOutput::AgentLoggedIn => json!({"kind": "agentLoggedIn"}),
+        VoiceOutput::AgentLoggedOut => json!({"kind": "agentLoggedOut"}),
     }
 }
 
@@ -70,7 +73,9 @@ pub fn event_json(event: &VoiceEvent) -> Value {
             value.insert("call".into(), call_json(call, false));
             value.insert("held".into(), json!(held));
         }
-        VoiceEvent::AfterCallWorkStarted => {}
+        VoiceEvent::AfterCallWorkStarted { call } => {
+            value.insert("callId".into(), json!(call.map(|id| id.to_string())));
+        }
         VoiceEvent::SetAgentStatus { status_id } => {
             value.insert("statusId".into(), json!(status_id));
         }

@@ -7,7 +7,7 @@
 //! | `method` | other fields |
 //! |---|---|
 //! | `acceptCall`, `declineCall`, `hold`, `resume`, `conference`, `swap`, `wrapUpCall`, `logout`, `mute`, `unmute`, `pauseRecording`, `resumeRecording` | none |
-//! | `endCall` | `callId`: the call Salesforce ends (ours, from `CALL_STARTED` or `getActiveCalls`) |
+//! | `endCall` | `callId`: the call Salesforce ends (ours, from `CALL_STARTED` or `getActiveCalls`); `participantType`: its `callAttributes.participantType` (`Third_Party` for an added participant); `number`: its `phoneNumber` |
 //! | `dial` | `number`: `contact.phoneNumber` |
 //! | `sendDigits` | `digits` |
 //! | `addParticipant` | `number`: `contact.phoneNumber`; `blind`: `isBlindTransfer` |
@@ -77,7 +77,10 @@ impl VoiceCommand {
             "unmute" => VoiceCommand::Unmute,
             "pauseRecording" => VoiceCommand::PauseRecording,
             "resumeRecording" => VoiceCommand::ResumeRecording,
-            "endCall" => VoiceCommand::EndCall(leg(text("callId").ok(), state)),
+            "endCall" => {
+                let third_party = request.get("participantType").and_then(Value::as_str) == Some("Third_Party");
+                VoiceCommand::EndCall(leg(text("callId").ok(), third_party, text("number").ok(), state))
+            }
             "dial" => VoiceCommand::Dial { number: text("number")? },
             "sendDigits" => VoiceCommand::SendDigits { digits: text("digits")? },
             "addParticipant" => VoiceCommand::AddParticipant {
@@ -98,13 +101,15 @@ impl VoiceCommand {
     }
 }
 
-/// The leg `endCall` names: a consultation's call is an added
-/// participant, any other call (or one we do not know) the agent's own.
-fn leg(call_id: Option<String>, state: &State) -> Leg {
+/// The leg `endCall` names: a consultation's call, or a third party
+/// (who may be in a conference, where the consultation's call is gone),
+/// is an added participant; any other call the agent's own.
+fn leg(call_id: Option<String>, third_party: bool, number: Option<String>, state: &State) -> Leg {
     let call =
         call_id.and_then(|id| id.trim().parse::<u32>().ok()).and_then(|id| state.calls.iter().find(|c| c.id == id));
     match call {
         Some(call) if call.consultation => Leg::Participant { number: call.other_party() },
+        _ if third_party => Leg::Participant { number },
         _ => Leg::Agent,
     }
 }
@@ -136,6 +141,11 @@ mod tests {
             Ok(VoiceCommand::EndCall(Leg::Participant { .. }))
         ));
         assert_eq!(decode(json!({"method": "endCall"})), Ok(VoiceCommand::EndCall(Leg::Agent)), "no id: the agent's");
+        // In a conference the third party's call is gone: its type and number say who.
+        assert_eq!(
+            decode(json!({"method": "endCall", "callId": "9", "participantType": "Third_Party", "number": "2002"})),
+            Ok(VoiceCommand::EndCall(Leg::Participant { number: Some("2002".into()) }))
+        );
         assert_eq!(
             decode(json!({"method": "addParticipant", "number": "2003", "blind": true})),
             Ok(VoiceCommand::AddParticipant { number: "2003".into(), blind: true })

@@ -154,16 +154,18 @@ impl Connector {
         let ticket = self.next;
         let state = self.h.session.state();
         if let Some(core) = self.voice.handle_request(ticket, &command, &state) {
-            let verdict = self.h.session.command(self.h.now, core);
-            self.voice.handle_verdict(self.h.now, ticket, &command, &state, verdict);
+            let verdict = self.h.session.command(self.h.now, core.clone());
+            self.voice.handle_verdict(self.h.now, ticket, &command, &core, &state, verdict);
         }
         ticket
     }
 
+    /// One batch: every update, then the state after them (as the edge does).
     fn outputs(&mut self) -> Vec<VoiceOutput> {
         while let Some(update) = self.h.session.poll_update() {
             self.voice.handle_update(&update);
         }
+        self.voice.handle_state(&self.h.session.state());
         std::iter::from_fn(|| self.voice.poll_output()).collect()
     }
 
@@ -177,6 +179,8 @@ impl Connector {
                     format!("resolve {ticket} {}", event.as_ref().map_or("-", VoiceEvent::name))
                 }
                 VoiceOutput::Reject { ticket, .. } => format!("reject {ticket}"),
+                VoiceOutput::AgentLoggedIn => "logged in".to_owned(),
+                VoiceOutput::AgentLoggedOut => "logged out".to_owned(),
                 other => format!("{other:?}"),
             })
             .collect()
@@ -189,6 +193,7 @@ impl Connector {
 }
 
 use crate::voice::{Ticket, VoiceConnector, VoiceFailure, VoiceOutput};
+use crate::wire::Password;
 
 #[test]
 fn a_request_resolves_with_its_event_which_is_not_published_twice() {
@@ -270,9 +275,9 @@ fn a_status_salesforce_set_is_not_echoed_but_the_acds_changes_are_told() {
     let mut c = Connector::new();
     // 0N54 is the table's second "auto": Salesforce's choice stays shown.
     let status = c.ask(VoiceCommand::SetAgentStatus { status_id: "0N54".into() });
-    assert_eq!(c.said(), [format!("resolve {status} -")]);
+    assert_eq!(c.said(), Vec::<String>::new(), "not before CtiSVR has it");
     c.confirm("setstate");
-    assert_eq!(c.said(), Vec::<String>::new(), "no echo");
+    assert_eq!(c.said(), [format!("resolve {status} -")], "and no echo");
     // The ACD starts after-call work by itself: news.
     c.h.event("idle", "", "");
     let (id, _) = c.h.sent("queryagentstate");
@@ -356,4 +361,140 @@ fn init_waits_for_ctisvr_and_asks_for_a_login_only_when_nobody_is_logged_in() {
     assert_eq!(voice.poll_output(), Some(VoiceOutput::Reject { ticket: 1, reason: VoiceFailure::Unreachable }));
     voice.handle_timeout(deadline);
     assert_eq!(voice.poll_output(), None);
+}
+
+#[test]
+fn a_refused_status_rejects_that_request_not_another_and_is_not_shown() {
+    let mut c = Connector::new();
+    c.h.event("offer", "4155550100", "2001");
+    c.said();
+    let accept = c.ask(VoiceCommand::AcceptCall);
+    c.confirm("answer");
+    // The answer is confirmed, its event not come yet; a status change is refused.
+    let status = c.ask(VoiceCommand::SetAgentStatus { status_id: "0N52".into() });
+    let (id, frame) = c.h.sent("setstate");
+    assert_eq!((frame["state"].as_str(), frame["reasoncode"].to_string().trim_matches('"')), (Some("aux"), "2"));
+    c.h.fail(id, "reason code not allowed");
+    assert_eq!(c.said(), [format!("reject {status}")]);
+    c.h.event("connect", "4155550100", "2001");
+    assert_eq!(c.said(), [format!("resolve {accept} CALL_CONNECTED")], "the accept still stands");
+}
+
+#[test]
+fn a_conference_merges_the_participant_without_a_removal() {
+    let mut c = Connector::new();
+    c.h.event("offer", "4155550100", "2001");
+    let accept = c.ask(VoiceCommand::AcceptCall);
+    c.confirm("answer");
+    c.h.event("connect", "4155550100", "2001");
+    let add = c.ask(VoiceCommand::AddParticipant { number: "2002".into(), blind: false });
+    c.confirm("consultation");
+    c.h.event("hold", "4155550100", "2001");
+    c.h.event("connect", "2001", "2002");
+    c.said();
+    let _ = (accept, add);
+    let merge = c.ask(VoiceCommand::Conference);
+    c.confirm("conference");
+    c.h.event("conference", "4155550100", "2001");
+    let said = c.said();
+    assert_eq!(said, [format!("resolve {merge} PARTICIPANTS_CONFERENCED")], "{said:?}");
+    // Salesforce removes the third party: dropparty, and the conference stays.
+    let drop = c.ask(VoiceCommand::EndCall(Leg::Participant { number: Some("2002".into()) }));
+    let (_, frame) = c.h.sent("dropparty");
+    assert_eq!(frame["party"], "2002");
+    assert_eq!(c.said(), [format!("resolve {drop} PARTICIPANT_REMOVED")]);
+}
+
+#[test]
+fn the_customer_hanging_up_during_a_consultation_leaves_the_agent_with_the_colleague() {
+    let mut c = Connector::new();
+    c.h.event("offer", "4155550100", "2001");
+    c.ask(VoiceCommand::AcceptCall);
+    c.confirm("answer");
+    c.h.event("connect", "4155550100", "2001");
+    c.ask(VoiceCommand::AddParticipant { number: "2002".into(), blind: false });
+    c.confirm("consultation");
+    c.h.event("hold", "4155550100", "2001");
+    c.h.event("connect", "2001", "2002");
+    c.said();
+    // The held customer hangs up.
+    c.h.event("disconnect", "4155550100", "2001");
+    let said = c.said();
+    assert!(
+        said.contains(&"publish PARTICIPANT_REMOVED".to_owned()) && !said.iter().any(|s| s.contains("HANGUP")),
+        "{said:?}"
+    );
+    // Ending what is left hangs up; it is no transfer and no reconnect.
+    assert_eq!(c.h.session.state().calls.len(), 1);
+    c.ask(VoiceCommand::EndCall(Leg::Participant { number: Some("2002".into()) }));
+    c.h.sent("hangup");
+}
+
+#[test]
+fn logins_and_logouts_after_init_are_told_but_salesforces_own_logout_is_its_answer() {
+    let mut c = Connector::new();
+    // The desk set logs the agent out: news.
+    c.h.event("idle", "", "");
+    let (id, _) = c.h.sent("queryagentstate");
+    c.h.reply(id, json!({"skillmode": "null", "talkstate": "idle"}));
+    assert!(c.said().contains(&"logged out".to_owned()));
+    // The login page logs in again: news too (LOGIN_RESULT readies the connector).
+    let login = Command::Agent(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") });
+    let verdict = c.h.session.command(c.h.now, login);
+    c.voice.handle_login(c.h.now, 50, verdict);
+    let (id, _) = c.h.sent("login");
+    c.h.reply(id, json!({}));
+    let (id, _) = c.h.sent("queryagentstate");
+    c.h.reply(id, json!({"skillmode": "aux", "reasoncode": 0, "talkstate": "idle"}));
+    let said = c.said();
+    assert!(
+        said.contains(&"logged in".to_owned()) && said.iter().any(|s| s.contains("LoggedIn { ticket: 50 }")),
+        "{said:?}"
+    );
+    // Offline (the table's logout): answered, and told as a logout so that
+    // Salesforce offers the login again.
+    let offline = c.ask(VoiceCommand::SetAgentStatus { status_id: "0".into() });
+    c.confirm("logout");
+    let said = c.said();
+    assert!(said.contains(&format!("resolve {offline} -")) && said.contains(&"logged out".to_owned()), "{said:?}");
+    let login = Command::Agent(AgentCommand::Login { agent_id: "1001".into(), password: Password::new("1234") });
+    let verdict = c.h.session.command(c.h.now, login);
+    c.voice.handle_login(c.h.now, 51, verdict);
+    let (id, _) = c.h.sent("login");
+    c.h.reply(id, json!({}));
+    let (id, _) = c.h.sent("queryagentstate");
+    c.h.reply(id, json!({"skillmode": "aux", "reasoncode": 0, "talkstate": "idle"}));
+    assert!(c.said().contains(&"logged in".to_owned()));
+    // Salesforce logs out: answered, not told back.
+    let logout = c.ask(VoiceCommand::Logout);
+    c.confirm("logout");
+    let said = c.said();
+    assert!(said.contains(&format!("resolve {logout} -")) && !said.contains(&"logged out".to_owned()), "{said:?}");
+}
+
+#[test]
+fn wrap_up_ends_after_call_work_only_and_goes_back_to_the_status_chosen() {
+    let mut c = Connector::new();
+    // Not in after-call work: nothing to do, nothing sent.
+    let early = c.ask(VoiceCommand::WrapUpCall);
+    assert_eq!(c.said(), [format!("resolve {early} -")]);
+    c.h.nothing_sent();
+    // The agent chose Break (aux/2), then the ACD put them in ACW.
+    c.ask(VoiceCommand::SetAgentStatus { status_id: "0N52".into() });
+    c.confirm("setstate");
+    c.said();
+    c.h.event("idle", "", "");
+    let (id, _) = c.h.sent("queryagentstate");
+    c.h.reply(id, json!({"skillmode": "acw", "talkstate": "idle"}));
+    c.said();
+    let wrap = c.ask(VoiceCommand::WrapUpCall);
+    let (id, frame) = c.h.sent("setstate");
+    assert_eq!(
+        (frame["state"].as_str(), frame["reasoncode"].to_string().trim_matches('"')),
+        (Some("aux"), "2"),
+        "back to Break"
+    );
+    c.h.reply(id, json!({}));
+    let said = c.said();
+    assert!(said.contains(&format!("resolve {wrap} -")), "{said:?}");
 }
