@@ -8,7 +8,7 @@
 //!
 //! Every answer has `Cache-Control: no-store`.
 
-use crate::service::Shared;
+use crate::shared::Shared;
 use crate::tracker::{FoundCall, Lookup};
 use axum::extract::{Query, Request, State};
 use axum::http::header::{CACHE_CONTROL, ORIGIN};

@@ -75,6 +75,7 @@ pub mod http;
 pub mod monitor;
 pub mod scrt;
 pub mod service;
+mod shared;
 pub mod token;
 pub mod tracker;
 pub mod voice_call;

@@ -10,7 +10,7 @@
 //! silent for [`SILENCE`] (pings go out every [`PING_EVERY`]) counts as
 //! lost. A frame that is not a protocol frame is logged and skipped.
 
-use crate::service::{now_millis, until_stopped, Shared};
+use crate::shared::{now_millis, until_stopped, Shared};
 use ctisvr_core::wire::{Request, RequestFrame, ServerFrame, UserDataKind, MAX_FRAME_BYTES};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;

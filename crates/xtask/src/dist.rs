@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cmd::{cargo, fail, rel, root, target_dir, Cmd, Context, Result};
 use crate::files;
-use crate::setup::WASM_TARGET;
+use crate::setup::{VOICE_SDK_DIR, VOICE_SDK_FILE, WASM_TARGET};
 
 const CRATE: &str = "ctisvr-softphone";
 const LIB: &str = "ctisvr_softphone";
@@ -181,13 +181,9 @@ fn wasm_and_glue_gzip(wasm: &Path, pkg: &Path) -> Result<u64> {
     Ok(total)
 }
 
-/// Salesforce's connector SDK (npm `@salesforce/scv-connector-base`, pinned
-/// in package.json), unmodified as its terms require, beside the Salesforce
-/// Voice connector page that loads it: `dist/voice/scv-connector-base.js`,
-/// with its licence and terms of use.
-pub const VOICE_SDK_DIR: &str = "node_modules/@salesforce/scv-connector-base";
-pub const VOICE_SDK_FILE: &str = "scv-connector-base.js";
-
+/// Salesforce's connector SDK (npm, installed by setup), unmodified as its
+/// terms require, beside the Salesforce Voice connector page that loads it:
+/// `dist/voice/scv-connector-base.js`, with its licence and terms of use.
 fn copy_voice_sdk(dist: &Path) -> Result<()> {
     let sdk = root().join(VOICE_SDK_DIR);
     let voice = dist.join("voice");

@@ -20,6 +20,11 @@ use std::time::SystemTime;
 
 use crate::cmd::{cargo, fail, rel, root, which, Cmd, Context, Result};
 
+/// Salesforce's connector SDK, npm `@salesforce/scv-connector-base`
+/// (pinned in package.json), where `npm ci` puts it: `dist` copies its
+/// bundle, `package` checks the copy.
+pub const VOICE_SDK_DIR: &str = "node_modules/@salesforce/scv-connector-base";
+pub const VOICE_SDK_FILE: &str = "scv-connector-base.js";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -255,7 +260,7 @@ fn npm_packages() -> Result<()> {
         Some("package-lock.json is newer than node_modules".to_string())
     } else if ["wasm-opt", "playwright", "tsc"].iter().any(|bin| !root.join("node_modules/.bin").join(bin).is_file()) {
         Some("node_modules lacks wasm-opt, playwright or tsc".to_string())
-    } else if !root.join(crate::dist::VOICE_SDK_DIR).join("dist").join(crate::dist::VOICE_SDK_FILE).is_file() {
+    } else if !root.join(VOICE_SDK_DIR).join("dist").join(VOICE_SDK_FILE).is_file() {
         Some("node_modules lacks Salesforce's connector SDK".to_string())
     } else {
         None
