@@ -630,7 +630,7 @@ impl World {
                     self.voice_status = Some(status_id.clone());
                     None
                 }
-                VoiceEvent::AfterCallWorkStarted => None,
+                VoiceEvent::AfterCallWorkStarted { .. } => None,
                 VoiceEvent::CallStarted(call)
                 | VoiceEvent::ParticipantAdded(call)
                 | VoiceEvent::CallConnected(call)
