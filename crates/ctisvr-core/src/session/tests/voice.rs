@@ -292,8 +292,8 @@ fn a_consultation_resolves_add_participant_and_the_transfer_ends_the_call() {
     let accept = c.ask(VoiceCommand::AcceptCall);
     c.confirm("answer");
     c.h.event("connect", "4155550100", "2001");
-    c.said();
-    let _ = accept;
+    let said = c.said();
+    assert!(said.contains(&format!("resolve {accept} CALL_CONNECTED")), "{said:?}");
     let add = c.ask(VoiceCommand::AddParticipant { number: "2002".into(), blind: false });
     c.confirm("consultation");
     c.h.event("hold", "4155550100", "2001");
@@ -391,8 +391,9 @@ fn a_conference_merges_the_participant_without_a_removal() {
     c.confirm("consultation");
     c.h.event("hold", "4155550100", "2001");
     c.h.event("connect", "2001", "2002");
-    c.said();
-    let _ = (accept, add);
+    let said = c.said();
+    assert!(said.contains(&format!("resolve {accept} CALL_CONNECTED")), "{said:?}");
+    assert!(said.contains(&format!("resolve {add} PARTICIPANT_ADDED")), "{said:?}");
     let merge = c.ask(VoiceCommand::Conference);
     c.confirm("conference");
     c.h.event("conference", "4155550100", "2001");
